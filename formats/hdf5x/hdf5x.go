@@ -1,0 +1,352 @@
+// Package hdf5x wraps github.com/scigolib/hdf5 (pure Go, v0.14.1) for the
+// readers of 10x HDF5 and AnnData files. The library reads the datasets these
+// files use (chunked, gzip+shuffle, fixed and variable-length strings) but it
+// can panic or allocate without bound on corrupt files, returns every number
+// as float64, and cannot parse the compound datasets of pre-0.7 AnnData.
+// This wrapper recovers panics into errors, checks every size against the
+// file's own size before reading, and names the gap when a feature is missing.
+package hdf5x
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/scigolib/hdf5"
+)
+
+// File is an open HDF5 file.
+type File struct {
+	f    *hdf5.File
+	Path string
+	Size int64
+}
+
+// Open opens path; a file that is not HDF5 gives a plain error.
+func Open(path string) (f *File, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the HDF5 library failed on this file (%v): it is corrupt or uses a feature the pure-Go reader lacks", r)
+		}
+	}()
+	h, err := hdf5.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &File{f: h, Path: path, Size: st.Size()}, nil
+}
+
+// Close closes the file.
+func (f *File) Close() error { return f.f.Close() }
+
+// Lookup finds the object at a slash-separated path ("" or "/" is the root).
+func (f *File) Lookup(path string) hdf5.Object {
+	var cur hdf5.Object = f.f.Root()
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		g, ok := cur.(*hdf5.Group)
+		if !ok {
+			return nil
+		}
+		var next hdf5.Object
+		for _, c := range g.Children() {
+			if c.Name() == part {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+// Group returns the group at path or nil.
+func (f *File) Group(path string) *hdf5.Group {
+	g, _ := f.Lookup(path).(*hdf5.Group)
+	return g
+}
+
+// Dataset returns the dataset at path or nil.
+func (f *File) Dataset(path string) *hdf5.Dataset {
+	d, _ := f.Lookup(path).(*hdf5.Dataset)
+	return d
+}
+
+// Children lists the names below a group.
+func Children(g *hdf5.Group) []string {
+	var out []string
+	for _, c := range g.Children() {
+		out = append(out, c.Name())
+	}
+	return out
+}
+
+// Attrs reads the attributes of a group or dataset into a map (values as the
+// library decodes them: strings, []string, int64/float64 scalars or slices).
+func Attrs(o hdf5.Object) (m map[string]any) {
+	m = map[string]any{}
+	defer func() {
+		if recover() != nil {
+			m = map[string]any{}
+		}
+	}()
+	switch x := o.(type) {
+	case *hdf5.Group:
+		as, err := x.Attributes()
+		if err != nil {
+			return m
+		}
+		for _, a := range as {
+			if v, err := a.ReadValue(); err == nil {
+				m[a.Name] = v
+			}
+		}
+	case *hdf5.Dataset:
+		as, err := x.Attributes()
+		if err != nil {
+			return m
+		}
+		for _, a := range as {
+			if v, err := a.ReadValue(); err == nil {
+				m[a.Name] = v
+			}
+		}
+	}
+	return m
+}
+
+// AttrString returns a string attribute ("" when absent or not a string).
+func AttrString(o hdf5.Object, name string) string {
+	switch v := Attrs(o)[name].(type) {
+	case string:
+		return v
+	case []string:
+		if len(v) == 1 {
+			return v[0]
+		}
+	case []byte:
+		return string(v)
+	}
+	return ""
+}
+
+// AttrInts returns an integer-vector attribute such as "shape".
+func AttrInts(o hdf5.Object, name string) []int {
+	var out []int
+	switch v := Attrs(o)[name].(type) {
+	case []int64:
+		for _, x := range v {
+			out = append(out, int(x))
+		}
+	case []int32:
+		for _, x := range v {
+			out = append(out, int(x))
+		}
+	case []uint64:
+		for _, x := range v {
+			out = append(out, int(x))
+		}
+	case []float64:
+		for _, x := range v {
+			out = append(out, int(x))
+		}
+	case int64:
+		out = append(out, int(v))
+	}
+	return out
+}
+
+// Shape parses the dimensions printed by Dataset.Info ("1D array [700]",
+// "2D array [700 x 765]", "scalar").
+func Shape(d *hdf5.Dataset) (dims []int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot read dataset header: %v", r)
+		}
+	}()
+	info, err := d.Info()
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(info, "scalar") {
+		return []int{}, nil
+	}
+	a := strings.Index(info, "array [")
+	if a < 0 {
+		return nil, fmt.Errorf("cannot read the dimensions of dataset %s", d.Name())
+	}
+	rest := info[a+len("array ["):]
+	b := strings.Index(rest, "]")
+	if b < 0 {
+		return nil, fmt.Errorf("cannot read the dimensions of dataset %s", d.Name())
+	}
+	for _, p := range strings.Split(rest[:b], " x ") {
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(p), "%d", &n); err != nil || n < 0 {
+			return nil, fmt.Errorf("cannot read the dimensions of dataset %s", d.Name())
+		}
+		dims = append(dims, n)
+	}
+	return dims, nil
+}
+
+// TypeInfo returns the datatype part of Dataset.Info ("float (size=4 bytes)").
+func TypeInfo(d *hdf5.Dataset) string {
+	info, err := d.Info()
+	if err != nil {
+		return ""
+	}
+	info = strings.TrimPrefix(info, "Dataset: ")
+	if i := strings.Index(info, ","); i >= 0 {
+		return info[:i]
+	}
+	return info
+}
+
+// maxElems bounds a read by the file size: a dataset cannot hold more elements
+// than the file has bytes times a generous compression factor.
+func (f *File) maxElems() int64 { return f.Size*1024 + 1<<20 }
+
+// ReadFloats reads count elements from offset off of a 1-D numeric dataset.
+func (f *File) ReadFloats(d *hdf5.Dataset, off, count int) (out []float64, err error) {
+	if int64(count) > f.maxElems() || count < 0 || off < 0 {
+		return nil, fmt.Errorf("dataset %s claims %d elements, more than the file can hold", d.Name(), count)
+	}
+	if count == 0 {
+		return nil, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
+		}
+	}()
+	v, err := d.ReadSlice([]uint64{uint64(off)}, []uint64{uint64(count)})
+	if err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case []float64:
+		return x, nil
+	case []float32:
+		out = make([]float64, len(x))
+		for i, e := range x {
+			out[i] = float64(e)
+		}
+		return out, nil
+	case []int32:
+		out = make([]float64, len(x))
+		for i, e := range x {
+			out[i] = float64(e)
+		}
+		return out, nil
+	case []int64:
+		out = make([]float64, len(x))
+		for i, e := range x {
+			out[i] = float64(e)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("dataset %s has an unsupported element type %T", d.Name(), v)
+}
+
+// ReadAllFloats reads a whole 1-D or 2-D numeric dataset (row-major).
+func (f *File) ReadAllFloats(d *hdf5.Dataset) (out []float64, err error) {
+	dims, err := Shape(d)
+	if err != nil {
+		return nil, err
+	}
+	n := int64(1)
+	for _, x := range dims {
+		n *= int64(x)
+		if n > f.maxElems() {
+			return nil, fmt.Errorf("dataset %s claims %v elements, more than the file can hold", d.Name(), dims)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
+		}
+	}()
+	if len(dims) == 2 && dims[0] > 0 && dims[1] > 0 {
+		v, err := d.ReadSlice([]uint64{0, 0}, []uint64{uint64(dims[0]), uint64(dims[1])})
+		if err != nil {
+			return nil, err
+		}
+		if x, ok := v.([]float64); ok {
+			return x, nil
+		}
+	}
+	return d.Read()
+}
+
+// ReadRows reads rows [r0, r0+n) of a 2-D dataset.
+func (f *File) ReadRows(d *hdf5.Dataset, r0, n, ncol int) (out []float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
+		}
+	}()
+	v, err := d.ReadSlice([]uint64{uint64(r0), 0}, []uint64{uint64(n), uint64(ncol)})
+	if err != nil {
+		return nil, err
+	}
+	x, ok := v.([]float64)
+	if !ok {
+		return nil, fmt.Errorf("dataset %s has an unsupported element type %T", d.Name(), v)
+	}
+	return x, nil
+}
+
+// ReadInts reads a 1-D integer dataset whole, checking every value is integral.
+func (f *File) ReadInts(d *hdf5.Dataset) ([]int64, error) {
+	dims, err := Shape(d)
+	if err != nil {
+		return nil, err
+	}
+	if len(dims) != 1 {
+		return nil, fmt.Errorf("dataset %s is not one-dimensional", d.Name())
+	}
+	v, err := f.ReadFloats(d, 0, dims[0])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(v))
+	for i, x := range v {
+		if x != math.Trunc(x) {
+			return nil, fmt.Errorf("dataset %s holds a non-integer value at %d", d.Name(), i)
+		}
+		out[i] = int64(x)
+	}
+	return out, nil
+}
+
+// ReadStrings reads a 1-D string dataset, fixed-length or variable-length.
+func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("reading strings from %s failed (%v): the file is corrupt", d.Name(), r)
+		}
+	}()
+	if s, err := d.ReadStrings(); err == nil {
+		return s, nil
+	}
+	b, err := d.ReadVLenBytes()
+	if err != nil {
+		return nil, fmt.Errorf("cannot decode the strings of dataset %s (%s): %v; the pure-Go HDF5 reader fails on some variable-length string datasets (seen in files written by anndata 0.7); rewrite the file with a current anndata (anndata.read_h5ad(f).write_h5ad(out))", d.Name(), TypeInfo(d), err)
+	}
+	out = make([]string, len(b))
+	for i, x := range b {
+		out[i] = strings.TrimRight(string(x), "\x00")
+	}
+	return out, nil
+}

@@ -1,0 +1,133 @@
+// Package table reads dense expression matrices stored as text with genes in
+// rows and cells (or bulk samples) in columns: tab- or comma-separated, plain
+// or gzip, with a header line of sample names. The header may or may not have
+// a name for the gene column (R write.table omits it; van Galen 2019 GEO
+// files call it "Gene"). The matrix is read whole and kept sparse by cell.
+package table
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// Read parses a dense genes x samples text matrix.
+func Read(path string) (*matrix.CSR, error) {
+	l, err := formats.NewLines(path)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	head, err := l.Next()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, formats.Errorf(path, 1, "", "the first line names the samples", "empty file")
+		}
+		return nil, err
+	}
+	sep := byte('\t')
+	if bytes.IndexByte(head, '\t') < 0 && bytes.IndexByte(head, ',') >= 0 {
+		sep = ','
+	}
+	hf := splitFields(head, sep)
+	type cell struct {
+		gene int32
+		val  float64
+	}
+	var cols []string
+	var cellEntries [][]cell
+	var feats []matrix.Feature
+	seenGene := map[string]int{}
+	first := true
+	for {
+		line, err := l.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		f := splitFields(line, sep)
+		if first {
+			switch len(f) {
+			case len(hf) + 1:
+				cols = hf
+			case len(hf):
+				cols = hf[1:]
+			default:
+				return nil, formats.Errorf(path, l.N, "", "every line is a gene name followed by one value per sample in the header", "%d fields, but the header names %d samples", len(f), len(hf))
+			}
+			seen := map[string]int{}
+			for i, c := range cols {
+				if c == "" {
+					return nil, formats.Errorf(path, 1, "column "+strconv.Itoa(i+2), "name every sample column", "empty sample name")
+				}
+				if j, dup := seen[c]; dup {
+					return nil, formats.Errorf(path, 1, "column "+strconv.Itoa(i+2), "sample names must be unique", "sample %q also in column %d", c, j+2)
+				}
+				seen[c] = i
+			}
+			cellEntries = make([][]cell, len(cols))
+			first = false
+		}
+		if len(f) != len(cols)+1 {
+			return nil, formats.Errorf(path, l.N, "", "every line is a gene name followed by one value per sample", "%d values, expected %d", len(f)-1, len(cols))
+		}
+		g := f[0]
+		if g == "" {
+			return nil, formats.Errorf(path, l.N, "column 1", "every row needs a gene name", "empty gene name")
+		}
+		if prev, dup := seenGene[g]; dup {
+			return nil, formats.Errorf(path, l.N, "column 1", "each gene must appear once: sum or drop the repeated rows first", "gene %q repeats line %d", g, prev)
+		}
+		seenGene[g] = l.N
+		gi := int32(len(feats))
+		feats = append(feats, matrix.Feature{ID: g, Name: g})
+		for j, s := range f[1:] {
+			if s == "0" {
+				continue
+			}
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, formats.Errorf(path, l.N, "column "+strconv.Itoa(j+2)+" ("+cols[j]+")", "values must be finite numbers; impute or drop missing values first", "value %q for gene %s is not a number", s, g)
+			}
+			if v != 0 {
+				cellEntries[j] = append(cellEntries[j], cell{gi, v})
+			}
+		}
+	}
+	if first {
+		return nil, formats.Errorf(path, 2, "", "the file needs a header and one line per gene", "no gene rows")
+	}
+	m := &matrix.CSR{Feats: feats, Cells: cols, Indptr: []int{0},
+		Meta: matrix.Info{Format: "dense-table", Path: path, Matrix: "genes x samples"}}
+	for _, es := range cellEntries {
+		for _, e := range es {
+			m.Indices = append(m.Indices, e.gene)
+			m.Data = append(m.Data, e.val)
+		}
+		m.Indptr = append(m.Indptr, len(m.Indices))
+	}
+	return m, nil
+}
+
+func splitFields(line []byte, sep byte) []string {
+	parts := bytes.Split(line, []byte{sep})
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		p = bytes.TrimSpace(p)
+		if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
+			p = p[1 : len(p)-1]
+		}
+		out[i] = string(p)
+	}
+	return out
+}

@@ -1,0 +1,224 @@
+package tenx
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/scigolib/hdf5"
+
+	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/formats/hdf5x"
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// H5 streams a Cell Ranger HDF5 matrix by cell. The matrix is stored
+// compressed by column (one column per barcode), so a block of cells is one
+// contiguous slice of data and indices.
+type H5 struct {
+	f             *hdf5x.File
+	path, group   string
+	data, indices *hdf5.Dataset
+	indptr        []int64
+	feats, other  []matrix.Feature
+	featPos       []int32
+	cells         []string
+	pos           int
+	notes         []string
+}
+
+// OpenH5 opens a Cell Ranger HDF5 file. genome picks the genome group of a
+// Cell Ranger 1.x/2.x file with several; "" accepts a file with one.
+func OpenH5(path, genome string) (*H5, error) {
+	f, err := hdf5x.Open(path)
+	if err != nil {
+		return nil, formats.Errorf(path, 0, "", "give a Cell Ranger .h5 matrix", "cannot open as HDF5: %v", err)
+	}
+	h := &H5{f: f, path: path}
+	if err := h.init(genome); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *H5) fail(where, hint, format string, args ...any) error {
+	return formats.Errorf(h.path, 0, where, hint, format, args...)
+}
+
+func (h *H5) init(genome string) error {
+	v3 := h.f.Group("matrix")
+	if v3 != nil {
+		h.group = "matrix"
+	} else {
+		var genomes []string
+		for _, c := range h.f.Lookup("/").(*hdf5.Group).Children() {
+			if g, ok := c.(*hdf5.Group); ok && slices.Contains(hdf5x.Children(g), "indptr") {
+				genomes = append(genomes, g.Name())
+			}
+		}
+		switch {
+		case len(genomes) == 0:
+			return h.fail("", "give a Cell Ranger feature-barcode matrix (.h5), not another HDF5 file", "no /matrix group and no genome group with indptr")
+		case genome != "":
+			if !slices.Contains(genomes, genome) {
+				return h.fail("", fmt.Sprintf("choose one of %v with --genome", genomes), "no genome %q", genome)
+			}
+			h.group = genome
+		case len(genomes) > 1:
+			return h.fail("", fmt.Sprintf("choose one with --genome (%v)", genomes), "the file holds %d genomes", len(genomes))
+		default:
+			h.group = genomes[0]
+		}
+	}
+	g := h.group + "/"
+	need := func(name string) (*hdf5.Dataset, error) {
+		d := h.f.Dataset(g + name)
+		if d == nil {
+			return nil, h.fail("dataset /"+g+name, "the file is not a complete Cell Ranger matrix", "missing")
+		}
+		return d, nil
+	}
+	var err error
+	if h.data, err = need("data"); err != nil {
+		return err
+	}
+	if h.indices, err = need("indices"); err != nil {
+		return err
+	}
+	ip, err := need("indptr")
+	if err != nil {
+		return err
+	}
+	if h.indptr, err = h.f.ReadInts(ip); err != nil {
+		return h.fail("dataset /"+g+"indptr", "", "%v", err)
+	}
+	bc, err := need("barcodes")
+	if err != nil {
+		return err
+	}
+	if h.cells, err = h.f.ReadStrings(bc); err != nil {
+		return h.fail("dataset /"+g+"barcodes", "", "%v", err)
+	}
+	var ids, names, types []string
+	if v3 != nil {
+		if d := h.f.Dataset(g + "features/id"); d != nil {
+			ids, err = h.f.ReadStrings(d)
+		}
+		if d := h.f.Dataset(g + "features/name"); d != nil && err == nil {
+			names, err = h.f.ReadStrings(d)
+		}
+		if d := h.f.Dataset(g + "features/feature_type"); d != nil && err == nil {
+			types, err = h.f.ReadStrings(d)
+		}
+	} else {
+		if d := h.f.Dataset(g + "genes"); d != nil {
+			ids, err = h.f.ReadStrings(d)
+		}
+		if d := h.f.Dataset(g + "gene_names"); d != nil && err == nil {
+			names, err = h.f.ReadStrings(d)
+		}
+	}
+	if err != nil {
+		return h.fail("features", "", "%v", err)
+	}
+	if ids == nil && names == nil {
+		return h.fail("features", "the file is not a complete Cell Ranger matrix", "no feature ids or names")
+	}
+	if names == nil {
+		names = ids
+	}
+	if ids == nil {
+		ids = names
+	}
+	if len(ids) != len(names) || (types != nil && len(types) != len(ids)) {
+		return h.fail("features", "the file is damaged", "feature id, name and type lists differ in length")
+	}
+	nG := len(ids)
+	if len(h.indptr) != len(h.cells)+1 {
+		return h.fail("dataset /"+g+"indptr", "the file is damaged", "indptr has %d entries for %d barcodes", len(h.indptr), len(h.cells))
+	}
+	nnzDims, err := hdf5x.Shape(h.data)
+	if err != nil || len(nnzDims) != 1 {
+		return h.fail("dataset /"+g+"data", "the file is damaged", "data is not a vector")
+	}
+	for i := 1; i < len(h.indptr); i++ {
+		if h.indptr[i] < h.indptr[i-1] {
+			return h.fail("dataset /"+g+"indptr", "the file is damaged", "indptr decreases at %d", i)
+		}
+	}
+	if h.indptr[0] != 0 || h.indptr[len(h.indptr)-1] != int64(nnzDims[0]) {
+		return h.fail("dataset /"+g+"indptr", "the file is damaged", "indptr ends at %d but data has %d values", h.indptr[len(h.indptr)-1], nnzDims[0])
+	}
+	h.featPos = make([]int32, nG)
+	for i := range nG {
+		ft := matrix.Feature{ID: ids[i], Name: names[i]}
+		if types != nil {
+			ft.Type = types[i]
+		}
+		if ft.Type == "" || ft.Type == GeneExpression {
+			h.featPos[i] = int32(len(h.feats))
+			h.feats = append(h.feats, ft)
+		} else {
+			h.featPos[i] = -1
+			h.other = append(h.other, ft)
+		}
+	}
+	MakeUnique(h.feats)
+	if len(h.other) > 0 {
+		h.notes = append(h.notes, fmt.Sprintf("%d non-Gene Expression features kept apart", len(h.other)))
+	}
+	seen := map[string]bool{}
+	for _, c := range h.cells {
+		if seen[c] {
+			return h.fail("barcodes", "barcodes must be unique", "duplicate barcode %s", c)
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+func (h *H5) Features() []matrix.Feature { return h.feats }
+func (h *H5) Other() []matrix.Feature    { return h.other }
+func (h *H5) CellNames() []string        { return h.cells }
+func (h *H5) Rewind() error              { h.pos = 0; return nil }
+func (h *H5) Close() error               { return h.f.Close() }
+func (h *H5) Info() matrix.Info {
+	return matrix.Info{Format: "10x-h5", Path: h.path, Matrix: "/" + h.group, Notes: h.notes}
+}
+
+// Next fills dst with up to max cells.
+func (h *H5) Next(dst *matrix.Chunk, max int) error {
+	if h.pos >= len(h.cells) {
+		return io.EOF
+	}
+	end := min(len(h.cells), h.pos+max)
+	a, b := h.indptr[h.pos], h.indptr[end]
+	val, err := h.f.ReadFloats(h.data, int(a), int(b-a))
+	if err != nil {
+		return h.fail("dataset data", "", "%v", err)
+	}
+	idx, err := h.f.ReadFloats(h.indices, int(a), int(b-a))
+	if err != nil {
+		return h.fail("dataset indices", "", "%v", err)
+	}
+	dst.Reset(h.pos)
+	var ri []int32
+	var rv []float64
+	for c := h.pos; c < end; c++ {
+		ri, rv = ri[:0], rv[:0]
+		for k := h.indptr[c] - a; k < h.indptr[c+1]-a; k++ {
+			g := int(idx[k])
+			if g < 0 || g >= len(h.featPos) {
+				return h.fail("dataset indices", "the file is damaged", "feature index %d out of range for cell %d", g, c)
+			}
+			if p := h.featPos[g]; p >= 0 {
+				ri = append(ri, p)
+				rv = append(rv, val[k])
+			}
+		}
+		dst.AppendRow(ri, rv)
+	}
+	h.pos = end
+	return nil
+}

@@ -1,0 +1,454 @@
+// Package tenx reads 10x Genomics feature-barcode matrices: the MTX triplet
+// folders of Cell Ranger 2 (genes.tsv) and >= 3 (features.tsv with a feature
+// type column), plain or gzip, and the HDF5 files of Cell Ranger 1.x/2.x (one
+// group per genome) and >= 3 (/matrix). Gene Expression features form the
+// matrix; other feature types (Antibody Capture, CRISPR Guide Capture, ...)
+// are kept apart in Other for CITE-seq work. Layouts follow the Cell Ranger
+// documentation of the feature-barcode matrix formats.
+package tenx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// GeneExpression is the feature type kept as the expression matrix.
+const GeneExpression = "Gene Expression"
+
+// MTX streams a Cell Ranger MTX folder by cell. Cell Ranger writes entries in
+// column (cell) order, which lets cells be read one after another; a file in
+// another order is read into memory once instead (noted in Info).
+type MTX struct {
+	dir, mtxPath string
+	feats        []matrix.Feature
+	featPos      []int32 // row (0-based) -> position among Gene Expression features, or -1
+	otherPos     []int32 // row -> position among other features, or -1
+	other        []matrix.Feature
+	cells        []string
+	nnz          int64
+	lines        *formats.Lines
+	mem          *matrix.MemSource // set when the file is not in cell order
+	pos          int               // next cell to emit
+	pending      []entry           // entries already read that belong to cell pos or later
+	seen         int64             // entries read
+	notes        []string
+}
+
+type entry struct {
+	row, col int32
+	v        float64
+}
+
+// Find returns the paths of the three files of an MTX folder.
+func Find(dir string) (mtx, barcodes, features string, v3 bool, err error) {
+	pick := func(names ...string) string {
+		for _, n := range names {
+			p := filepath.Join(dir, n)
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+		return ""
+	}
+	mtx = pick("matrix.mtx.gz", "matrix.mtx")
+	barcodes = pick("barcodes.tsv.gz", "barcodes.tsv")
+	features = pick("features.tsv.gz", "features.tsv")
+	v3 = features != ""
+	if !v3 {
+		features = pick("genes.tsv.gz", "genes.tsv")
+	}
+	var missing []string
+	if mtx == "" {
+		missing = append(missing, "matrix.mtx(.gz)")
+	}
+	if barcodes == "" {
+		missing = append(missing, "barcodes.tsv(.gz)")
+	}
+	if features == "" {
+		missing = append(missing, "features.tsv(.gz) or genes.tsv")
+	}
+	if len(missing) > 0 {
+		err = formats.Errorf(dir, 0, "", "a 10x folder holds matrix.mtx, barcodes.tsv and features.tsv (Cell Ranger >= 3) or genes.tsv (Cell Ranger 2); point lsc at the folder that has all three", "missing %v", missing)
+	}
+	return
+}
+
+// OpenMTX opens a Cell Ranger MTX folder.
+func OpenMTX(dir string) (*MTX, error) {
+	mtxPath, bcPath, featPath, _, err := Find(dir)
+	if err != nil {
+		return nil, err
+	}
+	m := &MTX{dir: dir, mtxPath: mtxPath}
+	allFeats, err := readFeatures(featPath)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range allFeats {
+		if f.Type == "" || f.Type == GeneExpression {
+			m.featPos = append(m.featPos, int32(len(m.feats)))
+			m.otherPos = append(m.otherPos, -1)
+			m.feats = append(m.feats, f)
+		} else {
+			m.featPos = append(m.featPos, -1)
+			m.otherPos = append(m.otherPos, int32(len(m.other)))
+			m.other = append(m.other, f)
+		}
+	}
+	if m.cells, err = ReadBarcodes(bcPath); err != nil {
+		return nil, err
+	}
+	if err := m.openData(); err != nil {
+		return nil, err
+	}
+	if len(m.other) > 0 {
+		m.notes = append(m.notes, fmt.Sprintf("%d non-Gene Expression features kept apart (e.g. %s, %s)", len(m.other), m.other[0].Name, m.other[0].Type))
+	}
+	return m, nil
+}
+
+func readFeatures(path string) ([]matrix.Feature, error) {
+	l, err := formats.NewLines(path)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	var out []matrix.Feature
+	for {
+		line, err := l.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		f := bytes.Split(line, []byte{'\t'})
+		if len(f) < 1 || len(f[0]) == 0 {
+			return nil, formats.Errorf(path, l.N, "", "each line is ID<TAB>symbol[<TAB>feature type]", "empty feature line")
+		}
+		ft := matrix.Feature{ID: string(f[0]), Name: string(f[0])}
+		if len(f) >= 2 {
+			ft.Name = string(f[1])
+		}
+		if len(f) >= 3 {
+			ft.Type = string(f[2])
+		}
+		out = append(out, ft)
+	}
+	if len(out) == 0 {
+		return nil, formats.Errorf(path, 0, "", "the features file lists the matrix rows", "no features")
+	}
+	MakeUnique(out)
+	return out, nil
+}
+
+// ReadBarcodes reads a barcodes.tsv(.gz): one barcode per line, unique.
+func ReadBarcodes(path string) ([]string, error) {
+	l, err := formats.NewLines(path)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	var out []string
+	seen := map[string]int{}
+	for {
+		line, err := l.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		bc := string(bytes.SplitN(line, []byte{'\t'}, 2)[0])
+		if bc == "" {
+			return nil, formats.Errorf(path, l.N, "", "remove blank lines", "empty barcode")
+		}
+		if prev, dup := seen[bc]; dup {
+			return nil, formats.Errorf(path, l.N, "", "barcodes must be unique; if samples were merged, prefix each barcode with its sample", "duplicate barcode %s (first on line %d)", bc, prev)
+		}
+		seen[bc] = l.N
+		out = append(out, bc)
+	}
+	return out, nil
+}
+
+// MakeUnique renames repeated gene symbols NAME, NAME.1, NAME.2 ... in file
+// order, as Seurat's Read10X and scanpy's var_names_make_unique do (Cell
+// Ranger references carry a few symbols shared by distinct Ensembl IDs). IDs
+// are left as they are, so a gene can still be found by its ID.
+func MakeUnique(fs []matrix.Feature) int {
+	count := map[string]int{}
+	taken := map[string]bool{}
+	for _, f := range fs {
+		taken[f.Name] = true
+	}
+	renamed := 0
+	seen := map[string]bool{}
+	for i, f := range fs {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			continue
+		}
+		for {
+			count[f.Name]++
+			cand := fmt.Sprintf("%s.%d", f.Name, count[f.Name])
+			if !taken[cand] {
+				fs[i].Name = cand
+				taken[cand] = true
+				seen[cand] = true
+				break
+			}
+		}
+		renamed++
+	}
+	return renamed
+}
+
+func (m *MTX) openData() error {
+	l, err := formats.NewLines(m.mtxPath)
+	if err != nil {
+		return err
+	}
+	head, err := l.Next()
+	if err != nil {
+		l.Close()
+		return formats.Errorf(m.mtxPath, 1, "", "", "empty file")
+	}
+	f := bytes.Fields(bytes.ToLower(head))
+	if len(f) != 5 || string(f[0]) != "%%matrixmarket" || string(f[1]) != "matrix" || string(f[2]) != "coordinate" {
+		l.Close()
+		return formats.Errorf(m.mtxPath, 1, "", "expected a MatrixMarket coordinate header such as '%%MatrixMarket matrix coordinate integer general'", "not a MatrixMarket coordinate matrix")
+	}
+	if t := string(f[3]); t != "integer" && t != "real" && t != "pattern" {
+		l.Close()
+		return formats.Errorf(m.mtxPath, 1, "", "use an integer or real matrix", "unsupported field type %q", t)
+	}
+	if string(f[4]) != "general" {
+		l.Close()
+		return formats.Errorf(m.mtxPath, 1, "", "10x matrices are 'general'", "unsupported symmetry %q", f[4])
+	}
+	pattern := string(f[3]) == "pattern"
+	for {
+		line, err := l.Next()
+		if err != nil {
+			l.Close()
+			return formats.Errorf(m.mtxPath, l.N, "", "the file is truncated", "no size line")
+		}
+		if len(line) > 0 && line[0] == '%' {
+			continue
+		}
+		d := bytes.Fields(line)
+		if len(d) != 3 {
+			l.Close()
+			return formats.Errorf(m.mtxPath, l.N, "", "the size line is 'rows columns entries'", "bad size line %q", line)
+		}
+		rows, e1 := strconv.Atoi(string(d[0]))
+		cols, e2 := strconv.Atoi(string(d[1]))
+		nnz, e3 := strconv.ParseInt(string(d[2]), 10, 64)
+		if e1 != nil || e2 != nil || e3 != nil || rows < 0 || cols < 0 || nnz < 0 {
+			l.Close()
+			return formats.Errorf(m.mtxPath, l.N, "", "the size line is 'rows columns entries'", "bad size line %q", line)
+		}
+		if rows != len(m.featPos) {
+			l.Close()
+			return formats.Errorf(m.mtxPath, l.N, "", "the matrix and the features file must come from the same Cell Ranger run", "matrix has %d rows but %s lists %d features", rows, filepath.Base(m.dir), len(m.featPos))
+		}
+		if cols != len(m.cells) {
+			l.Close()
+			return formats.Errorf(m.mtxPath, l.N, "", "the matrix and barcodes.tsv must come from the same Cell Ranger run", "matrix has %d columns but barcodes.tsv lists %d barcodes", cols, len(m.cells))
+		}
+		m.nnz = nnz
+		break
+	}
+	_ = pattern
+	m.lines = l
+	m.pending = m.pending[:0]
+	m.seen = 0
+	return nil
+}
+
+func (m *MTX) readEntry() (entry, error) {
+	line, err := m.lines.Next()
+	if errors.Is(err, io.EOF) {
+		if m.seen != m.nnz {
+			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "the file is truncated: copy it again", "header announces %d entries but the file ends after %d", m.nnz, m.seen)
+		}
+		return entry{}, io.EOF
+	}
+	if err != nil {
+		return entry{}, err
+	}
+	d := bytes.Fields(line)
+	if len(d) < 2 || len(d) > 3 {
+		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value'", "bad entry %q", line)
+	}
+	r, e1 := strconv.Atoi(string(d[0]))
+	c, e2 := strconv.Atoi(string(d[1]))
+	v := 1.0
+	var e3 error
+	if len(d) == 3 {
+		v, e3 = strconv.ParseFloat(string(d[2]), 64)
+	}
+	if e1 != nil || e2 != nil || e3 != nil {
+		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value' with integer positions and a numeric value", "bad entry %q", line)
+	}
+	if r < 1 || r > len(m.featPos) || c < 1 || c > len(m.cells) {
+		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "positions are 1-based and within the size line", "entry (%d, %d) outside the %d x %d matrix", r, c, len(m.featPos), len(m.cells))
+	}
+	m.seen++
+	if m.seen > m.nnz {
+		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "fix the entry count in the size line", "more entries than the %d the header announces", m.nnz)
+	}
+	return entry{row: int32(r - 1), col: int32(c - 1), v: v}, nil
+}
+
+// Features returns the Gene Expression features.
+func (m *MTX) Features() []matrix.Feature { return m.feats }
+
+// Other returns the features of other types (e.g. Antibody Capture).
+func (m *MTX) Other() []matrix.Feature { return m.other }
+
+// CellNames returns the barcodes.
+func (m *MTX) CellNames() []string { return m.cells }
+
+// Info describes the source.
+func (m *MTX) Info() matrix.Info {
+	return matrix.Info{Format: "10x-mtx", Path: m.dir, Matrix: "matrix.mtx", Notes: m.notes}
+}
+
+// Rewind restarts from the first cell.
+func (m *MTX) Rewind() error {
+	m.pos = 0
+	if m.mem != nil {
+		return m.mem.Rewind()
+	}
+	if m.lines != nil {
+		m.lines.Close()
+	}
+	return m.openData()
+}
+
+// Close releases the file.
+func (m *MTX) Close() error {
+	if m.lines != nil {
+		return m.lines.Close()
+	}
+	return nil
+}
+
+// Next fills dst with up to max cells.
+func (m *MTX) Next(dst *matrix.Chunk, max int) error {
+	if m.mem != nil {
+		return m.mem.Next(dst, max)
+	}
+	if m.pos >= len(m.cells) {
+		return io.EOF
+	}
+	dst.Reset(m.pos)
+	end := min(len(m.cells), m.pos+max)
+	var idx []int32
+	var val []float64
+	cur := m.pos
+	flush := func(upTo int) {
+		for cur < upTo {
+			dst.AppendRow(idx, val)
+			idx, val = idx[:0], val[:0]
+			cur++
+		}
+	}
+	for {
+		var e entry
+		if len(m.pending) > 0 {
+			e = m.pending[0]
+			m.pending = m.pending[1:]
+		} else {
+			var err error
+			e, err = m.readEntry()
+			if errors.Is(err, io.EOF) {
+				flush(end)
+				break
+			}
+			if err != nil {
+				return err
+			}
+		}
+		c := int(e.col)
+		if c < cur {
+			// Not in cell order: read the whole file into memory once.
+			if err := m.loadAll(); err != nil {
+				return err
+			}
+			m.mem.M.Meta = m.Info()
+			if err := m.mem.Rewind(); err != nil {
+				return err
+			}
+			skip := matrix.Chunk{}
+			if m.pos > 0 {
+				if err := m.mem.Next(&skip, m.pos); err != nil {
+					return err
+				}
+			}
+			return m.mem.Next(dst, max)
+		}
+		if c >= end {
+			m.pending = append(m.pending[:0], e)
+			flush(end)
+			break
+		}
+		flush(c)
+		if p := m.featPos[e.row]; p >= 0 {
+			for _, j := range idx {
+				if j == p {
+					return formats.Errorf(m.mtxPath, m.lines.N, "", "each (row, column) may appear once", "entry (%d, %d) repeated", e.row+1, e.col+1)
+				}
+			}
+			idx = append(idx, p)
+			val = append(val, e.v)
+		}
+	}
+	m.pos = end
+	return nil
+}
+
+func (m *MTX) loadAll() error {
+	m.lines.Close()
+	if err := m.openData(); err != nil {
+		return err
+	}
+	rows := make([][]entry, len(m.cells))
+	for {
+		e, err := m.readEntry()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if p := m.featPos[e.row]; p >= 0 {
+			rows[e.col] = append(rows[e.col], entry{row: p, v: e.v})
+		}
+	}
+	csr := &matrix.CSR{Feats: m.feats, Cells: m.cells, Indptr: []int{0}}
+	var ch matrix.Chunk
+	ch.Reset(0)
+	for _, r := range rows {
+		idx := make([]int32, len(r))
+		val := make([]float64, len(r))
+		for k, e := range r {
+			idx[k], val[k] = e.row, e.v
+		}
+		ch.AppendRow(idx, val)
+	}
+	csr.Indptr, csr.Indices, csr.Data = ch.Indptr, ch.Indices, ch.Data
+	m.notes = append(m.notes, "entries not in cell order: matrix read into memory")
+	m.mem = matrix.NewMemSource(csr)
+	return nil
+}

@@ -1,0 +1,95 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// OpenText opens a plain or gzip-compressed text file (recognised by its magic
+// bytes, not its name) and returns a buffered reader over its text.
+func OpenText(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	magic, _ := br.Peek(2)
+	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, Errorf(path, 0, "", "check the file with 'gzip -t' and copy it again", "not a readable gzip file: %v", err)
+		}
+		return &gzFile{gz: gz, f: f, path: path}, nil
+	}
+	return &plainFile{Reader: br, f: f}, nil
+}
+
+type plainFile struct {
+	*bufio.Reader
+	f *os.File
+}
+
+func (p *plainFile) Close() error { return p.f.Close() }
+
+type gzFile struct {
+	gz   *gzip.Reader
+	f    *os.File
+	path string
+}
+
+func (g *gzFile) Read(b []byte) (int, error) {
+	n, err := g.gz.Read(b)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, Errorf(g.path, 0, "", "the compressed file is truncated or damaged: copy it again, and check it with 'gzip -t'", "gzip stream broken: %v", err)
+	}
+	return n, err
+}
+
+func (g *gzFile) Close() error { g.gz.Close(); return g.f.Close() }
+
+// Lines reads a text file line by line with line numbers, without the line
+// terminator (LF or CRLF). Lines longer than 64 MiB are an error.
+type Lines struct {
+	sc   *bufio.Scanner
+	rc   io.ReadCloser
+	Path string
+	N    int // number of the line last returned, 1-based
+}
+
+// NewLines opens path (plain or gzip).
+func NewLines(path string) (*Lines, error) {
+	rc, err := OpenText(path)
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(rc)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	return &Lines{sc: sc, rc: rc, Path: path}, nil
+}
+
+// Next returns the next line, or io.EOF.
+func (l *Lines) Next() ([]byte, error) {
+	if !l.sc.Scan() {
+		if err := l.sc.Err(); err != nil {
+			if _, ok := AsParseError(err); ok {
+				return nil, err
+			}
+			if errors.Is(err, bufio.ErrTooLong) {
+				return nil, Errorf(l.Path, l.N+1, "", "is this a text matrix? binary files cannot be read as text", "line longer than 64 MiB")
+			}
+			return nil, Errorf(l.Path, l.N+1, "", "", "read error: %v", err)
+		}
+		return nil, io.EOF
+	}
+	l.N++
+	return bytes.TrimSuffix(l.sc.Bytes(), []byte{'\r'}), nil
+}
+
+// Close closes the file.
+func (l *Lines) Close() error { return l.rc.Close() }

@@ -1,0 +1,141 @@
+package score
+
+import (
+	"math"
+	"slices"
+)
+
+// ranker computes, for one cell, where any gene stands in the cell's
+// expression order without materialising the ranks of all genes: the
+// non-zero values are sorted once (value descending, gene position
+// ascending), zeros form one implicit block between positive and negative
+// values. Queries then cost O(1) for non-zero genes and O(log nnz) for zeros.
+type ranker struct {
+	G       int       // genes in the matrix
+	pos     []int32   // gene -> position in sorted order (valid where isSet)
+	isSet   []bool    // gene has a non-zero value in the current cell
+	val     []float64 // gene -> value in current cell
+	keys    []uint64  // packed sort keys (fast path)
+	order   []int32   // sorted non-zero gene positions
+	sorted  []float64 // values in sorted order
+	start   []int32   // for each sorted position, first position of its tie block
+	end     []int32   // ... and one past its last
+	idx     []int32   // current row's gene positions (ascending)
+	nPos    int       // number of positive values
+	nZero   int       // number of zero genes
+	touched []int32
+}
+
+func newRanker(G int) *ranker {
+	return &ranker{G: G, pos: make([]int32, G), isSet: make([]bool, G), val: make([]float64, G)}
+}
+
+// load prepares the ranker for one cell.
+func (r *ranker) load(idx []int32, val []float64) {
+	for _, g := range r.touched {
+		r.isSet[g] = false
+		r.val[g] = 0
+	}
+	r.touched = append(r.touched[:0], idx...)
+	r.idx = idx
+	n := len(idx)
+	r.order = r.order[:0]
+	fast := true
+	for _, v := range val {
+		if float64(float32(v)) != v {
+			fast = false
+			break
+		}
+	}
+	if fast {
+		// value descending, gene ascending in one integer key
+		r.keys = r.keys[:0]
+		for k, g := range idx {
+			b := math.Float32bits(float32(val[k]))
+			if b&(1<<31) != 0 {
+				b = ^b
+			} else {
+				b |= 1 << 31
+			}
+			r.keys = append(r.keys, uint64(^b)<<32|uint64(uint32(g)))
+		}
+		slices.Sort(r.keys)
+		for _, k := range r.keys {
+			r.order = append(r.order, int32(uint32(k)))
+		}
+	} else {
+		for _, g := range idx {
+			r.order = append(r.order, g)
+		}
+		vm := map[int32]float64{}
+		for k, g := range idx {
+			vm[g] = val[k]
+		}
+		slices.SortFunc(r.order, func(a, b int32) int {
+			va, vb := vm[a], vm[b]
+			switch {
+			case va > vb:
+				return -1
+			case va < vb:
+				return 1
+			}
+			return int(a - b)
+		})
+	}
+	for k, g := range idx {
+		r.isSet[g] = true
+		r.val[g] = val[k]
+	}
+	r.sorted = r.sorted[:0]
+	for s, g := range r.order {
+		r.pos[g] = int32(s)
+		r.sorted = append(r.sorted, r.val[g])
+	}
+	r.start = slices.Grow(r.start[:0], n)[:n]
+	r.end = slices.Grow(r.end[:0], n)[:n]
+	for s := 0; s < n; {
+		e := s + 1
+		for e < n && r.sorted[e] == r.sorted[s] {
+			e++
+		}
+		for k := s; k < e; k++ {
+			r.start[k], r.end[k] = int32(s), int32(e)
+		}
+		s = e
+	}
+	r.nPos = 0
+	for _, v := range r.sorted {
+		if v > 0 {
+			r.nPos++
+		}
+	}
+	r.nZero = r.G - n
+}
+
+// stat returns, for gene g of the loaded cell, the number of genes with a
+// strictly greater value, the size of its tie block, and the number of genes
+// of the block that come before g in matrix order. extraZeros adds that many
+// zero-valued genes placed after all matrix genes (UCell's imputation of
+// signature genes absent from the data).
+func (r *ranker) stat(g int32, extraZeros int) (greater, eq, before int) {
+	if r.isSet[g] {
+		s := int(r.pos[g])
+		st, en := int(r.start[s]), int(r.end[s])
+		greater, eq, before = st, en-st, s-st
+		if r.sorted[s] < 0 {
+			greater += r.nZero + extraZeros
+		}
+		return
+	}
+	// zero: genes with index < g that are zero
+	nzBefore, _ := slices.BinarySearch(r.idx, g)
+	return r.nPos, r.nZero + extraZeros, int(g) - nzBefore
+}
+
+// zeroStat is stat for a gene that is not in the matrix (imputed zero).
+func (r *ranker) zeroStat(extraZeros int) (greater, eq int) {
+	return r.nPos, r.nZero + extraZeros
+}
+
+// value returns gene g's value in the loaded cell.
+func (r *ranker) value(g int32) float64 { return r.val[g] }

@@ -1,0 +1,373 @@
+// Package signature holds gene signatures: unsigned gene sets, up/down pairs
+// and weighted linear scores, with their provenance, the embedded built-in
+// library of leukemia stem-cell signatures, and the resolution of signature
+// genes against a matrix's features by symbol, Ensembl ID or known alias.
+//
+// Built-in signatures and their sources:
+//   - LSC17: Ng SWK et al. A 17-gene stemness score for rapid determination of
+//     risk in acute myeloid leukaemia. Nature 2016;540:433-437,
+//     doi:10.1038/nature20598. Weighted sum of log2 normalised expression.
+//   - LSC104_UP / LSC104_DOWN (scored together as LSC104): the 104 genes
+//     differentially expressed between LSC+ and LSC- AML fractions, same paper;
+//     symbols as updated by Zeng et al. 2022 (their HSC_CyclePrimed_LSC_genesets.gmt).
+//   - LSPC-Quiescent, LSPC-Primed, LSPC-Cycle, GMP-like, ProMono-like,
+//     Mono-like, cDC-like (Top100 and Top250): Zeng AGX et al. Nat Med
+//     2022;28:1212-1223, doi:10.1038/s41591-022-01819-x, AMLCellType_Genesets.gmt
+//     of github.com/andygxzeng/AMLHierarchies, with Excel-mangled symbols
+//     repaired (01-Mar -> MARCHF1, 06-Mar -> MARCHF6, 06-Sep -> SEPTIN6,
+//     09-Sep -> SEPTIN9, 11-Sep -> SEPTIN11).
+//
+// pLSC6 (Elsayed 2020) is not built in: its coefficients could not be checked
+// against a primary source here, and lsc does not ship numbers it cannot cite.
+// Give it as a weighted list (gene<TAB>weight) instead.
+package signature
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/lsc-bio/lsc/formats/gmt"
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// Signature is one score to compute.
+type Signature struct {
+	Name     string
+	Up       []string  // genes expected high (all genes of an unsigned set)
+	Down     []string  // genes expected low (optional)
+	Weights  []float64 // per gene of Up, for weighted scores (nil otherwise)
+	Citation string
+	DOI      string
+	Scale    string // intended input scale, e.g. "log2 normalised expression (bulk)"
+	Source   string // where the list came from
+}
+
+// Weighted reports whether the signature is a linear score.
+func (s Signature) Weighted() bool { return s.Weights != nil }
+
+//go:embed data/builtin.gmt
+var builtinGMT []byte
+
+//go:embed data/LSC17.tsv
+var lsc17TSV []byte
+
+const (
+	ngCite   = "Ng SWK et al. A 17-gene stemness score for rapid determination of risk in acute myeloid leukaemia. Nature 2016;540:433-437"
+	ngDOI    = "10.1038/nature20598"
+	zengCite = "Zeng AGX et al. A cellular hierarchy framework for understanding heterogeneity and predicting drug response in acute myeloid leukemia. Nat Med 2022;28:1212-1223"
+	zengDOI  = "10.1038/s41591-022-01819-x"
+)
+
+// Builtin returns the built-in library, in a fixed order.
+func Builtin() []Signature {
+	var out []Signature
+	w, err := gmt.ParseWeighted(lsc17TSV, "builtin LSC17", "LSC17")
+	if err != nil {
+		panic(err) // embedded data is checked by tests
+	}
+	out = append(out, Signature{Name: "LSC17", Up: w.Genes, Weights: w.Weights, Citation: ngCite, DOI: ngDOI,
+		Scale: "log2 normalised expression (bulk RNA-seq or microarray)", Source: "Ng 2016 Methods (published coefficients)"})
+	sets, err := gmt.ParseGMT(builtinGMT, "builtin.gmt")
+	if err != nil {
+		panic(err)
+	}
+	var up, down []string
+	for _, s := range sets {
+		switch s.Name {
+		case "LSC104_UP":
+			up = s.Genes
+			continue
+		case "LSC104_DOWN":
+			down = s.Genes
+			continue
+		}
+		out = append(out, Signature{Name: s.Name, Up: s.Genes, Citation: zengCite, DOI: zengDOI,
+			Scale: "any (rank-based methods); single-cell or bulk", Source: "AMLHierarchies AMLCellType_Genesets.gmt"})
+	}
+	out = append(out,
+		Signature{Name: "LSC104", Up: up, Down: down, Citation: ngCite, DOI: ngDOI,
+			Scale: "any (rank-based methods)", Source: "AMLHierarchies HSC_CyclePrimed_LSC_genesets.gmt (LSC104_UP/DOWN)"},
+		Signature{Name: "LSC104_UP", Up: up, Citation: ngCite, DOI: ngDOI, Scale: "any (rank-based methods)", Source: "AMLHierarchies HSC_CyclePrimed_LSC_genesets.gmt"},
+		Signature{Name: "LSC104_DOWN", Up: down, Citation: ngCite, DOI: ngDOI, Scale: "any (rank-based methods)", Source: "AMLHierarchies HSC_CyclePrimed_LSC_genesets.gmt"},
+	)
+	return out
+}
+
+// Lookup finds a built-in signature by name (case-insensitive); the Zeng sets
+// also answer to their short names (LSPC-Primed = LSPC-Primed-Top100).
+func Lookup(name string) (Signature, bool) {
+	for _, s := range Builtin() {
+		if strings.EqualFold(s.Name, name) || strings.EqualFold(s.Name, name+"-Top100") {
+			return s, true
+		}
+	}
+	return Signature{}, false
+}
+
+// Names lists the built-in names.
+func Names() []string {
+	var n []string
+	for _, s := range Builtin() {
+		n = append(n, s.Name)
+	}
+	return n
+}
+
+// Load turns a --signatures argument into signatures: a path to a GMT file or
+// a weighted list (gene<TAB>weight), or a comma-separated list of built-in
+// names. In a GMT, sets NAME_UP with NAME_DN (or NAME_DOWN) become one
+// up/down signature NAME; a NAME_UP without a partner stays as it is.
+func Load(arg string) ([]Signature, error) {
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return LoadFile(arg)
+	}
+	var out []Signature
+	seen := map[string]bool{}
+	for _, n := range strings.Split(arg, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		s, ok := Lookup(n)
+		if !ok {
+			return nil, fmt.Errorf("unknown signature %q: not a file and not built in (built in: %s); 'lsc signatures' lists them", n, strings.Join(Names(), ", "))
+		}
+		if seen[s.Name] {
+			return nil, fmt.Errorf("signature %s listed twice", s.Name)
+		}
+		seen[s.Name] = true
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no signature given: name built-in ones (e.g. LSPC-Quiescent,LSC104) or give a GMT file")
+	}
+	return out, nil
+}
+
+// LoadFile reads a GMT or weighted-list file.
+func LoadFile(path string) ([]Signature, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	isGMT := false
+	for _, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		isGMT = len(strings.Split(strings.TrimRight(line, "\r"), "\t")) >= 3
+		break
+	}
+	if !isGMT {
+		base := path[strings.LastIndexAny(path, "/\\")+1:]
+		if i := strings.IndexByte(base, '.'); i > 0 {
+			base = base[:i]
+		}
+		w, err := gmt.ReadWeighted(path, base)
+		if err != nil {
+			return nil, err
+		}
+		return []Signature{{Name: w.Name, Up: w.Genes, Weights: w.Weights, Source: path}}, nil
+	}
+	sets, err := gmt.ReadGMT(path)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]gmt.Set{}
+	for _, s := range sets {
+		byName[s.Name] = s
+	}
+	used := map[string]bool{}
+	var out []Signature
+	for _, s := range sets {
+		if used[s.Name] {
+			continue
+		}
+		base, isUp := cutSuffix(s.Name, "_UP")
+		if isUp {
+			for _, dn := range []string{base + "_DN", base + "_DOWN"} {
+				if d, ok := byName[dn]; ok {
+					used[dn] = true
+					out = append(out, Signature{Name: base, Up: s.Genes, Down: d.Genes, Source: path})
+					goto next
+				}
+			}
+		}
+		if b, isDn := cutSuffix(s.Name, "_DN"); isDn {
+			if _, ok := byName[b+"_UP"]; ok {
+				continue
+			}
+		}
+		if b, isDn := cutSuffix(s.Name, "_DOWN"); isDn {
+			if _, ok := byName[b+"_UP"]; ok {
+				continue
+			}
+		}
+		out = append(out, Signature{Name: s.Name, Up: s.Genes, Source: path})
+	next:
+	}
+	return out, nil
+}
+
+func cutSuffix(s, suf string) (string, bool) {
+	if len(s) > len(suf) && strings.EqualFold(s[len(s)-len(suf):], suf) {
+		return s[:len(s)-len(suf)], true
+	}
+	return s, false
+}
+
+// Aliases maps previous and current HGNC symbols both ways, for the genes of
+// the built-in signatures whose symbols changed since publication.
+var Aliases = map[string][]string{}
+
+func init() {
+	for _, p := range [][2]string{
+		{"GPR56", "ADGRG1"}, {"KIAA0125", "FAM30A"}, {"NGFRAP1", "BEX3"}, {"C19orf77", "SMIM24"},
+		{"GUCY1A3", "GUCY1A1"}, {"H1F0", "H1-0"}, {"H2AFY2", "MACROH2A2"}, {"H2AFZ", "H2AZ1"},
+		{"HIST1H4C", "H4C3"}, {"MARCH1", "MARCHF1"}, {"MARCH6", "MARCHF6"}, {"SEPT6", "SEPTIN6"},
+		{"SEPT9", "SEPTIN9"}, {"SEPT11", "SEPTIN11"}, {"FAM69B", "DIPK1B"}, {"FAM212A", "INKA1"},
+		{"CCDC109B", "MCUB"}, {"CECR1", "ADA2"},
+	} {
+		Aliases[p[0]] = append(Aliases[p[0]], p[1])
+		Aliases[p[1]] = append(Aliases[p[1]], p[0])
+	}
+}
+
+// Index finds features by symbol, ID (with or without an Ensembl version
+// suffix) or alias.
+type Index struct {
+	byName, byID map[string]int32
+}
+
+// NewIndex indexes features; a symbol or ID shared by several features maps
+// to the first.
+func NewIndex(fs []matrix.Feature) *Index {
+	ix := &Index{byName: map[string]int32{}, byID: map[string]int32{}}
+	for i, f := range fs {
+		if _, ok := ix.byName[f.Name]; !ok {
+			ix.byName[f.Name] = int32(i)
+		}
+		id := f.ID
+		if _, ok := ix.byID[id]; !ok {
+			ix.byID[id] = int32(i)
+		}
+		if strings.HasPrefix(id, "ENS") {
+			if d := strings.IndexByte(id, '.'); d > 0 {
+				if _, ok := ix.byID[id[:d]]; !ok {
+					ix.byID[id[:d]] = int32(i)
+				}
+			}
+		}
+	}
+	return ix
+}
+
+// Find returns the feature position of gene and how it matched.
+func (ix *Index) Find(gene string) (int32, string, bool) {
+	if i, ok := ix.byName[gene]; ok {
+		return i, "symbol", true
+	}
+	if i, ok := ix.byID[gene]; ok {
+		return i, "id", true
+	}
+	if d := strings.IndexByte(gene, '.'); d > 0 && strings.HasPrefix(gene, "ENS") {
+		if i, ok := ix.byID[gene[:d]]; ok {
+			return i, "id", true
+		}
+	}
+	for _, a := range Aliases[gene] {
+		if i, ok := ix.byName[a]; ok {
+			return i, "alias " + a, true
+		}
+	}
+	return -1, "", false
+}
+
+// Resolved is a signature matched against a matrix.
+type Resolved struct {
+	Sig       Signature
+	Up, Down  []int32   // feature positions found, unique
+	Weights   []float64 // weights of Up (weighted signatures)
+	Missing   []string  // signature genes not found
+	Aliased   []string  // "OLD->NEW" where an alias was used
+	UpTotal   int       // genes listed in Up (found or not)
+	DownTotal int
+}
+
+// Limits reject signatures with too few genes found.
+type Limits struct {
+	MinGenes   int     // at least this many genes found (per direction)
+	MaxMissing float64 // at most this fraction of the listed genes missing
+}
+
+// Resolve matches signatures against features.
+func Resolve(sigs []Signature, fs []matrix.Feature, lim Limits) ([]Resolved, error) {
+	ix := NewIndex(fs)
+	var out []Resolved
+	for _, s := range sigs {
+		r := Resolved{Sig: s, UpTotal: len(s.Up), DownTotal: len(s.Down)}
+		add := func(genes []string, w []float64) ([]int32, []float64) {
+			var idx []int32
+			var ws []float64
+			seen := map[int32]bool{}
+			for k, g := range genes {
+				i, how, ok := ix.Find(g)
+				if !ok {
+					r.Missing = append(r.Missing, g)
+					continue
+				}
+				if seen[i] {
+					continue
+				}
+				seen[i] = true
+				if strings.HasPrefix(how, "alias") {
+					r.Aliased = append(r.Aliased, g+"->"+strings.TrimPrefix(how, "alias "))
+				}
+				idx = append(idx, i)
+				if w != nil {
+					ws = append(ws, w[k])
+				}
+			}
+			return idx, ws
+		}
+		r.Up, r.Weights = add(s.Up, s.Weights)
+		r.Down, _ = add(s.Down, nil)
+		if s.Weights != nil && r.Weights == nil {
+			r.Weights = []float64{}
+		}
+		total := len(s.Up) + len(s.Down)
+		if len(r.Up) < max(lim.MinGenes, 1) || (len(s.Down) > 0 && len(r.Down) < max(lim.MinGenes, 1)) {
+			return nil, fmt.Errorf("signature %s: only %d of %d genes found in the data (missing: %s); check the gene identifiers (symbols vs Ensembl IDs) or lower --min-genes", s.Name, len(r.Up)+len(r.Down), total, short(r.Missing))
+		}
+		if frac := float64(len(r.Missing)) / float64(total); frac > lim.MaxMissing {
+			return nil, fmt.Errorf("signature %s: %d of %d genes (%.0f%%) missing from the data, more than --max-missing %.2f allows (missing: %s); a partial score would not be the published signature", s.Name, len(r.Missing), total, 100*frac, lim.MaxMissing, short(r.Missing))
+		}
+		out = append(out, r)
+	}
+	names := map[string]bool{}
+	for _, r := range out {
+		if names[r.Sig.Name] {
+			return nil, fmt.Errorf("two signatures are named %s", r.Sig.Name)
+		}
+		names[r.Sig.Name] = true
+	}
+	return out, nil
+}
+
+func short(g []string) string {
+	g = slices.Clone(g)
+	sort.Strings(g)
+	if len(g) > 12 {
+		return strings.Join(g[:12], ", ") + fmt.Sprintf(" and %d more", len(g)-12)
+	}
+	if len(g) == 0 {
+		return "none"
+	}
+	return strings.Join(g, ", ")
+}
+
