@@ -163,7 +163,7 @@ func TestReferenceAUCell(t *testing.T) {
 
 func TestReferenceModuleScore(t *testing.T) {
 	ref := loadReference(t)
-	res := runRef(t, "modulescore", Options{Seed: 1, NCtrl: 100 * 0 + int(math.Min(100, math.Floor(27899/24/2)))}, refSigs(t))
+	res := runRef(t, "modulescore", Options{Seed: 1, NCtrl: 100*0 + int(math.Min(100, math.Floor(27899/24/2)))}, refSigs(t))
 	for s, r := range res.Signatures {
 		var x, y []float64
 		for c, cell := range res.Cells {

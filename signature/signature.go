@@ -337,6 +337,8 @@ func Resolve(sigs []Signature, fs []matrix.Feature, lim Limits) ([]Resolved, err
 		}
 		r.Up, r.Weights = add(s.Up, s.Weights)
 		r.Down, _ = add(s.Down, nil)
+		canonical(r.Up, r.Weights)
+		canonical(r.Down, nil)
 		if s.Weights != nil && r.Weights == nil {
 			r.Weights = []float64{}
 		}
@@ -359,6 +361,27 @@ func Resolve(sigs []Signature, fs []matrix.Feature, lim Limits) ([]Resolved, err
 	return out, nil
 }
 
+// canonical sorts genes by feature position (and their weights with them) so
+// that sums over a signature run in one order whatever order it was listed in.
+func canonical(idx []int32, w []float64) {
+	perm := make([]int, len(idx))
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.SliceStable(perm, func(a, b int) bool { return idx[perm[a]] < idx[perm[b]] })
+	ci := slices.Clone(idx)
+	var cw []float64
+	if w != nil {
+		cw = slices.Clone(w)
+	}
+	for i, p := range perm {
+		idx[i] = ci[p]
+		if w != nil {
+			w[i] = cw[p]
+		}
+	}
+}
+
 func short(g []string) string {
 	g = slices.Clone(g)
 	sort.Strings(g)
@@ -370,4 +393,3 @@ func short(g []string) string {
 	}
 	return strings.Join(g, ", ")
 }
-

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The CLI end to end: build the binary, score the demo file, check the
+// public TSV layout and the exit codes (0 ok, 1 failure, 2 usage).
+func TestCLI(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "lsc")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out := filepath.Join(t.TempDir(), "s.tsv")
+	cmd := exec.Command(bin, "score", "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz", "--signatures", "LSPC-Quiescent,LSC104", "--method", "ucell", "--out", out, "-q")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("score: %v\n%s", err, b)
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "cell\tLSPC-Quiescent\tLSC104" || len(lines) != 346 {
+		t.Fatalf("header %q, %d lines", lines[0], len(lines))
+	}
+	// refuses to overwrite without --force: exit 2
+	err := exec.Command(bin, "score", "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz", "-s", "LSC104", "--out", out).Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Fatalf("overwrite: %v", err)
+	}
+	// bad input: exit 1 with the file named
+	var stderr bytes.Buffer
+	c := exec.Command(bin, "score", "nonexistent.h5ad", "-s", "LSC104")
+	c.Stderr = &stderr
+	err = c.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "nonexistent.h5ad") {
+		t.Fatalf("missing input: %v %s", err, stderr.String())
+	}
+	err = exec.Command(bin, "score", "--bogus").Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Fatalf("bad flag: %v", err)
+	}
+	if b, err := exec.Command(bin, "signatures", "show", "LSC17").Output(); err != nil || !strings.Contains(string(b), "GPR56\t0.0501\talias ADGRG1") {
+		t.Fatalf("signatures show: %v %s", err, b)
+	}
+}
