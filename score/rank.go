@@ -114,28 +114,18 @@ func (r *ranker) load(idx []int32, val []float64) {
 
 // stat returns, for gene g of the loaded cell, the number of genes with a
 // strictly greater value, the size of its tie block, and the number of genes
-// of the block that come before g in matrix order. extraZeros adds that many
-// zero-valued genes placed after all matrix genes (UCell's imputation of
-// signature genes absent from the data).
-func (r *ranker) stat(g int32, extraZeros int) (greater, eq, before int) {
+// of the block that come before g in matrix order.
+func (r *ranker) stat(g int32) (greater, eq, before int) {
 	if r.isSet[g] {
 		s := int(r.pos[g])
 		st, en := int(r.start[s]), int(r.end[s])
 		greater, eq, before = st, en-st, s-st
 		if r.sorted[s] < 0 {
-			greater += r.nZero + extraZeros
+			greater += r.nZero
 		}
 		return
 	}
 	// zero: genes with index < g that are zero
 	nzBefore, _ := slices.BinarySearch(r.idx, g)
-	return r.nPos, r.nZero + extraZeros, int(g) - nzBefore
+	return r.nPos, r.nZero, int(g) - nzBefore
 }
-
-// zeroStat is stat for a gene that is not in the matrix (imputed zero).
-func (r *ranker) zeroStat(extraZeros int) (greater, eq int) {
-	return r.nPos, r.nZero + extraZeros
-}
-
-// value returns gene g's value in the loaded cell.
-func (r *ranker) value(g int32) float64 { return r.val[g] }

@@ -70,7 +70,6 @@ func (a *File) fail(where, hint, format string, args ...any) error {
 }
 
 func (a *File) init(opt Options) error {
-	root := a.f.Lookup("/")
 	if a.f.Lookup("obs") == nil || (a.f.Lookup("X") == nil && a.f.Lookup("raw") == nil && a.f.Lookup("layers") == nil) {
 		if a.f.Lookup("matrix") != nil {
 			return a.fail("", "this looks like a Cell Ranger .h5: lsc reads it directly (it is recognised by content)", "not an AnnData file")
@@ -80,7 +79,6 @@ func (a *File) init(opt Options) error {
 	if _, ok := a.f.Lookup("obs").(*hdf5.Dataset); ok {
 		return a.fail("/obs", legacyHint, "obs is a compound dataset (pre-0.7 AnnData), which lsc cannot decode")
 	}
-	_ = root
 	varPath := "var"
 	switch {
 	case opt.UseRaw && opt.Layer != "":

@@ -235,7 +235,6 @@ func (m *MTX) openData() error {
 		l.Close()
 		return formats.Errorf(m.mtxPath, 1, "", "10x matrices are 'general'", "unsupported symmetry %q", f[4])
 	}
-	pattern := string(f[3]) == "pattern"
 	for {
 		line, err := l.Next()
 		if err != nil {
@@ -268,7 +267,6 @@ func (m *MTX) openData() error {
 		m.nnz = nnz
 		break
 	}
-	_ = pattern
 	m.lines = l
 	m.pending = m.pending[:0]
 	m.seen = 0
