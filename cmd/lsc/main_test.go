@@ -6,16 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // The CLI end to end: build the binary, score the demo file, check the
 // public TSV layout and the exit codes (0 ok, 1 failure, 2 usage).
 func TestCLI(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "lsc")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildLSC(t)
 	out := filepath.Join(t.TempDir(), "s.tsv")
 	cmd := exec.Command(bin, "score", "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz", "--signatures", "LSPC-Quiescent,LSC104", "--method", "ucell", "--out", out, "-q")
 	if b, err := cmd.CombinedOutput(); err != nil {
@@ -46,4 +44,29 @@ func TestCLI(t *testing.T) {
 	if b, err := exec.Command(bin, "signatures", "show", "LSC17").Output(); err != nil || !strings.Contains(string(b), "GPR56\t0.0501\talias ADGRG1") {
 		t.Fatalf("signatures show: %v %s", err, b)
 	}
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	buildOut  []byte
+)
+
+// buildLSC builds the binary once per test run.
+func buildLSC(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lsc-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "lsc")
+		buildOut, buildErr = exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v\n%s", buildErr, buildOut)
+	}
+	return binPath
 }

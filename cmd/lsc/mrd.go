@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsc-bio/lsc/mrd"
+	"github.com/lsc-bio/lsc/report"
+)
+
+func mrdCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "mrd",
+		Short: "molecular residual disease: BCR::ABL1 IS, ELN 2020 milestones, kinetics per sorted fraction",
+		Long: `Molecular residual disease monitoring.
+
+  lsc mrd assess --data MEASUREMENTS.csv [--patients PATIENTS.csv] --out DIR [--json]
+
+MEASUREMENTS (CSV or TSV, one row per measurement): patient, date (YYYY-MM-DD), fraction (free text:
+PB, BM-MNC, CD34+CD38+, CD34+CD38- ...), assay (qpcr or fish); for qPCR target (BCR::ABL1 ...),
+target_copies (0 = undetectable), control_gene (ABL1, GUSB or BCR), control_copies, optional
+conversion_factor (lab IS factor, default 1), replicate and transcript (e13a2/e14a2); for FISH
+abnormal_nuclei, scored_nuclei and probe. Each patient's rows must be in date order.
+
+PATIENTS: patient, therapy_start and optional diagnosis, therapy, therapy_stop, reason (why a later
+line replaced the previous one; "intolerance" keeps TFR eligibility) and transcript. Several rows
+for one patient are successive lines of therapy.
+
+Rules: ratio % = target/control x 100; IS % = ratio x factor for BCR::ABL1 with ABL1 or GUSB;
+MMR <= 0.1 %, MR4 <= 0.01 %, MR4.5 <= 0.0032 %, MR5 <= 0.001 % IS; undetectable samples score by
+control copies (ABL1 10,000 / 32,000 / 100,000, GUSB 24,000 / 77,000 / 240,000 for MR4 / MR4.5 /
+MR5; fewer = "not assessable"); replicates of one sample are summed (Cross et al. 2012, 2015).
+Milestones at 3, 6 and 12 months and any time after (ELN 2020) use blood samples nearest the
+milestone within --window-days. TFR eligibility follows ELN 2020 Table 7. Kinetics: log-linear fit
+per fraction with slope, halving time and 95% interval; persistence is flagged when a stem-cell
+fraction does not fall by --decline-log while another fraction does.
+
+Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_percent,
+log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv and DIR/report.html.
+In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
+sensitivity (the IS one target copy would give) as its is_percent.`,
+	}
+	c.AddCommand(mrdAssessCmd())
+	return c
+}
+
+type mrdFlags struct {
+	data, patients, out, asOf string
+	json, force               bool
+	window                    int
+	decline                   float64
+	blood, stem               []string
+}
+
+func mrdAssessCmd() *cobra.Command {
+	var f mrdFlags
+	c := &cobra.Command{
+		Use:   "assess --data MEASUREMENTS.csv [--patients PATIENTS.csv] --out DIR",
+		Short: "score every measurement and assess every patient",
+		Args:  cobra.NoArgs,
+		Example: `  lsc mrd assess --data bcr_abl1.csv --patients patients.csv --out mrd/
+  lsc mrd assess --data bcr_abl1.csv --json | jq '.patients[] | {patient, tfr}'`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runMRD(cmd, f) },
+	}
+	fl := c.Flags()
+	fl.StringVar(&f.data, "data", "", "measurement sheet (CSV/TSV)")
+	fl.StringVar(&f.patients, "patients", "", "patient sheet with therapy start (needed for milestones and TFR)")
+	fl.StringVarP(&f.out, "out", "o", "", "output directory")
+	fl.BoolVar(&f.json, "json", false, "print the assessment as JSON on stdout")
+	fl.BoolVar(&f.force, "force", false, "replace existing files in --out")
+	fl.IntVar(&f.window, "window-days", 42, "a milestone uses the blood sample nearest to it within this many days")
+	fl.Float64Var(&f.decline, "decline-log", 0.5, "fitted log10 fall that counts as a decline (kinetics, persistence)")
+	fl.StringSliceVar(&f.blood, "blood", nil, "fraction names that are blood for milestones (default PB, blood, peripheral blood, PB-MNC, WBC)")
+	fl.StringSliceVar(&f.stem, "stem-fractions", nil, "fraction names that are stem cells (default names containing CD38-, CD38low, CD90+, LSC or HSC)")
+	fl.StringVar(&f.asOf, "as-of", "", "date (YYYY-MM-DD) for TKI duration and TFR; default each patient's last measurement")
+	c.MarkFlagRequired("data")
+	return c
+}
+
+func runMRD(cmd *cobra.Command, f mrdFlags) error {
+	if f.out == "" && !f.json {
+		return usageError{fmt.Errorf("give --out DIR, --json, or both")}
+	}
+	if f.window <= 0 || !(f.decline > 0) {
+		return usageError{fmt.Errorf("--window-days and --decline-log must be positive")}
+	}
+	p := mrd.DefaultParams()
+	p.WindowDays, p.DeclineLog, p.BloodFractions, p.StemFractions = f.window, f.decline, f.blood, f.stem
+	if f.asOf != "" {
+		t, err := mrd.ParseDate(f.asOf)
+		if err != nil {
+			return usageError{fmt.Errorf("--as-of: %v", err)}
+		}
+		p.AsOf = t
+	}
+	d, err := mrd.ReadMeasurements(f.data)
+	if err != nil {
+		return err
+	}
+	var pts map[string]*mrd.Patient
+	if f.patients != "" {
+		if pts, err = mrd.ReadPatients(f.patients); err != nil {
+			return err
+		}
+	}
+	a, err := mrd.Assess(d, pts, p)
+	if err != nil {
+		return err
+	}
+	if f.out != "" {
+		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
+		err := writeDir(f.out, f.force, []outFile{
+			{"measurements.tsv", func(w io.Writer) error { return report.MRDMeasurements(w, d.Header, a) }},
+			{"patients.tsv", func(w io.Writer) error { return report.MRDPatients(w, a) }},
+			{"kinetics.tsv", func(w io.Writer) error { return report.MRDKinetics(w, a) }},
+			{"report.html", func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if f.json {
+		return report.MRDJSON(cmd.OutOrStdout(), d.Header, a)
+	}
+	summary(cmd.ErrOrStderr(), a)
+	return nil
+}
+
+func summary(w io.Writer, a *mrd.Assessment) {
+	for _, p := range a.Patients {
+		var st []string
+		for _, m := range p.Milestones {
+			st = append(st, m.Name+" "+m.Status)
+		}
+		flags := ""
+		if len(p.Persistence) > 0 {
+			flags += " PERSISTENCE in " + strings.Join(p.Persistence, ", ")
+		}
+		if len(p.Expansions) > 0 {
+			flags += " FISH EXPANSION"
+		}
+		if !p.LossOfMMR.IsZero() {
+			flags += " LOSS OF MMR " + p.LossOfMMR.Format("2006-01-02")
+		}
+		if len(st) == 0 {
+			st = []string{"milestones not assessable"}
+		}
+		fmt.Fprintf(w, "%s: %s; TFR %s%s\n", p.ID, strings.Join(st, ", "), p.TFR, flags)
+	}
+}

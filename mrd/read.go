@@ -1,0 +1,310 @@
+package mrd
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/formats/sheet"
+)
+
+// Assay is the measurement technique of a row.
+type Assay string
+
+const (
+	QPCR Assay = "qpcr"
+	FISH Assay = "fish"
+)
+
+// Target names lsc recognises as BCR::ABL1 (HGVS fusion notation is the
+// canonical spelling).
+const BCRABL1 = "BCR::ABL1"
+
+// Measurement is one input row, parsed. Fields holds the row exactly as
+// given, so outputs can echo it.
+type Measurement struct {
+	Line     int
+	Fields   []string
+	Patient  string
+	Date     time.Time
+	Fraction string
+	Assay    Assay
+
+	Target        string // canonical for BCR::ABL1, else as given
+	Transcript    string
+	TargetCopies  float64
+	ControlGene   string // ABL1, GUSB or BCR
+	ControlCopies float64
+	CF            float64 // conversion factor, 1 when not given
+	CFGiven       bool
+	Replicate     string
+
+	Abnormal, Scored int
+	Probe            string
+}
+
+// Data is a parsed measurement sheet.
+type Data struct {
+	Path   string
+	Header []string
+	Rows   []Measurement
+}
+
+// ReadMeasurements reads and checks a measurement sheet (CSV or TSV).
+func ReadMeasurements(path string) (*Data, error) {
+	sh, err := sheet.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMeasurements(sh)
+}
+
+// ParseMeasurements checks a sheet already read. Rows are kept in input
+// order; any row that cannot be used is an error naming its line.
+func ParseMeasurements(sh *sheet.Sheet) (*Data, error) {
+	req, err := sh.Require("an MRD measurement sheet", "patient", "date", "fraction", "assay")
+	if err != nil {
+		return nil, err
+	}
+	col := func(n string) int { return sh.Col(n) }
+	cTarget, cTranscript, cTC, cCG, cCC, cCF, cRep := col("target"), col("transcript"), col("target_copies"), col("control_gene"), col("control_copies"), col("conversion_factor"), col("replicate")
+	cAb, cSc, cProbe := col("abnormal_nuclei"), col("scored_nuclei"), col("probe")
+	d := &Data{Path: sh.Path, Header: sh.Header}
+	lastDate := map[string]Measurement{}
+	for _, r := range sh.Rows {
+		bad := func(column, hint, format string, args ...any) error {
+			return formats.Errorf(sh.Path, r.Line, column, hint, format, args...)
+		}
+		m := Measurement{Line: r.Line, Fields: r.Fields, Patient: r.Get(req[0]), Fraction: r.Get(req[2])}
+		if m.Patient == "" {
+			return nil, bad("column patient", "give every row a patient identifier", "empty patient")
+		}
+		if m.Fraction == "" {
+			return nil, bad("column fraction", "name what was measured, e.g. PB, BM-MNC, CD34+CD38-", "empty fraction")
+		}
+		m.Date, err = ParseDate(r.Get(req[1]))
+		if err != nil {
+			return nil, bad("column date", "write dates as YYYY-MM-DD (ISO 8601); other forms are ambiguous between day and month", "%v", err)
+		}
+		if prev, ok := lastDate[m.Patient]; ok && m.Date.Before(prev.Date) {
+			return nil, bad("column date", "sort each patient's rows by date, or correct the date if it is a typo",
+				"date %s of patient %s is before %s on line %d: dates out of order", m.Date.Format(dateLayout), m.Patient, prev.Date.Format(dateLayout), prev.Line)
+		}
+		lastDate[m.Patient] = m
+		switch a := strings.ToLower(strings.ReplaceAll(r.Get(req[3]), " ", "")); a {
+		case "qpcr", "rq-pcr", "rt-qpcr", "rqpcr", "pcr", "q-pcr":
+			m.Assay = QPCR
+		case "fish":
+			m.Assay = FISH
+		default:
+			return nil, bad("column assay", "use qpcr or fish", "unknown assay %q", r.Get(req[3]))
+		}
+		if m.Assay == QPCR {
+			for _, c := range []struct {
+				idx  int
+				name string
+			}{{cTarget, "target"}, {cTC, "target_copies"}, {cCG, "control_gene"}, {cCC, "control_copies"}} {
+				if c.idx < 0 {
+					return nil, bad("header", "add the column: qPCR rows need target, target_copies, control_gene and control_copies", "qPCR row but no %s column", c.name)
+				}
+				if r.Get(c.idx) == "" {
+					return nil, bad("column "+c.name, "fill it in (0 target copies means undetectable)", "empty %s on a qPCR row", c.name)
+				}
+			}
+			m.Target = canonicalTarget(r.Get(cTarget))
+			m.Transcript = r.Get(cTranscript)
+			m.Replicate = r.Get(cRep)
+			if m.TargetCopies, err = copies(r.Get(cTC)); err != nil {
+				return nil, bad("column target_copies", "write the copy number as a plain non-negative number (0 = undetectable)", "%v", err)
+			}
+			if m.ControlCopies, err = copies(r.Get(cCC)); err != nil {
+				return nil, bad("column control_copies", "write the copy number as a plain positive number", "%v", err)
+			}
+			if m.ControlCopies == 0 {
+				return nil, bad("column control_copies", "a sample without control-gene copies failed and cannot be scored: repeat it or remove the row", "control copies are 0")
+			}
+			cg, ok := canonicalControl(r.Get(cCG))
+			if !ok {
+				return nil, bad("column control_gene", "use ABL1, GUSB or BCR", "unknown control gene %q", r.Get(cCG))
+			}
+			m.ControlGene = cg
+			m.CF = 1
+			if s := r.Get(cCF); s != "" {
+				v, err := strconv.ParseFloat(s, 64)
+				if err != nil || !(v > 0) || math.IsInf(v, 0) {
+					return nil, bad("column conversion_factor", "give the laboratory's IS conversion factor as a positive number, or leave it empty for 1", "conversion factor %q is not a positive number", s)
+				}
+				m.CF, m.CFGiven = v, true
+			}
+		} else {
+			if cAb < 0 || cSc < 0 {
+				return nil, bad("header", "add abnormal_nuclei and scored_nuclei columns for FISH rows", "FISH row but no abnormal_nuclei/scored_nuclei column")
+			}
+			if m.Abnormal, err = count(r.Get(cAb)); err != nil {
+				return nil, bad("column abnormal_nuclei", "write a whole number of nuclei", "%v", err)
+			}
+			if m.Scored, err = count(r.Get(cSc)); err != nil {
+				return nil, bad("column scored_nuclei", "write a whole number of nuclei", "%v", err)
+			}
+			if m.Scored == 0 {
+				return nil, bad("column scored_nuclei", "a FISH result needs at least one scored nucleus", "no nuclei scored")
+			}
+			if m.Abnormal > m.Scored {
+				return nil, bad("column abnormal_nuclei", "abnormal nuclei are a subset of the scored ones: check the two columns", "%d abnormal of %d scored", m.Abnormal, m.Scored)
+			}
+			m.Probe = r.Get(cProbe)
+		}
+		d.Rows = append(d.Rows, m)
+	}
+	if len(d.Rows) == 0 {
+		return nil, formats.Errorf(sh.Path, 0, "", "add one row per measurement", "no measurement rows")
+	}
+	return d, nil
+}
+
+const dateLayout = "2006-01-02"
+
+// ParseDate reads an ISO 8601 calendar date (YYYY-MM-DD, optionally with a
+// time part, which is ignored).
+func ParseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, fmt.Errorf("empty date")
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil && len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
+		t, err = time.Parse(dateLayout, s[:10])
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+func copies(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("negative copy number %s", s)
+	}
+	return v, nil
+}
+
+func count(s string) (int, error) {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("negative count %d", v)
+	}
+	return v, nil
+}
+
+func canonicalTarget(s string) string {
+	k := strings.ToUpper(strings.NewReplacer(" ", "", "-", "", ":", "", "/", "", "_", "").Replace(s))
+	if k == "BCRABL1" || k == "BCRABL" {
+		return BCRABL1
+	}
+	return s
+}
+
+func canonicalControl(s string) (string, bool) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "ABL1", "ABL":
+		return "ABL1", true
+	case "GUSB", "GUS":
+		return "GUSB", true
+	case "BCR":
+		return "BCR", true
+	}
+	return "", false
+}
+
+// Patient is one patient's treatment record.
+type Patient struct {
+	ID         string
+	Diagnosis  string
+	Transcript string
+	Lines      []TherapyLine // sorted by start
+	Line       int           // first line in the sheet
+}
+
+// TherapyLine is one line of therapy; Start is zero when not given.
+type TherapyLine struct {
+	Therapy string
+	Start   time.Time
+	Stop    time.Time // zero while ongoing
+	Reason  string    // why this line replaced the previous one
+	Line    int
+}
+
+// ReadPatients reads a patient sheet: patient, therapy_start and optional
+// diagnosis, therapy, therapy_stop, reason (for a change of therapy) and
+// transcript. A patient with several rows has several lines of therapy.
+func ReadPatients(path string) (map[string]*Patient, error) {
+	sh, err := sheet.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatients(sh)
+}
+
+// ParsePatients checks a patient sheet already read.
+func ParsePatients(sh *sheet.Sheet) (map[string]*Patient, error) {
+	req, err := sh.Require("a patient sheet", "patient", "therapy_start")
+	if err != nil {
+		return nil, err
+	}
+	cDx, cTh, cStop, cReason, cTr := sh.Col("diagnosis"), sh.Col("therapy"), sh.Col("therapy_stop"), sh.Col("reason"), sh.Col("transcript")
+	out := map[string]*Patient{}
+	for _, r := range sh.Rows {
+		id := r.Get(req[0])
+		if id == "" {
+			return nil, formats.Errorf(sh.Path, r.Line, "column patient", "give every row a patient identifier", "empty patient")
+		}
+		p := out[id]
+		if p == nil {
+			p = &Patient{ID: id, Line: r.Line}
+			out[id] = p
+		}
+		if v := r.Get(cDx); v != "" {
+			p.Diagnosis = v
+		}
+		if v := r.Get(cTr); v != "" {
+			p.Transcript = v
+		}
+		tl := TherapyLine{Therapy: r.Get(cTh), Reason: r.Get(cReason), Line: r.Line}
+		if s := r.Get(req[1]); s != "" {
+			if tl.Start, err = ParseDate(s); err != nil {
+				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_start", "write dates as YYYY-MM-DD", "%v", err)
+			}
+		}
+		if s := r.Get(cStop); s != "" {
+			if tl.Stop, err = ParseDate(s); err != nil {
+				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "write dates as YYYY-MM-DD", "%v", err)
+			}
+			if !tl.Start.IsZero() && tl.Stop.Before(tl.Start) {
+				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "correct one of the two dates", "therapy stops (%s) before it starts (%s)", s, r.Get(req[1]))
+			}
+		}
+		if tl.Start.IsZero() && len(p.Lines) > 0 {
+			return nil, formats.Errorf(sh.Path, r.Line, "column therapy_start", "a change of therapy needs its start date", "patient %s has several therapy rows and this one has no start", id)
+		}
+		p.Lines = append(p.Lines, tl)
+	}
+	for _, p := range out {
+		for _, l := range p.Lines {
+			if l.Start.IsZero() && len(p.Lines) > 1 {
+				return nil, formats.Errorf(sh.Path, l.Line, "column therapy_start", "a line of therapy needs its start date when the patient has several", "patient %s: therapy row without a start", p.ID)
+			}
+		}
+		sort.SliceStable(p.Lines, func(i, j int) bool { return p.Lines[i].Start.Before(p.Lines[j].Start) })
+	}
+	return out, nil
+}

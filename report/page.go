@@ -1,0 +1,19 @@
+package report
+
+import (
+	"html/template"
+)
+
+// pageCSS is shared by every lsc HTML report: readable offline, printable.
+const pageCSS = `
+body{font:14px/1.45 Helvetica,Arial,sans-serif;color:#222;max-width:1000px;margin:24px auto;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 6px;border-bottom:1px solid #ddd;padding-bottom:3px}
+h3{font-size:15px;margin:16px 0 4px}
+table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f5f5f5}.meta{color:#666;font-size:12px}.flag{color:#b00;font-weight:bold}
+.optimal{background:#e6f4ea}.warning{background:#fff4d6}.failure{background:#fde2e1}
+.rules{font-size:12px;color:#444;margin:2px 0 8px 18px}
+svg{max-width:100%;height:auto}
+`
+
+func css() template.CSS { return template.CSS(pageCSS) }

@@ -1,0 +1,230 @@
+// Package report renders results lsc has computed as files people read:
+// TSV tables, self-contained HTML pages and SVG figures. It computes no new
+// statistics; it only lays out what it is given. Figures are plain SVG with
+// no scripts and no external resources, so a report opens offline and the
+// same input gives the same bytes.
+package report
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Palette is a colour-blind-safe qualitative palette (Okabe & Ito 2008).
+var Palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
+
+// Canvas accumulates SVG elements for one figure with a rectangular plot
+// area and x/y mappings.
+type Canvas struct {
+	W, H                     float64
+	Left, Right, Top, Bottom float64 // margins
+	XMin, XMax, YMin, YMax   float64
+	LogY                     bool // y values are given in data units and drawn on log10
+	b                        strings.Builder
+}
+
+// NewCanvas returns a canvas with the given size and default margins.
+func NewCanvas(w, h float64) *Canvas {
+	return &Canvas{W: w, H: h, Left: 64, Right: 16, Top: 16, Bottom: 44}
+}
+
+// X maps a data x to pixels.
+func (c *Canvas) X(x float64) float64 {
+	if c.XMax == c.XMin {
+		return c.Left
+	}
+	return c.Left + (x-c.XMin)/(c.XMax-c.XMin)*(c.W-c.Left-c.Right)
+}
+
+// Y maps a data y to pixels.
+func (c *Canvas) Y(y float64) float64 {
+	lo, hi := c.YMin, c.YMax
+	if c.LogY {
+		y, lo, hi = math.Log10(y), math.Log10(lo), math.Log10(hi)
+	}
+	if hi == lo {
+		return c.H - c.Bottom
+	}
+	return c.H - c.Bottom - (y-lo)/(hi-lo)*(c.H-c.Top-c.Bottom)
+}
+
+// Raw appends SVG markup.
+func (c *Canvas) Raw(format string, args ...any) { fmt.Fprintf(&c.b, format, args...) }
+
+// Line draws a polyline through the points (data units).
+func (c *Canvas) Line(xs, ys []float64, colour string, width float64, dash string) {
+	if len(xs) < 2 {
+		return
+	}
+	var pts []string
+	for i := range xs {
+		pts = append(pts, f1(c.X(xs[i]))+","+f1(c.Y(ys[i])))
+	}
+	d := ""
+	if dash != "" {
+		d = ` stroke-dasharray="` + dash + `"`
+	}
+	c.Raw(`<polyline fill="none" stroke="%s" stroke-width="%s"%s points="%s"/>`+"\n", colour, f1(width), d, strings.Join(pts, " "))
+}
+
+// Marker draws a point marker: "circle", "open-circle", "down" (open
+// triangle pointing down, for values below a detection limit), "plus".
+func (c *Canvas) Marker(x, y float64, kind, colour, title string) {
+	px, py := c.X(x), c.Y(y)
+	t := ""
+	if title != "" {
+		t = "<title>" + html.EscapeString(title) + "</title>"
+	}
+	switch kind {
+	case "open-circle":
+		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="white" stroke="%s" stroke-width="1.5">%s</circle>`+"\n", f1(px), f1(py), colour, t)
+	case "down":
+		c.Raw(`<path d="M%s %sL%s %sL%s %sZ" fill="white" stroke="%s" stroke-width="1.5">%s</path>`+"\n",
+			f1(px-4.5), f1(py-4), f1(px+4.5), f1(py-4), f1(px), f1(py+4), colour, t)
+	case "plus":
+		c.Raw(`<path d="M%s %sV%sM%s %sH%s" stroke="%s" stroke-width="1.3">%s</path>`+"\n", f1(px), f1(py-4), f1(py+4), f1(px-4), f1(py), f1(px+4), colour, t)
+	default:
+		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s">%s</circle>`+"\n", f1(px), f1(py), colour, t)
+	}
+}
+
+// HLine draws a horizontal reference line across the plot with a label at
+// its right end.
+func (c *Canvas) HLine(y float64, colour, dash, label string) {
+	py := c.Y(y)
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-dasharray="%s"/>`+"\n", f1(c.Left), f1(c.W-c.Right), f1(py), f1(py), colour, dash)
+	if label != "" {
+		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="%s">%s</text>`+"\n", f1(c.W-c.Right-2), f1(py-3), colour, html.EscapeString(label))
+	}
+}
+
+// VLine draws a vertical event line with a label at the top.
+func (c *Canvas) VLine(x float64, colour, label string) {
+	px := c.X(x)
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1"/>`+"\n", f1(px), f1(px), f1(c.Top), f1(c.H-c.Bottom), colour)
+	if label != "" {
+		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">%s</text>`+"\n", f1(px+3), f1(c.Top+10), colour, html.EscapeString(label))
+	}
+}
+
+// Axes draws the frame, ticks and labels. xTicks maps data x to labels.
+func (c *Canvas) Axes(xTicks []Tick, yTicks []Tick, xLabel, yLabel string) {
+	l, r, t, b := c.Left, c.W-c.Right, c.Top, c.H-c.Bottom
+	c.Raw(`<path d="M%s %sV%sH%s" fill="none" stroke="#333"/>`+"\n", f1(l), f1(t), f1(b), f1(r))
+	for _, tk := range xTicks {
+		x := c.X(tk.V)
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n",
+			f1(x), f1(x), f1(b), f1(b+4), f1(x), f1(b+16), html.EscapeString(tk.Label))
+	}
+	for _, tk := range yTicks {
+		y := c.Y(tk.V)
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#eee"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
+			f1(l-4), f1(l), f1(y), f1(y), f1(l), f1(r), f1(y), f1(y), f1(l-6), f1(y+4), html.EscapeString(tk.Label))
+	}
+	if xLabel != "" {
+		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((l+r)/2), f1(c.H-6), html.EscapeString(xLabel))
+	}
+	if yLabel != "" {
+		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((t+b)/2), html.EscapeString(yLabel))
+	}
+}
+
+// SVG returns the figure.
+func (c *Canvas) SVG() string {
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" font-family="Helvetica, Arial, sans-serif">`+"\n%s</svg>\n",
+		f1(c.W), f1(c.H), f1(c.W), f1(c.H), c.b.String())
+}
+
+// Tick is an axis tick.
+type Tick struct {
+	V     float64
+	Label string
+}
+
+// LogTicks returns ticks at the powers of ten within [lo, hi], labelled
+// as plain numbers.
+func LogTicks(lo, hi float64) []Tick {
+	var t []Tick
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		v := math.Pow(10, e)
+		if v >= lo*(1-1e-9) && v <= hi*(1+1e-9) {
+			t = append(t, Tick{v, strconv.FormatFloat(v, 'f', -1, 64)})
+		}
+	}
+	return t
+}
+
+// NiceTicks returns about n round ticks over [lo, hi].
+func NiceTicks(lo, hi float64, n int) []Tick {
+	if hi <= lo || n < 1 {
+		return []Tick{{lo, Num(lo)}}
+	}
+	raw := (hi - lo) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var t []Tick
+	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
+		r := math.Round(v/step) * step
+		t = append(t, Tick{r, Num(r)})
+	}
+	return t
+}
+
+// DateTicks returns yearly ticks (or monthly for short spans) between two
+// dates, for an x axis in days since epoch.
+func DateTicks(from, to time.Time) []Tick {
+	var t []Tick
+	span := to.Sub(from).Hours() / 24
+	if span > 3*365 {
+		for y := from.Year(); y <= to.Year()+1; y++ {
+			d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+			if !d.Before(from) && !d.After(to) {
+				t = append(t, Tick{Days(d), strconv.Itoa(y)})
+			}
+		}
+		return t
+	}
+	step := 1
+	if span > 400 {
+		step = 3
+	}
+	if span > 800 {
+		step = 6
+	}
+	d := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for ; !d.After(to); d = d.AddDate(0, step, 0) {
+		if !d.Before(from) {
+			t = append(t, Tick{Days(d), d.Format("2006-01")})
+		}
+	}
+	return t
+}
+
+// Days returns a date as days since 1970-01-01, the x unit of time plots.
+func Days(t time.Time) float64 { return float64(t.Unix()) / 86400 }
+
+// Num formats a number for tables and labels: shortest representation that
+// round-trips, empty for NaN.
+func Num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
