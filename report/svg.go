@@ -126,7 +126,7 @@ func (c *Canvas) Axes(xTicks []Tick, yTicks []Tick, xLabel, yLabel string) {
 			f1(l-4), f1(l), f1(y), f1(y), f1(l), f1(r), f1(y), f1(y), f1(l-6), f1(y+4), html.EscapeString(tk.Label))
 	}
 	if xLabel != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((l+r)/2), f1(c.H-6), html.EscapeString(xLabel))
+		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((l+r)/2), f1(b+32), html.EscapeString(xLabel))
 	}
 	if yLabel != "" {
 		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((t+b)/2), html.EscapeString(yLabel))
@@ -172,10 +172,21 @@ func NiceTicks(lo, hi float64, n int) []Tick {
 			break
 		}
 	}
+	decimals := 0
+	if step < 1 {
+		decimals = int(math.Ceil(-math.Log10(step) - 1e-9))
+		if step*math.Pow(10, float64(decimals)) != math.Round(step*math.Pow(10, float64(decimals))) {
+			decimals++
+		}
+	}
 	var t []Tick
-	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
-		r := math.Round(v/step) * step
-		t = append(t, Tick{r, Num(r)})
+	for i := math.Ceil(lo/step - 1e-9); i*step <= hi+step*1e-9; i++ {
+		r := i * step
+		label := strconv.FormatFloat(r, 'f', decimals, 64)
+		if r == 0 {
+			r, label = 0, strconv.FormatFloat(0, 'f', decimals, 64)
+		}
+		t = append(t, Tick{r, label})
 	}
 	return t
 }

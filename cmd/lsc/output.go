@@ -38,3 +38,14 @@ func writeDir(dir string, force bool, files []outFile) error {
 	}
 	return nil
 }
+
+// refuseOverwrite returns a usage error when path exists and force is off.
+func refuseOverwrite(path string, force bool) error {
+	if force {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return usageError{fmt.Errorf("%s exists; choose another name or add --force to replace it", path)}
+	}
+	return nil
+}

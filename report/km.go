@@ -1,0 +1,136 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+
+	"github.com/lsc-bio/lsc/clinical"
+)
+
+// KMPlotOptions control a Kaplan-Meier figure.
+type KMPlotOptions struct {
+	Title     string
+	TimeLabel string    // x axis label, e.g. "days"
+	Bands     bool      // draw confidence bands
+	AtRisk    []float64 // times for the numbers-at-risk table; nil = axis ticks
+}
+
+// KMPlot draws step curves with censor marks, optional confidence bands, the
+// log-rank p value and a numbers-at-risk table under the axis.
+func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
+	nStrata := len(r.Strata)
+	tableH := 22 + 16*float64(nStrata)
+	c := NewCanvas(760, 400+tableH)
+	c.Left, c.Right, c.Top, c.Bottom = 110, 200, 30, 56+tableH
+	var tmax float64
+	for _, s := range r.Strata {
+		for _, row := range s.Rows {
+			tmax = math.Max(tmax, row.Time)
+		}
+	}
+	if tmax == 0 {
+		tmax = 1
+	}
+	ticks := NiceTicks(0, tmax, 6)
+	c.XMin, c.XMax = 0, math.Max(tmax, ticks[len(ticks)-1].V)
+	c.YMin, c.YMax = 0, 1
+	xl := o.TimeLabel
+	if xl == "" {
+		xl = "time"
+	}
+	c.Axes(ticks, NiceTicks(0, 1, 5), xl, "survival probability")
+	if o.Title != "" {
+		c.Raw(`<text x="%s" y="18" font-size="14" font-weight="bold">%s</text>`+"\n", f1(c.Left), html.EscapeString(o.Title))
+	}
+	for g, s := range r.Strata {
+		col := Palette[g%len(Palette)]
+		if o.Bands {
+			// Band as a step polygon: upper forward, lower backward.
+			var up, lo [][2]float64
+			pu, pl := 1.0, 1.0
+			prevT := 0.0
+			for _, row := range s.Rows {
+				if math.IsNaN(row.Upper) || math.IsNaN(row.Lower) {
+					break
+				}
+				up = append(up, [2]float64{prevT, pu}, [2]float64{row.Time, pu})
+				lo = append(lo, [2]float64{prevT, pl}, [2]float64{row.Time, pl})
+				pu, pl, prevT = row.Upper, row.Lower, row.Time
+			}
+			up = append(up, [2]float64{prevT, pu})
+			lo = append(lo, [2]float64{prevT, pl})
+			d := ""
+			for i, p := range up {
+				cmd := "L"
+				if i == 0 {
+					cmd = "M"
+				}
+				d += cmd + f1(c.X(p[0])) + " " + f1(c.Y(p[1]))
+			}
+			for i := len(lo) - 1; i >= 0; i-- {
+				d += "L" + f1(c.X(lo[i][0])) + " " + f1(c.Y(lo[i][1]))
+			}
+			c.Raw(`<path d="%sZ" fill="%s" fill-opacity="0.15" stroke="none"/>`+"\n", d, col)
+		}
+		d := "M" + f1(c.X(0)) + " " + f1(c.Y(1))
+		prev := 1.0
+		for _, row := range s.Rows {
+			d += "H" + f1(c.X(row.Time))
+			if row.Surv != prev {
+				d += "V" + f1(c.Y(row.Surv))
+				prev = row.Surv
+			}
+		}
+		c.Raw(`<path d="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", d, col)
+		for _, row := range s.Rows {
+			if row.NCensor > 0 {
+				c.Marker(row.Time, row.Surv, "plus", col, fmt.Sprintf("%s: %d censored at %s", s.Name, row.NCensor, Num(row.Time)))
+			}
+		}
+		label := fmt.Sprintf("%s (n=%d, %d events)", s.Name, s.N, s.Events)
+		ly := c.Top + 12 + float64(g)*16
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
+			f1(c.W-c.Right+8), f1(c.W-c.Right+24), f1(ly), f1(ly), col, f1(c.W-c.Right+28), f1(ly+4), html.EscapeString(label))
+	}
+	if r.LogRank != nil {
+		c.Raw(`<text x="%s" y="%s" font-size="12">log-rank p = %s</text>`+"\n", f1(c.Left+10), f1(c.H-c.Bottom-10), html.EscapeString(FormatP(r.LogRank.P)))
+	}
+	// Numbers at risk.
+	times := o.AtRisk
+	if times == nil {
+		for _, tk := range ticks {
+			times = append(times, tk.V)
+		}
+	}
+	base := c.H - tableH + 6
+	c.Raw(`<text x="%s" y="%s" font-size="11" font-weight="bold">Number at risk</text>`+"\n", f1(8), f1(base))
+	for g, s := range r.Strata {
+		y := base + 16*float64(g+1)
+		c.Raw(`<text x="%s" y="%s" font-size="11" fill="%s">%s</text>`+"\n", f1(8), f1(y), Palette[g%len(Palette)], html.EscapeString(trunc(s.Name, 16)))
+		for j, n := range s.AtRisk(times) {
+			c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%d</text>`+"\n", f1(c.X(times[j])), f1(y), n)
+		}
+	}
+	return c.SVG()
+}
+
+// FormatP prints a p value with 3 significant digits, or "< 1e-16".
+func FormatP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "NA"
+	case p < 1e-16:
+		return "< 1e-16"
+	}
+	return strconv.FormatFloat(p, 'g', 3, 64)
+}
+
+func trunc(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

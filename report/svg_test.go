@@ -1,0 +1,28 @@
+package report
+
+import (
+	"math"
+	"testing"
+)
+
+func TestTicks(t *testing.T) {
+	got := NiceTicks(0, 1, 5)
+	want := []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}
+	if len(got) != len(want) {
+		t.Fatalf("%v", got)
+	}
+	for i := range want {
+		if got[i].Label != want[i] {
+			t.Errorf("tick %d = %q, want %q", i, got[i].Label, want[i])
+		}
+	}
+	if g := NiceTicks(0, 6400, 6); g[0].Label != "0" || g[len(g)-1].V != 6000 {
+		t.Errorf("%v", g)
+	}
+	if g := LogTicks(0.001, 100); len(g) != 6 || g[0].Label != "0.001" || g[5].Label != "100" {
+		t.Errorf("%v", g)
+	}
+	if Num(math.NaN()) != "" || Num(0.1) != "0.1" || FormatP(1e-20) != "< 1e-16" || FormatP(0.01234) != "0.0123" {
+		t.Error("number formatting")
+	}
+}
