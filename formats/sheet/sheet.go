@@ -203,3 +203,24 @@ func allEmpty(rec []string) bool {
 	}
 	return true
 }
+
+// New builds a sheet in memory (e.g. a clinical table joined with scores).
+// Header names must be unique ignoring case.
+func New(path string, header []string, rows []Row) (*Sheet, error) {
+	sh := &Sheet{Path: path, Comma: ',', index: map[string]int{}}
+	for i, h := range header {
+		k := norm(h)
+		if _, dup := sh.index[k]; dup {
+			return nil, formats.Errorf(path, 1, "", "rename one of them", "column %q appears twice", h)
+		}
+		sh.index[k] = i
+	}
+	sh.Header = append([]string(nil), header...)
+	for _, r := range rows {
+		if len(r.Fields) != len(header) {
+			return nil, formats.Errorf(path, r.Line, "", "", "%d fields, header has %d", len(r.Fields), len(header))
+		}
+	}
+	sh.Rows = rows
+	return sh, nil
+}
