@@ -18,9 +18,9 @@ import (
 // (R 4.2.2, survival 3.5.3, pROC 1.18.0) on a synthetic 40-sample cohort.
 func TestCohortMatchesR(t *testing.T) {
 	var ex struct {
-		Scores  map[string]float64 `json:"scores"`
-		Cut     float64            `json:"cut"`
-		LogRank struct{ Chisq, P float64 }
+		Scores   map[string]float64 `json:"scores"`
+		Cut      float64            `json:"cut"`
+		LogRank  struct{ Chisq, P float64 }
 		CoxGroup struct {
 			Terms []string
 			Coef  []float64

@@ -22,9 +22,9 @@ import (
 
 type cohortFlags struct {
 	expr, clin, sig, method, normalize, id, time, event, response, cut, ties, out string
-	covariates, refs                                                             []string
-	minProp                                                                      float64
-	force                                                                        bool
+	covariates, refs                                                              []string
+	minProp                                                                       float64
+	force                                                                         bool
 }
 
 func cohortCmd() *cobra.Command {
@@ -163,4 +163,3 @@ func sha(path string) string {
 	io.Copy(h, f)
 	return hex.EncodeToString(h.Sum(nil))
 }
-
