@@ -218,6 +218,9 @@ func TestKaplanMeierMatchesR(t *testing.T) {
 							at = kr
 						}
 					}
+					if s := k.SurvivalAt(r.Time); !rel(s, r.Surv, 1e-6) {
+						t.Errorf("%s: SurvivalAt(%v) = %v, R %v", names[g], r.Time, s, r.Surv)
+					}
 					if n := k.AtRisk([]float64{r.Time})[0]; n != r.NRisk {
 						t.Errorf("%s at %v: n at risk %d, R %d", names[g], r.Time, n, r.NRisk)
 					}

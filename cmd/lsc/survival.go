@@ -67,7 +67,7 @@ func kmCmd() *cobra.Command {
 	fl.Float64Var(&f.level, "conf-level", 0.95, "confidence level")
 	fl.StringVar(&f.plot, "plot", "", "write a Kaplan-Meier figure (SVG)")
 	fl.BoolVar(&f.bands, "bands", false, "draw confidence bands in --plot")
-	fl.Float64SliceVar(&f.atRisk, "at-risk", nil, "times for the numbers-at-risk table (default: the axis ticks)")
+	fl.Float64SliceVar(&f.atRisk, "at-risk", nil, "times at which to report the number at risk and survival (also the figure's at-risk table; default there: the axis ticks)")
 	fl.StringVar(&f.title, "title", "", "figure title")
 	fl.StringVar(&f.timeLabel, "time-label", "", "x axis label (default: the time column)")
 	fl.BoolVar(&f.force, "force", false, "replace an existing --plot file")
@@ -115,6 +115,11 @@ func runKM(cmd *cobra.Command, f survFlags) error {
 			Lower   report.F `json:"lower"`
 			Upper   report.F `json:"upper"`
 		}
+		type atRisk struct {
+			Time  float64  `json:"time"`
+			NRisk int      `json:"n_risk"`
+			Surv  report.F `json:"surv"`
+		}
 		type stratum struct {
 			Name        string   `json:"name"`
 			N           int      `json:"n"`
@@ -123,6 +128,7 @@ func runKM(cmd *cobra.Command, f survFlags) error {
 			MedianLower report.F `json:"median_lower"`
 			MedianUpper report.F `json:"median_upper"`
 			Table       []row    `json:"table"`
+			AtRisk      []atRisk `json:"at_risk,omitempty"`
 		}
 		doc := struct {
 			Strata    []stratum `json:"strata"`
@@ -136,6 +142,9 @@ func runKM(cmd *cobra.Command, f survFlags) error {
 			for _, r := range s.Rows {
 				st.Table = append(st.Table, row{r.Time, r.NRisk, r.NEvent, r.NCensor, report.F(r.Surv), report.F(r.StdErr), report.F(r.Lower), report.F(r.Upper)})
 			}
+			for j, n := range s.AtRisk(f.atRisk) {
+				st.AtRisk = append(st.AtRisk, atRisk{f.atRisk[j], n, report.F(s.SurvivalAt(f.atRisk[j]))})
+			}
 			doc.Strata = append(doc.Strata, st)
 		}
 		return writeJSON(out, doc)
@@ -146,6 +155,23 @@ func runKM(cmd *cobra.Command, f survFlags) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s, %s\n", s.Name, s.N, s.Events, na(s.Median), na(s.MedianLower), na(s.MedianUpper))
 	}
 	tw.Flush()
+	if len(f.atRisk) > 0 {
+		fmt.Fprintln(out, "\nnumber at risk (survival)")
+		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprint(tw, "group")
+		for _, t := range f.atRisk {
+			fmt.Fprintf(tw, "\t%g", t)
+		}
+		fmt.Fprintln(tw)
+		for _, s := range res.Strata {
+			fmt.Fprint(tw, s.Name)
+			for j, n := range s.AtRisk(f.atRisk) {
+				fmt.Fprintf(tw, "\t%d (%.3f)", n, s.SurvivalAt(f.atRisk[j]))
+			}
+			fmt.Fprintln(tw)
+		}
+		tw.Flush()
+	}
 	if res.LogRank != nil {
 		fmt.Fprintf(out, "log-rank chisq %.4g on %d df, p = %s\n", res.LogRank.Chisq, res.LogRank.DF, report.FormatP(res.LogRank.P))
 	}
