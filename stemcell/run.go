@@ -1,0 +1,262 @@
+package stemcell
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/formats/input"
+	"github.com/lsc-bio/lsc/formats/sheet"
+	"github.com/lsc-bio/lsc/score"
+	"github.com/lsc-bio/lsc/signature"
+	"github.com/lsc-bio/lsc/study"
+)
+
+// Scored holds one sample's cells after scoring.
+type Scored struct {
+	Sample   study.Sample
+	Cells    []string
+	Scores   []float64
+	Types    []string // cell type from the annotation ("" without one)
+	Missing  []string // signature genes absent from the sample
+	Cached   bool
+	Checksum string // of the sample's input files
+}
+
+// ScoreOptions configure ScoreSamples.
+type ScoreOptions struct {
+	Score    score.Options
+	Jobs     int    // samples in parallel (default 1)
+	CacheDir string // "" = no cache
+}
+
+// ScoreSamples scores every sample with sig, in parallel (Jobs at a time),
+// reusing cached results whose input checksums and parameters match.
+func ScoreSamples(samples []study.Sample, sig signature.Signature, o ScoreOptions) ([]Scored, error) {
+	jobs := o.Jobs
+	if jobs < 1 {
+		jobs = 1
+	}
+	out := make([]Scored, len(samples))
+	errs := make([]error, len(samples))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i := range samples {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i], errs[i] = scoreOne(samples[i], sig, o)
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("sample %s (sheet line %d): %w", samples[i].ID, samples[i].Line, err)
+		}
+	}
+	return out, nil
+}
+
+func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, error) {
+	res := Scored{Sample: s}
+	sum, err := checksum(s.Path)
+	if err != nil {
+		return res, err
+	}
+	if s.Annotation != "" {
+		a, err := checksum(s.Annotation)
+		if err != nil {
+			return res, err
+		}
+		sum += "+" + a
+	}
+	res.Checksum = sum
+	key := cacheKey(sum, s, sig, o.Score)
+	cache := ""
+	if o.CacheDir != "" {
+		cache = filepath.Join(o.CacheDir, safe(s.ID)+"."+key[:16]+".tsv")
+		if r, ok := readCache(cache); ok {
+			r.Sample, r.Checksum, r.Cached = s, sum, true
+			return r, nil
+		}
+	}
+	src, err := input.Open(s.Path, input.Options{})
+	if err != nil {
+		return res, err
+	}
+	defer src.Close()
+	opt := o.Score
+	opt.Progress = nil
+	sr, err := score.Run(src, []signature.Signature{sig}, opt)
+	if err != nil {
+		return res, err
+	}
+	res.Cells, res.Scores = sr.Cells, sr.Scores[0]
+	res.Missing = sr.Signatures[0].Missing
+	res.Types = make([]string, len(res.Cells))
+	if s.Annotation != "" {
+		if err := annotate(&res, s); err != nil {
+			return res, err
+		}
+	}
+	if cache != "" {
+		if err := writeCache(cache, res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func annotate(res *Scored, s study.Sample) error {
+	sh, err := sheet.Read(s.Annotation)
+	if err != nil {
+		return err
+	}
+	cc := 0
+	if s.CellColumn != "" {
+		if cc = sh.Col(s.CellColumn); cc < 0 {
+			return formats.Errorf(s.Annotation, 1, "header", "set cell_column to one of: "+strings.Join(sh.Header, ", "), "no column %q", s.CellColumn)
+		}
+	}
+	tc := -1
+	if s.TypeColumn != "" {
+		if tc = sh.Col(s.TypeColumn); tc < 0 {
+			return formats.Errorf(s.Annotation, 1, "header", "set celltype_column to one of: "+strings.Join(sh.Header, ", "), "no column %q", s.TypeColumn)
+		}
+	}
+	types := map[string]string{}
+	for _, r := range sh.Rows {
+		types[r.Get(cc)] = r.Get(tc)
+	}
+	found := 0
+	for i, c := range res.Cells {
+		if t, ok := types[c]; ok {
+			found++
+			res.Types[i] = t
+			if tc < 0 {
+				res.Types[i] = "annotated"
+			}
+		}
+	}
+	if found == 0 {
+		return formats.Errorf(s.Annotation, 0, "column "+sh.Header[cc], "the annotation must name cells as the expression file does (e.g. "+res.Cells[0]+")",
+			"none of the %d cells of %s is in the annotation", len(res.Cells), s.Path)
+	}
+	return nil
+}
+
+func checksum(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	files := []string{path}
+	if st.IsDir() {
+		files = nil
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+		sort.Strings(files)
+	}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return "", err
+		}
+		io.WriteString(h, filepath.Base(f)+"\x00")
+		_, err = io.Copy(h, fh)
+		fh.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func cacheKey(sum string, s study.Sample, sig signature.Signature, o score.Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "v1|%s|%s|%s|%s|%s|", sum, s.CellColumn, s.TypeColumn, sig.Name, strings.Join(sig.Up, ","))
+	fmt.Fprintf(h, "%s|%v|%s|%d|%g|%v|%d|%d|%d|%s|%d|%d", strings.Join(sig.Down, ","), sig.Weights, o.Method, o.MaxRank, o.AUCMaxRank, o.SSGSEANorm, o.Seed, o.NBin, o.NCtrl, o.Normalize, o.Limits.MinGenes, o.ChunkSize)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func safe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func writeCache(path string, r Scored) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".cache*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	fmt.Fprintf(bw, "#missing\t%s\n", strings.Join(r.Missing, ","))
+	for i, c := range r.Cells {
+		fmt.Fprintf(bw, "%s\t%s\t%s\n", c, strconv.FormatFloat(r.Scores[i], 'g', -1, 64), r.Types[i])
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func readCache(path string) (Scored, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Scored{}, false
+	}
+	defer f.Close()
+	var r Scored
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		if m, ok := strings.CutPrefix(line, "#missing\t"); ok {
+			if m != "" {
+				r.Missing = strings.Split(m, ",")
+			}
+			continue
+		}
+		p := strings.Split(line, "\t")
+		if len(p) != 3 {
+			return Scored{}, false
+		}
+		v, err := strconv.ParseFloat(p[1], 64)
+		if err != nil {
+			return Scored{}, false
+		}
+		r.Cells, r.Scores, r.Types = append(r.Cells, p[0]), append(r.Scores, v), append(r.Types, p[2])
+	}
+	return r, sc.Err() == nil && len(r.Cells) > 0
+}
