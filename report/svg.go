@@ -239,3 +239,18 @@ func Num(v float64) string {
 }
 
 func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+
+// CoverTicks returns round ticks from lo that reach at least hi.
+func CoverTicks(lo, hi float64, n int) []Tick {
+	t := NiceTicks(lo, hi, n)
+	if len(t) >= 2 && t[len(t)-1].V < hi {
+		step := t[1].V - t[0].V
+		v := t[len(t)-1].V + step
+		decimals := 0
+		if dot := strings.IndexByte(t[0].Label, '.'); dot >= 0 {
+			decimals = len(t[0].Label) - dot - 1
+		}
+		t = append(t, Tick{v, strconv.FormatFloat(v, 'f', decimals, 64)})
+	}
+	return t
+}

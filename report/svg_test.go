@@ -26,3 +26,14 @@ func TestTicks(t *testing.T) {
 		t.Error("number formatting")
 	}
 }
+
+func TestCoverTicks(t *testing.T) {
+	g := CoverTicks(0, 97.7, 5)
+	if g[len(g)-1].V < 97.7 || g[len(g)-1].Label != "100" {
+		t.Errorf("%v", g)
+	}
+	g = CoverTicks(0, 0.93, 5)
+	if g[len(g)-1].V < 0.93 || g[len(g)-1].Label != "1.0" {
+		t.Errorf("%v", g)
+	}
+}

@@ -1,0 +1,296 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/lsc-bio/lsc/stemcell"
+)
+
+// StemCells writes cells.tsv: sample, cell, score, stem_like (and cell_type,
+// counted). Only cells counted for burden are "yes"/"no" in stem_like; the
+// others are empty.
+func StemCells(w io.Writer, r *stemcell.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "sample\tcell\tscore\tstem_like\tcell_type\tcounted")
+	for _, c := range r.Cells {
+		st := ""
+		if c.Kept {
+			st = yesNo(c.StemLike)
+		}
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Sample), cell(c.Cell), Num(c.Score), st, cell(c.Type), yesNo(c.Kept))
+	}
+	return bw.Flush()
+}
+
+// StemSamples writes samples.tsv.
+func StemSamples(w io.Writer, r *stemcell.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "sample\tpatient\ttimepoint\tn_cells\tn_stem_like\tfraction\tlower95\tupper95\trisk_group")
+	for _, b := range r.Burdens {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", cell(b.Sample), cell(b.Patient), cell(b.Timepoint), b.N, b.NStem, Num(b.Fraction), Num(b.CI.Lower), Num(b.CI.Upper), b.Risk)
+	}
+	return bw.Flush()
+}
+
+// StemPatients writes patients.tsv: per patient the fraction at each
+// timepoint and the diagnosis-to-relapse change.
+func StemPatients(w io.Writer, r *stemcell.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "patient\toutcome\tfractions\tdiagnosis_fraction\trelapse_fraction\tfold_change\tfold_lower95\tfold_upper95\tbootstrap\tprop_test_chisq\tprop_test_p\texpanded")
+	for _, p := range r.Patients {
+		var fr string
+		for i, b := range p.Burdens {
+			if i > 0 {
+				fr += "; "
+			}
+			fr += b.Timepoint + "=" + Num(b.Fraction)
+		}
+		if p.Change == nil {
+			fmt.Fprintf(bw, "%s\t%s\t%s\t\t\t\t\t\t\t\t\t\n", cell(p.ID), cell(p.Outcome), cell(fr))
+			continue
+		}
+		c := p.Change
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cell(p.ID), cell(p.Outcome), cell(fr), Num(c.From.Fraction), Num(c.To.Fraction),
+			Num(c.FoldChange), Num(c.FoldCI.Lower), Num(c.FoldCI.Upper), c.Bootstrap, Num(c.PropTest.Stat), Num(c.PropTest.P), yesNo(c.Expanded))
+	}
+	return bw.Flush()
+}
+
+// StemCohort writes cohort.tsv: the diagnosis-fraction comparison.
+func StemCohort(w io.Writer, r *stemcell.Result) error {
+	bw := bufio.NewWriter(w)
+	c := r.Cohort
+	fmt.Fprintln(bw, "n_relapse\tn_no_relapse\tmedian_relapse\tmedian_no_relapse\tmann_whitney_w\tp\texact\tauc\tauc_lower95\tauc_upper95")
+	fmt.Fprintf(bw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", len(c.Relapse), len(c.NoRelapse), Num(med(c.Relapse)), Num(med(c.NoRelapse)),
+		Num(c.MannWhitney.W), Num(c.MannWhitney.P), yesNo(c.MannWhitney.Exact), Num(c.ROC.AUC), Num(c.ROC.CI.Lower), Num(c.ROC.CI.Upper))
+	return bw.Flush()
+}
+
+func med(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// ScoreHistograms draws one small histogram of counted-cell scores per
+// sample on a shared x axis, with the threshold as a vertical line.
+func ScoreHistograms(r *stemcell.Result) string {
+	var samples []string
+	by := map[string][]float64{}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, c := range r.Cells {
+		if !c.Kept || math.IsNaN(c.Score) {
+			continue
+		}
+		if _, ok := by[c.Sample]; !ok {
+			samples = append(samples, c.Sample)
+		}
+		by[c.Sample] = append(by[c.Sample], c.Score)
+		lo, hi = math.Min(lo, c.Score), math.Max(hi, c.Score)
+	}
+	t := r.Threshold.Value
+	lo, hi = math.Min(lo, t), math.Max(hi, t)
+	if hi == lo {
+		hi = lo + 1
+	}
+	const bins = 40
+	rowH := 70.0
+	c := NewCanvas(720, 40+rowH*float64(len(samples))+40)
+	c.Left, c.Right, c.Top, c.Bottom = 130, 20, 20, 40
+	c.XMin, c.XMax = lo, hi
+	width := (hi - lo) / bins
+	for i, s := range samples {
+		counts := make([]float64, bins)
+		for _, v := range by[s] {
+			k := int((v - lo) / width)
+			if k >= bins {
+				k = bins - 1
+			}
+			counts[k]++
+		}
+		maxc := 0.0
+		for _, n := range counts {
+			maxc = math.Max(maxc, n)
+		}
+		base := c.Top + rowH*float64(i+1) - 8
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", f1(c.Left-6), f1(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
+		for k, n := range counts {
+			if n == 0 {
+				continue
+			}
+			h := (rowH - 14) * n / maxc
+			x0 := c.X(lo + float64(k)*width)
+			col := "#9bbcd8"
+			if lo+float64(k)*width >= t {
+				col = Palette[1]
+			}
+			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", f1(x0), f1(base-h), f1(c.X(lo+width)-c.X(lo)-0.5), f1(h), col)
+		}
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/>`+"\n", f1(c.Left), f1(c.W-c.Right), f1(base), f1(base))
+	}
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", f1(c.X(t)), f1(c.X(t)), f1(c.Top), f1(c.H-c.Bottom))
+	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00">threshold %s (%s)</text>`+"\n", f1(c.X(t)+4), f1(c.Top+10), Num(round6(t)), r.Threshold.Method)
+	for _, tk := range NiceTicks(lo, hi, 6) {
+		x := c.X(tk.V)
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n", f1(x), f1(c.H-c.Bottom+14), tk.Label)
+	}
+	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">score</text>`+"\n", f1((c.Left+c.W-c.Right)/2), f1(c.H-8))
+	return c.SVG()
+}
+
+// FractionPlot draws each sample's stem-like fraction with its interval.
+func FractionPlot(r *stemcell.Result) string {
+	n := len(r.Burdens)
+	c := NewCanvas(720, 60+22*float64(n)+40)
+	c.Left, c.Right, c.Top, c.Bottom = 160, 30, 20, 44
+	hi := 0.0
+	for _, b := range r.Burdens {
+		if !math.IsNaN(b.CI.Upper) {
+			hi = math.Max(hi, b.CI.Upper)
+		}
+	}
+	ticks := CoverTicks(0, math.Max(hi, 0.2)*100, 5)
+	c.XMin, c.XMax = 0, ticks[len(ticks)-1].V
+	c.YMin, c.YMax = 0, float64(n)+1
+	c.Axes(ticks, nil, "stem-like cells (%), Wilson 95% CI", "")
+	for _, band := range []float64{5, 15} {
+		if band <= c.XMax {
+			x := c.X(band)
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", f1(x), f1(x), f1(c.Top), f1(c.H-c.Bottom))
+		}
+	}
+	for i, b := range r.Burdens {
+		y := float64(n - i)
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", f1(c.Left-6), f1(c.Y(y)+4), template.HTMLEscapeString(b.Sample), template.HTMLEscapeString(b.Timepoint))
+		if math.IsNaN(b.Fraction) {
+			continue
+		}
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", f1(c.X(b.CI.Lower*100)), f1(c.X(b.CI.Upper*100)), f1(c.Y(y)), f1(c.Y(y)), Palette[0])
+		c.Marker(b.Fraction*100, y, "circle", Palette[0], fmt.Sprintf("%s: %d/%d = %.2f%%", b.Sample, b.NStem, b.N, b.Fraction*100))
+	}
+	return c.SVG()
+}
+
+// TrajectoryPlot draws each patient's fraction across timepoints.
+func TrajectoryPlot(r *stemcell.Result) string {
+	var labels []string
+	pos := map[string]int{}
+	hi := 0.0
+	for _, p := range r.Patients {
+		for _, b := range p.Burdens {
+			if _, ok := pos[b.Timepoint]; !ok {
+				pos[b.Timepoint] = len(labels)
+				labels = append(labels, b.Timepoint)
+			}
+			if !math.IsNaN(b.Fraction) {
+				hi = math.Max(hi, b.Fraction*100)
+			}
+		}
+	}
+	if len(labels) < 2 {
+		return ""
+	}
+	c := NewCanvas(560, 340)
+	c.Right = 150
+	c.XMin, c.XMax = -0.3, float64(len(labels)-1)+0.3
+	yt := CoverTicks(0, math.Max(hi, 1), 5)
+	c.YMin, c.YMax = 0, yt[len(yt)-1].V
+	var xt []Tick
+	for i, l := range labels {
+		xt = append(xt, Tick{float64(i), l})
+	}
+	c.Axes(xt, yt, "timepoint", "stem-like cells (%)")
+	for i, p := range r.Patients {
+		col := Palette[i%len(Palette)]
+		var xs, ys []float64
+		for _, b := range p.Burdens {
+			if math.IsNaN(b.Fraction) {
+				continue
+			}
+			xs, ys = append(xs, float64(pos[b.Timepoint])), append(ys, b.Fraction*100)
+			c.Marker(float64(pos[b.Timepoint]), b.Fraction*100, "circle", col, fmt.Sprintf("%s %s: %.2f%%", p.ID, b.Timepoint, b.Fraction*100))
+		}
+		c.Line(xs, ys, col, 1.5, "")
+		ly := c.Top + 12 + float64(i)*15
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
+			f1(c.W-c.Right+10), f1(c.W-c.Right+26), f1(ly), f1(ly), col, f1(c.W-c.Right+30), f1(ly+4), template.HTMLEscapeString(p.ID))
+	}
+	return c.SVG()
+}
+
+// CohortStrip draws diagnosis fractions of relapsing and non-relapsing patients.
+func CohortStrip(co *stemcell.Cohort) string {
+	c := NewCanvas(420, 340)
+	c.Top = 36
+	hi := 0.0
+	for _, v := range append(append([]float64{}, co.Relapse...), co.NoRelapse...) {
+		hi = math.Max(hi, v*100)
+	}
+	yt := CoverTicks(0, math.Max(hi, 1)*1.15, 5)
+	c.XMin, c.XMax, c.YMin, c.YMax = -0.6, 1.6, 0, yt[len(yt)-1].V
+	c.Axes([]Tick{{0, fmt.Sprintf("no relapse (n=%d)", len(co.NoRelapse))}, {1, fmt.Sprintf("relapse (n=%d)", len(co.Relapse))}}, yt, "", "stem-like at diagnosis (%)")
+	for g, v := range [][]float64{co.NoRelapse, co.Relapse} {
+		for i, f := range v {
+			jit := (float64(i%7) - 3) * 0.04
+			c.Marker(float64(g)+jit, f*100, "open-circle", Palette[g], "")
+		}
+		m := med(v) * 100
+		c.Line([]float64{float64(g) - 0.25, float64(g) + 0.25}, []float64{m, m}, "#333", 2, "")
+	}
+	c.Raw(`<text x="%s" y="%s" font-size="12">Mann-Whitney p = %s · AUC %.2f (%.2f-%.2f)</text>`+"\n", f1(c.Left+6), f1(c.Top-12), FormatP(co.MannWhitney.P), co.ROC.AUC, co.ROC.CI.Lower, co.ROC.CI.Upper)
+	return c.SVG()
+}
+
+// StemMeta describes the run.
+type StemMeta struct {
+	Version, Sheet, Signature, Method string
+	Keep                              []string
+}
+
+// StemHTML writes the self-contained stem-cell report.
+func StemHTML(w io.Writer, r *stemcell.Result, m StemMeta) error {
+	co := ""
+	if r.Cohort != nil {
+		co = CohortStrip(r.Cohort)
+	}
+	return stemTmpl.Execute(w, map[string]any{"R": r, "M": m, "CSS": css(),
+		"Hist": template.HTML(ScoreHistograms(r)), "Frac": template.HTML(FractionPlot(r)), "Traj": template.HTML(TrajectoryPlot(r)), "Cohort": template.HTML(co)})
+}
+
+var stemTmpl = template.Must(template.New("stem").Funcs(template.FuncMap{
+	"num": func(v float64) string { return Num(round6(v)) },
+	"pct": func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return fmt.Sprintf("%.2f", v*100)
+	},
+	"p": FormatP,
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>lsc stem-like cells</title><style>{{.CSS}}</style></head><body>
+<h1>Stem-like leukemia cells</h1>
+<p class="meta">lsc {{.M.Version}} · sheet {{.M.Sheet}} · signature {{.M.Signature}} · method {{.M.Method}}{{if .M.Keep}} · cells counted: {{range .M.Keep}}{{.}} {{end}}{{end}}</p>
+<p>Threshold <b>{{num .R.Threshold.Value}}</b> ({{.R.Threshold.Method}}; {{.R.Threshold.Detail}}), fitted once for the study and applied to every sample; cells with score ≥ threshold are stem-like.</p>
+{{range .R.Notes}}<p class="flag">{{.}}</p>{{end}}
+<h2>Score distributions</h2>{{.Hist}}
+<h2>Stem-like fraction per sample</h2>{{.Frac}}
+<table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>cells</th><th>stem-like</th><th>%</th><th>95% CI</th><th>risk group</th></tr>
+{{range .R.Burdens}}<tr><td>{{.Sample}}</td><td>{{.Patient}}</td><td>{{.Timepoint}}</td><td>{{.N}}</td><td>{{.NStem}}</td><td>{{pct .Fraction}}</td><td>{{pct .CI.Lower}}–{{pct .CI.Upper}}</td><td>{{.Risk}}</td></tr>{{end}}</table>
+{{if .Traj}}<h2>Patients across timepoints</h2>{{.Traj}}{{end}}
+{{if .R.Changes}}<table><tr><th>patient</th><th>diagnosis %</th><th>relapse %</th><th>fold change (95% bootstrap CI)</th><th>prop.test p</th><th>expanded</th></tr>
+{{range .R.Changes}}<tr><td>{{.Patient}}</td><td>{{pct .From.Fraction}}</td><td>{{pct .To.Fraction}}</td><td>{{num .FoldChange}} ({{num .FoldCI.Lower}}–{{num .FoldCI.Upper}})</td><td>{{p .PropTest.P}}</td><td>{{if .Expanded}}<span class="flag">yes</span>{{else}}no{{end}}</td></tr>{{end}}</table>{{end}}
+{{if .Cohort}}<h2>Relapse vs no relapse</h2>{{.Cohort}}{{end}}
+</body></html>
+`))
