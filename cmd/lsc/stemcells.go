@@ -41,7 +41,8 @@ outcome (relapse yes/no) and treatment. Relative paths are read from the sheet's
 sheet is checked before any work: missing columns or files, duplicate samples and patients
 without a diagnosis sample stop the run naming the row.
 
-Thresholds (--threshold): fixed (--cut, e.g. 0.25 on modulescore as Costea et al. 2025), jenks
+Thresholds (--threshold): a number, e.g. --threshold 0.25 on modulescore as Costea et al. 2025 (or
+fixed with --cut), jenks
 (2-class natural breaks on the pooled scores, as Costea chose theirs; default), mixture (2-component
 Gaussian mixture), reference (the --ref-quantile of --reference cell types, e.g. normal cells).
 Cells counted for burden: those whose cell type matches --keep (globs, e.g. '*-like'); all when empty.
@@ -53,14 +54,14 @@ CI of the diagnosis fraction), report.html, run.json. Scores per sample are cach
 (keyed by input checksums and parameters), so an interrupted run resumes where it stopped.`,
 		Args: cobra.NoArgs,
 		Example: `  lsc stemcells --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out stem/
-  lsc stemcells --samples tall.tsv --signature stem.gmt --method modulescore --threshold fixed --cut 0.25 --out stem/`,
+  lsc stemcells --samples tall.tsv --signature stem.gmt --method modulescore --threshold 0.25 --out stem/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runStemcells(cmd, f) },
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.samples, "samples", "", "sample sheet (TSV/CSV)")
 	fl.StringVarP(&f.sig, "signature", "s", "", "one signature: built-in name or file")
 	fl.StringVarP(&f.method, "method", "m", "ucell", "scoring method (see lsc score)")
-	fl.StringVar(&f.threshold, "threshold", "jenks", "fixed, jenks, mixture or reference")
+	fl.StringVar(&f.threshold, "threshold", "jenks", "a number (fixed cut, e.g. 0.25), fixed (with --cut), jenks, mixture or reference")
 	fl.Float64Var(&f.cut, "cut", 0.25, "the fixed threshold (with --threshold fixed)")
 	fl.StringSliceVar(&f.keep, "keep", nil, "cell types counted for burden (globs; default all cells)")
 	fl.StringSliceVar(&f.reference, "reference", nil, "cell types of the reference population (with --threshold reference)")
@@ -95,10 +96,13 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 		}
 		bands = append(bands, v)
 	}
+	if v, err := strconv.ParseFloat(f.threshold, 64); err == nil {
+		f.threshold, f.cut = "fixed", v // --threshold 0.25 is a fixed cut
+	}
 	switch f.threshold {
 	case "fixed", "jenks", "mixture", "reference":
 	default:
-		return usageError{fmt.Errorf("--threshold must be fixed, jenks, mixture or reference")}
+		return usageError{fmt.Errorf("--threshold must be a number (a fixed cut), fixed, jenks, mixture or reference")}
 	}
 	if f.threshold == "reference" && len(f.reference) == 0 {
 		return usageError{fmt.Errorf("--threshold reference needs --reference cell types")}
