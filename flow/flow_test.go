@@ -1,0 +1,83 @@
+package flow
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// Logicle by construction maps T to 1 and 0 to W/(M+A) + A/(M+A) (Parks et
+// al. 2006); Apply and Inverse are inverse functions. The numbers on real
+// data are checked by the Gating-ML compliance suite (package gatingml).
+func TestLogicleAndHyperlogIdentities(t *testing.T) {
+	l, err := NewLogicle(262144, 0.5, 4.5, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(l.Apply(262144)-1) > 1e-12 || math.Abs(l.Apply(0)-0.5/4.5) > 1e-15 {
+		t.Errorf("logicle(T) = %v, logicle(0) = %v", l.Apply(262144), l.Apply(0))
+	}
+	h, _ := NewHyperlog(10000, 1, 4.5, 0)
+	for _, x := range []float64{-500, -1, 0, 0.3, 7, 150, 2000, 10000, 262144} {
+		if y := l.Inverse(l.Apply(x)); math.Abs(y-x) > 1e-9*math.Max(1, math.Abs(x)) {
+			t.Errorf("logicle round trip %v -> %v", x, y)
+		}
+		if y := h.Inverse(h.Apply(x)); math.Abs(y-x) > 1e-9*math.Max(1, math.Abs(x)) {
+			t.Errorf("hyperlog round trip %v -> %v", x, y)
+		}
+	}
+	if math.Abs(h.Apply(10000)-1) > 1e-12 {
+		t.Errorf("hyperlog(T) = %v", h.Apply(10000))
+	}
+	if _, err := NewLogicle(262144, 3, 4.5, 0); err == nil {
+		t.Error("W > M/2 accepted")
+	}
+	// flin, flog, fasinh by their definitions.
+	if Linear{T: 1000, A: 0}.Apply(250) != 0.25 || Log{T: 10000, M: 5}.Apply(100) != 0.6 {
+		t.Error("flin/flog")
+	}
+	if a := (Asinh{T: 1000, M: 4, A: 0}); math.Abs(a.Apply(1000)-1) > 1e-12 {
+		t.Errorf("fasinh(T) = %v", a.Apply(1000))
+	}
+}
+
+// Compensation solves observed = true x M: compensating values made by
+// spilling known true values must return them.
+func TestCompensationInvertsSpillover(t *testing.T) {
+	s := &Spillover{Fluorochromes: []string{"FL1", "FL2"}, Detectors: []string{"FL1", "FL2"}, M: [][]float64{{1, 0.2}, {0.1, 1}}}
+	truth := [][]float64{{100, 50}, {0, 300}}
+	var obs []float64
+	for _, tv := range truth {
+		obs = append(obs, tv[0]*1+tv[1]*0.1, tv[0]*0.2+tv[1]*1)
+	}
+	out, err := s.Apply(obs, 2, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tv := range truth {
+		for j := range tv {
+			if math.Abs(out[i*2+j]-tv[j]) > 1e-9 {
+				t.Errorf("event %d channel %d: %v, want %v", i, j, out[i*2+j], tv[j])
+			}
+		}
+	}
+}
+
+func TestReadSpilloverFormats(t *testing.T) {
+	for _, c := range []struct{ path, first string }{
+		{"../../shared/testdata/flow/flowkit/comp_complete_example.csv", "Ax488-A"},
+		{"../../shared/testdata/flow/flowcore/compdata/compmatrix", "FL1-H"},
+		{"../../shared/testdata/flow/flowcore/compdata/compref1", "FL1-H"},
+	} {
+		s, err := ReadSpillover(c.path)
+		if err != nil {
+			if strings.Contains(err.Error(), "no such file") {
+				t.Skip("../shared/testdata absent")
+			}
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		if s.Fluorochromes[0] != c.first || len(s.M) != len(s.Fluorochromes) || s.M[0][0] != 1 {
+			t.Errorf("%s: %v %v", c.path, s.Fluorochromes, s.M[0])
+		}
+	}
+}

@@ -1,0 +1,499 @@
+package flow
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsc-bio/lsc/flow/fcs"
+)
+
+// Gate semantics follow Gating-ML 2.0 (Spidlen et al. 2015) as FlowKit 1.x
+// implements it: rectangle and quadrant bounds include their minimum and
+// exclude their maximum; a point is inside a polygon when its winding number
+// (Sunday's algorithm) is odd, so a self-crossing polygon has holes where
+// its loops overlap (FlowUtils' points_in_polygon, which the Gating-ML
+// compliance truth confirms); an ellipsoid includes points with
+// Mahalanobis distance squared <= its distanceSquare; a gate's events are
+// those inside its region and inside its parent.
+
+// Dim is one gate dimension: a channel (or a ratio) in a compensation and
+// a transformation.
+type Dim struct {
+	Name      string // FCS dimension name, or "" for a ratio
+	Ratio     string // id of a ratio transformation (new-dimension), or ""
+	Comp      string // "uncompensated", "FCS", or the id of a spillover matrix
+	Transform string // id of a transformation, or ""
+	Min, Max  float64
+	HasMin    bool
+	HasMax    bool
+}
+
+// Gate is one gate of a gating strategy.
+type Gate struct {
+	ID     string
+	Parent string
+	Kind   string // rectangle, polygon, ellipsoid, quadrant, boolean
+	Dims   []Dim
+	// polygon
+	Vertices [][]float64
+	// ellipsoid
+	Mean       []float64
+	Covariance [][]float64
+	Distance2  float64
+	// quadrant: dividers are Dims with Values; quadrants are child populations
+	Dividers  []Divider
+	Quadrants []Quadrant
+	// boolean
+	Op   string // and, or, not
+	Refs []Ref
+}
+
+// Divider is a quadrant gate divider.
+type Divider struct {
+	ID     string
+	Dim    Dim
+	Values []float64
+}
+
+// Quadrant is one population of a quadrant gate, placed by a location per
+// divider.
+type Quadrant struct {
+	ID        string
+	Positions map[string]float64 // divider id -> location
+}
+
+// Ref is a boolean gate operand.
+type Ref struct {
+	ID         string
+	Complement bool
+}
+
+// Strategy is a set of gates with the transforms and matrices they use.
+type Strategy struct {
+	Gates      []*Gate
+	Transforms map[string]Transform
+	Ratios     map[string]Ratio
+	Matrices   map[string]*Spillover
+}
+
+// Population is one gated population.
+type Population struct {
+	ID, Parent string
+	Path       string // gate ids from the root, joined by "/"
+	In         []bool
+	Count      int
+}
+
+// Evaluator computes dimension values on one data set, caching them.
+type Evaluator struct {
+	Warnings []string
+	S        *Strategy
+	D        *fcs.Dataset
+	scaled   []float64
+	cache    map[string][]float64
+	fcsSp    *Spillover
+	comp     map[string][]float64 // compensation id -> compensated columns (row-major over fluorochromes)
+}
+
+// NewEvaluator prepares gating of d with s.
+func NewEvaluator(s *Strategy, d *fcs.Dataset) *Evaluator {
+	return &Evaluator{S: s, D: d, scaled: d.Scaled(), cache: map[string][]float64{}, comp: map[string][]float64{}}
+}
+
+func (e *Evaluator) column(name string) ([]float64, error) {
+	i, err := e.D.Channel(name)
+	if err != nil {
+		return nil, err
+	}
+	np := len(e.D.Params)
+	out := make([]float64, e.D.Events)
+	for k := range out {
+		out[k] = e.scaled[k*np+i]
+	}
+	return out, nil
+}
+
+// compensated returns the values of name in compensation comp.
+func (e *Evaluator) compensated(name, comp string) ([]float64, error) {
+	key := comp + "\x00" + name
+	if v, ok := e.cache[key]; ok {
+		return v, nil
+	}
+	var sp *Spillover
+	switch comp {
+	case "", "uncompensated":
+		v, err := e.column(name)
+		if err == nil {
+			e.cache[key] = v
+		}
+		return v, err
+	case "FCS":
+		if e.fcsSp == nil {
+			s, err := SpilloverFromFCS(e.D)
+			if err != nil {
+				return nil, err
+			}
+			if s == nil {
+				// No matrix in the file: nothing to compensate (as FlowKit,
+				// and as the Gating-ML compliance truth for data1.fcs expects).
+				e.Warnings = append(e.Warnings, e.D.Path+": compensation-ref FCS but the file carries no spillover matrix; values used uncompensated")
+				s = &Spillover{Source: "none"}
+			}
+			e.fcsSp = s
+		}
+		sp = e.fcsSp
+	default:
+		m, ok := e.S.Matrices[comp]
+		if !ok {
+			return nil, fmt.Errorf("compensation %q is not defined", comp)
+		}
+		sp = m
+	}
+	if sp.Source == "none" {
+		return e.compensated(name, "uncompensated")
+	}
+	idx := -1
+	for i, f := range sp.Fluorochromes {
+		if f == name {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		// A channel the matrix does not name is left as it is.
+		return e.column(name)
+	}
+	all, ok := e.comp[comp]
+	if !ok {
+		cols := make([]int, len(sp.Detectors))
+		for j, det := range sp.Detectors {
+			c, err := e.D.Channel(det)
+			if err != nil {
+				return nil, fmt.Errorf("compensation %s: %w", comp, err)
+			}
+			cols[j] = c
+		}
+		var err error
+		all, err = sp.Apply(e.scaled, len(e.D.Params), cols)
+		if err != nil {
+			return nil, err
+		}
+		e.comp[comp] = all
+	}
+	nf := len(sp.Fluorochromes)
+	out := make([]float64, e.D.Events)
+	for k := range out {
+		out[k] = all[k*nf+idx]
+	}
+	e.cache[key] = out
+	return out, nil
+}
+
+// Values returns a dimension's values for every event.
+func (e *Evaluator) Values(d Dim) ([]float64, error) {
+	var v []float64
+	if d.Ratio != "" {
+		r, ok := e.S.Ratios[d.Ratio]
+		if !ok {
+			return nil, fmt.Errorf("ratio transformation %q is not defined", d.Ratio)
+		}
+		x, err := e.compensated(r.X, d.Comp)
+		if err != nil {
+			return nil, err
+		}
+		y, err := e.compensated(r.Y, d.Comp)
+		if err != nil {
+			return nil, err
+		}
+		v = make([]float64, len(x))
+		for i := range v {
+			v[i] = r.Of(x[i], y[i])
+		}
+	} else {
+		var err error
+		if v, err = e.compensated(d.Name, d.Comp); err != nil {
+			return nil, err
+		}
+	}
+	if d.Transform != "" {
+		t, ok := e.S.Transforms[d.Transform]
+		if !ok {
+			return nil, fmt.Errorf("transformation %q is not defined", d.Transform)
+		}
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = t.Apply(x)
+		}
+		v = out
+	}
+	return v, nil
+}
+
+// Apply gates every event and returns the populations in strategy order
+// (quadrant gates give one population per quadrant).
+func (e *Evaluator) Apply() ([]Population, error) {
+	region := map[string][]bool{} // own region only
+	full := map[string][]bool{}   // region and ancestors
+	parent := map[string]string{}
+	var order []string
+	for _, g := range e.S.Gates {
+		if g.Kind == "quadrant" {
+			for _, q := range g.Quadrants {
+				parent[q.ID] = g.Parent
+				order = append(order, q.ID)
+			}
+			continue
+		}
+		parent[g.ID] = g.Parent
+		order = append(order, g.ID)
+	}
+	byID := map[string]*Gate{}
+	for _, g := range e.S.Gates {
+		byID[g.ID] = g
+		for _, q := range g.Quadrants {
+			byID[q.ID] = g
+		}
+	}
+	var resolve func(id string, depth int) ([]bool, error)
+	resolve = func(id string, depth int) ([]bool, error) {
+		if v, ok := full[id]; ok {
+			return v, nil
+		}
+		if depth > 100 {
+			return nil, fmt.Errorf("gate %s: parent or boolean references form a cycle", id)
+		}
+		g, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("gate %q is referenced but not defined", id)
+		}
+		in, ok := region[id]
+		if !ok {
+			var err error
+			in, err = e.region(g, id, func(ref string) ([]bool, error) { return resolve(ref, depth+1) })
+			if err != nil {
+				return nil, fmt.Errorf("gate %s: %w", id, err)
+			}
+			region[id] = in
+		}
+		out := in
+		if p := parent[id]; p != "" {
+			pin, err := resolve(p, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = make([]bool, len(in))
+			for i := range in {
+				out[i] = in[i] && pin[i]
+			}
+		}
+		full[id] = out
+		return out, nil
+	}
+	var pops []Population
+	for _, id := range order {
+		in, err := resolve(id, 0)
+		if err != nil {
+			return nil, err
+		}
+		p := Population{ID: id, Parent: parent[id], In: in}
+		for _, b := range in {
+			if b {
+				p.Count++
+			}
+		}
+		path := []string{id}
+		for q := parent[id]; q != "" && len(path) < 100; q = parent[q] {
+			path = append([]string{q}, path...)
+		}
+		p.Path = "/" + joinPath(path)
+		pops = append(pops, p)
+	}
+	return pops, nil
+}
+
+func joinPath(p []string) string {
+	s := ""
+	for i, x := range p {
+		if i > 0 {
+			s += "/"
+		}
+		s += x
+	}
+	return s
+}
+
+func (e *Evaluator) region(g *Gate, id string, ref func(string) ([]bool, error)) ([]bool, error) {
+	n := e.D.Events
+	in := make([]bool, n)
+	switch g.Kind {
+	case "rectangle":
+		for i := range in {
+			in[i] = true
+		}
+		for _, d := range g.Dims {
+			v, err := e.Values(d)
+			if err != nil {
+				return nil, err
+			}
+			for i, x := range v {
+				if (d.HasMin && !(x >= d.Min)) || (d.HasMax && !(x < d.Max)) {
+					in[i] = false
+				}
+			}
+		}
+	case "polygon":
+		if len(g.Dims) != 2 {
+			return nil, fmt.Errorf("a polygon needs 2 dimensions, has %d", len(g.Dims))
+		}
+		x, err := e.Values(g.Dims[0])
+		if err != nil {
+			return nil, err
+		}
+		y, err := e.Values(g.Dims[1])
+		if err != nil {
+			return nil, err
+		}
+		for i := range in {
+			in[i] = windingNumber(x[i], y[i], g.Vertices)%2 != 0
+		}
+	case "ellipsoid":
+		k := len(g.Dims)
+		vals := make([][]float64, k)
+		for j, d := range g.Dims {
+			v, err := e.Values(d)
+			if err != nil {
+				return nil, err
+			}
+			vals[j] = v
+		}
+		cov := mat.NewDense(k, k, nil)
+		for a := 0; a < k; a++ {
+			for b := 0; b < k; b++ {
+				cov.Set(a, b, g.Covariance[a][b])
+			}
+		}
+		var inv mat.Dense
+		if err := inv.Inverse(cov); err != nil {
+			return nil, fmt.Errorf("ellipsoid covariance matrix is singular")
+		}
+		diff := make([]float64, k)
+		for i := range in {
+			for j := 0; j < k; j++ {
+				diff[j] = vals[j][i] - g.Mean[j]
+			}
+			var d2 float64
+			for a := 0; a < k; a++ {
+				for b := 0; b < k; b++ {
+					d2 += diff[a] * inv.At(a, b) * diff[b]
+				}
+			}
+			in[i] = d2 <= g.Distance2
+		}
+	case "quadrant":
+		var q *Quadrant
+		for qi := range g.Quadrants {
+			if g.Quadrants[qi].ID == id {
+				q = &g.Quadrants[qi]
+			}
+		}
+		if q == nil {
+			return nil, fmt.Errorf("quadrant %s not found", id)
+		}
+		for i := range in {
+			in[i] = true
+		}
+		for _, dv := range g.Dividers {
+			loc, ok := q.Positions[dv.ID]
+			if !ok {
+				continue
+			}
+			vals := append([]float64(nil), dv.Values...)
+			sort.Float64s(vals)
+			lo, hi := math.Inf(-1), math.Inf(1)
+			for _, c := range vals {
+				if c <= loc {
+					lo = c
+				} else {
+					hi = c
+					break
+				}
+			}
+			v, err := e.Values(dv.Dim)
+			if err != nil {
+				return nil, err
+			}
+			for i, x := range v {
+				if !(x >= lo && x < hi) {
+					in[i] = false
+				}
+			}
+		}
+	case "boolean":
+		if len(g.Refs) == 0 {
+			return nil, fmt.Errorf("boolean gate without operands")
+		}
+		operands := make([][]bool, len(g.Refs))
+		for j, r := range g.Refs {
+			v, err := ref(r.ID)
+			if err != nil {
+				return nil, err
+			}
+			if r.Complement {
+				c := make([]bool, len(v))
+				for i := range v {
+					c[i] = !v[i]
+				}
+				v = c
+			}
+			operands[j] = v
+		}
+		switch g.Op {
+		case "and":
+			for i := range in {
+				in[i] = true
+				for _, o := range operands {
+					in[i] = in[i] && o[i]
+				}
+			}
+		case "or":
+			for i := range in {
+				for _, o := range operands {
+					in[i] = in[i] || o[i]
+				}
+			}
+		case "not":
+			if len(operands) != 1 {
+				return nil, fmt.Errorf("a not gate takes one operand, has %d", len(operands))
+			}
+			for i := range in {
+				in[i] = !operands[0][i]
+			}
+		default:
+			return nil, fmt.Errorf("unknown boolean operation %q", g.Op)
+		}
+	default:
+		return nil, fmt.Errorf("unknown gate type %q", g.Kind)
+	}
+	return in, nil
+}
+
+// windingNumber is Sunday's winding number of polygon v around (x, y).
+func windingNumber(x, y float64, v [][]float64) int {
+	wn := 0
+	n := len(v)
+	for i := 0; i < n; i++ {
+		ax, ay := v[i][0], v[i][1]
+		bx, by := v[(i+1)%n][0], v[(i+1)%n][1]
+		isLeft := (bx-ax)*(y-ay) - (x-ax)*(by-ay)
+		if ay <= y {
+			if by > y && isLeft > 0 {
+				wn++
+			}
+		} else if by <= y && isLeft < 0 {
+			wn--
+		}
+	}
+	return wn
+}

@@ -1,0 +1,376 @@
+// Package gatingml reads and writes Gating-ML 2.0 (ISAC; Spidlen et al.,
+// Cytometry A 2015;87:683): gates (rectangle, polygon, ellipsoid, quadrant,
+// boolean, with parent references), transformations (flin, flog, fasinh,
+// logicle, hyperlog, fratio) and spectrum matrices. Namespaces are matched
+// by element local names, so files from FlowKit, flowCore/flowUtils,
+// Cytobank and FlowJo exports all read.
+package gatingml
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/lsc-bio/lsc/flow"
+	"github.com/lsc-bio/lsc/formats"
+)
+
+type node struct {
+	Name string
+	Attr map[string]string
+	Text string
+	Kids []*node
+	Line int
+}
+
+func (n *node) kids(name string) []*node {
+	var out []*node
+	for _, k := range n.Kids {
+		if k.Name == name {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (n *node) kid(name string) *node {
+	for _, k := range n.Kids {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+func parseTree(r io.Reader) (*node, error) {
+	dec := xml.NewDecoder(r)
+	dec.Strict = true
+	root := &node{Name: "#root"}
+	stack := []*node{root}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := dec.InputPos()
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &node{Name: t.Name.Local, Attr: map[string]string{}, Line: line}
+			for _, a := range t.Attr {
+				n.Attr[a.Name.Local] = a.Value
+			}
+			top := stack[len(stack)-1]
+			top.Kids = append(top.Kids, n)
+			stack = append(stack, n)
+			if len(stack) > 64 {
+				return nil, fmt.Errorf("elements nested more than 64 deep")
+			}
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			top := stack[len(stack)-1]
+			if len(top.Text) < 1<<20 {
+				top.Text += string(t)
+			}
+		}
+	}
+	return root, nil
+}
+
+// ReadFile reads a Gating-ML 2.0 file.
+func ReadFile(path string) (*flow.Strategy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(path, f)
+}
+
+// Read parses Gating-ML 2.0 from r; path names the source in errors.
+func Read(path string, r io.Reader) (*flow.Strategy, error) {
+	root, err := parseTree(r)
+	if err != nil {
+		return nil, &formats.ParseError{File: path, Reason: "not well-formed XML", Err: err, Hint: "check the file is complete Gating-ML 2.0"}
+	}
+	top := root.kid("Gating-ML")
+	if top == nil {
+		return nil, formats.Errorf(path, 0, "", "export the gates as Gating-ML 2.0 (FlowJo: File > Export > Gating-ML; FlowKit: export_gml)", "no Gating-ML root element")
+	}
+	s := &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}
+	bad := func(n *node, format string, a ...any) error {
+		return formats.Errorf(path, n.Line, "<"+n.Name+">", "fix the element as Gating-ML 2.0 defines it", format, a...)
+	}
+	for _, n := range flatten(top) {
+		switch n.Name {
+		case "transformation":
+			id := n.Attr["id"]
+			if id == "" || len(n.Kids) == 0 {
+				return nil, bad(n, "transformation without id or body")
+			}
+			t := n.Kids[0]
+			num := func(k string, def float64) (float64, error) {
+				v, ok := t.Attr[k]
+				if !ok {
+					return def, nil
+				}
+				return strconv.ParseFloat(strings.TrimSpace(v), 64)
+			}
+			vals := map[string]float64{}
+			for _, k := range []string{"T", "W", "M", "A", "B", "C"} {
+				v, err := num(k, 0)
+				if err != nil {
+					return nil, bad(t, "parameter %s is not a number", k)
+				}
+				vals[k] = v
+			}
+			switch t.Name {
+			case "flin":
+				s.Transforms[id] = flow.Linear{T: vals["T"], A: vals["A"]}
+			case "flog":
+				s.Transforms[id] = flow.Log{T: vals["T"], M: vals["M"]}
+			case "fasinh":
+				s.Transforms[id] = flow.Asinh{T: vals["T"], M: vals["M"], A: vals["A"]}
+			case "logicle":
+				l, err := flow.NewLogicle(vals["T"], vals["W"], vals["M"], vals["A"])
+				if err != nil {
+					return nil, bad(t, "%v", err)
+				}
+				s.Transforms[id] = l
+			case "hyperlog":
+				h, err := flow.NewHyperlog(vals["T"], vals["W"], vals["M"], vals["A"])
+				if err != nil {
+					return nil, bad(t, "%v", err)
+				}
+				s.Transforms[id] = h
+			case "fratio":
+				dims := t.kids("fcs-dimension")
+				if len(dims) != 2 {
+					return nil, bad(t, "fratio needs two fcs-dimension elements")
+				}
+				s.Ratios[id] = flow.Ratio{A: vals["A"], B: vals["B"], C: vals["C"], X: dims[0].Attr["name"], Y: dims[1].Attr["name"]}
+			default:
+				return nil, bad(t, "transformation %q is not supported", t.Name)
+			}
+		case "spectrumMatrix":
+			id := n.Attr["id"]
+			sp := &flow.Spillover{Source: "Gating-ML " + id}
+			if f := n.kid("fluorochromes"); f != nil {
+				for _, d := range f.kids("fcs-dimension") {
+					sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
+				}
+			}
+			if f := n.kid("detectors"); f != nil {
+				for _, d := range f.kids("fcs-dimension") {
+					sp.Detectors = append(sp.Detectors, d.Attr["name"])
+				}
+			}
+			for _, row := range n.kids("spectrum") {
+				var r []float64
+				for _, c := range row.kids("coefficient") {
+					v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
+					if err != nil {
+						return nil, bad(c, "coefficient %q is not a number", c.Attr["value"])
+					}
+					r = append(r, v)
+				}
+				sp.M = append(sp.M, r)
+			}
+			if len(sp.M) != len(sp.Fluorochromes) || len(sp.Detectors) < len(sp.Fluorochromes) {
+				return nil, bad(n, "spectrum matrix %s: %d fluorochromes, %d detectors, %d spectra", id, len(sp.Fluorochromes), len(sp.Detectors), len(sp.M))
+			}
+			s.Matrices[id] = sp
+		case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
+			g, err := parseGate(n, bad)
+			if err != nil {
+				return nil, err
+			}
+			s.Gates = append(s.Gates, g)
+		}
+	}
+	if len(s.Gates) == 0 {
+		return nil, formats.Errorf(path, 0, "", "", "no gates in the file")
+	}
+	return s, nil
+}
+
+func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
+
+func parseDim(n *node) (flow.Dim, error) {
+	d := flow.Dim{Comp: n.Attr["compensation-ref"], Transform: n.Attr["transformation-ref"]}
+	if d.Comp == "" {
+		d.Comp = "uncompensated"
+	}
+	if f := n.kid("fcs-dimension"); f != nil {
+		d.Name = f.Attr["name"]
+	} else if nd := n.kid("new-dimension"); nd != nil {
+		d.Ratio = nd.Attr["transformation-ref"]
+	} else {
+		return d, fmt.Errorf("dimension without fcs-dimension or new-dimension")
+	}
+	if v, ok := n.Attr["min"]; ok {
+		x, err := num(v)
+		if err != nil {
+			return d, fmt.Errorf("min %q is not a number", v)
+		}
+		d.Min, d.HasMin = x, true
+	}
+	if v, ok := n.Attr["max"]; ok {
+		x, err := num(v)
+		if err != nil {
+			return d, fmt.Errorf("max %q is not a number", v)
+		}
+		d.Max, d.HasMax = x, true
+	}
+	return d, nil
+}
+
+func coords(n *node, child string) ([]float64, error) {
+	var out []float64
+	for _, c := range n.kids(child) {
+		v, err := num(c.Attr["value"])
+		if err != nil {
+			return nil, fmt.Errorf("%s value %q is not a number", child, c.Attr["value"])
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, error) {
+	g := &flow.Gate{ID: n.Attr["id"], Parent: n.Attr["parent_id"]}
+	if g.ID == "" {
+		return nil, bad(n, "gate without an id")
+	}
+	for _, dn := range n.kids("dimension") {
+		d, err := parseDim(dn)
+		if err != nil {
+			return nil, bad(dn, "gate %s: %v", g.ID, err)
+		}
+		g.Dims = append(g.Dims, d)
+	}
+	switch n.Name {
+	case "RectangleGate":
+		g.Kind = "rectangle"
+		if len(g.Dims) == 0 {
+			return nil, bad(n, "rectangle gate %s has no dimension", g.ID)
+		}
+	case "PolygonGate":
+		g.Kind = "polygon"
+		for _, v := range n.kids("vertex") {
+			c, err := coords(v, "coordinate")
+			if err != nil || len(c) != 2 {
+				return nil, bad(v, "polygon %s: a vertex needs two coordinates", g.ID)
+			}
+			g.Vertices = append(g.Vertices, c)
+		}
+		if len(g.Vertices) < 3 || len(g.Dims) != 2 {
+			return nil, bad(n, "polygon %s needs 2 dimensions and at least 3 vertices", g.ID)
+		}
+	case "EllipsoidGate":
+		g.Kind = "ellipsoid"
+		m := n.kid("mean")
+		cv := n.kid("covarianceMatrix")
+		ds := n.kid("distanceSquare")
+		if m == nil || cv == nil || ds == nil {
+			return nil, bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
+		}
+		var err error
+		if g.Mean, err = coords(m, "coordinate"); err != nil {
+			return nil, bad(m, "%v", err)
+		}
+		for _, row := range cv.kids("row") {
+			r, err := coords(row, "entry")
+			if err != nil {
+				return nil, bad(row, "%v", err)
+			}
+			g.Covariance = append(g.Covariance, r)
+		}
+		if g.Distance2, err = num(ds.Attr["value"]); err != nil {
+			return nil, bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
+		}
+		k := len(g.Dims)
+		if len(g.Mean) != k || len(g.Covariance) != k {
+			return nil, bad(n, "ellipsoid %s: %d dimensions but mean %d and covariance %d rows", g.ID, k, len(g.Mean), len(g.Covariance))
+		}
+		for _, r := range g.Covariance {
+			if len(r) != k {
+				return nil, bad(n, "ellipsoid %s: covariance rows need %d entries", g.ID, k)
+			}
+		}
+	case "QuadrantGate":
+		g.Kind = "quadrant"
+		for _, dn := range n.kids("divider") {
+			d, err := parseDim(dn)
+			if err != nil {
+				return nil, bad(dn, "quadrant %s: %v", g.ID, err)
+			}
+			dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
+			for _, v := range dn.kids("value") {
+				x, err := num(v.Text)
+				if err != nil {
+					return nil, bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
+				}
+				dv.Values = append(dv.Values, x)
+			}
+			g.Dividers = append(g.Dividers, dv)
+		}
+		for _, qn := range n.kids("Quadrant") {
+			q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
+			for _, p := range qn.kids("position") {
+				x, err := num(p.Attr["location"])
+				if err != nil {
+					return nil, bad(p, "location %q is not a number", p.Attr["location"])
+				}
+				q.Positions[p.Attr["divider_ref"]] = x
+			}
+			g.Quadrants = append(g.Quadrants, q)
+		}
+		if len(g.Dividers) == 0 || len(g.Quadrants) == 0 {
+			return nil, bad(n, "quadrant gate %s needs dividers and quadrants", g.ID)
+		}
+	case "BooleanGate":
+		g.Kind = "boolean"
+		for _, op := range []string{"and", "or", "not"} {
+			if o := n.kid(op); o != nil {
+				g.Op = op
+				for _, r := range o.kids("gateReference") {
+					g.Refs = append(g.Refs, flow.Ref{ID: r.Attr["ref"], Complement: r.Attr["use-as-complement"] == "true"})
+				}
+			}
+		}
+		if g.Op == "" {
+			return nil, bad(n, "boolean gate %s needs and, or or not", g.ID)
+		}
+	}
+	return g, nil
+}
+
+// flatten lists the definitions under the root, looking inside wrapper
+// elements that Gating-ML does not define (some writers nest gates in a
+// <sample> element).
+func flatten(top *node) []*node {
+	var out []*node
+	var walk func(n *node, depth int)
+	walk = func(n *node, depth int) {
+		for _, k := range n.Kids {
+			switch k.Name {
+			case "transformation", "spectrumMatrix", "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
+				out = append(out, k)
+			case "custom_info":
+			default:
+				if depth < 8 {
+					walk(k, depth+1)
+				}
+			}
+		}
+	}
+	walk(top, 0)
+	return out
+}
