@@ -235,3 +235,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Written files read back with the same values (as float32) and keywords.
+func TestWriteReadBack(t *testing.T) {
+	var buf strings.Builder
+	ch := []Channel{{N: "FSC-A", Range: 262144}, {N: "B515-A", S: "CD34/FITC"}}
+	ev := []float64{1.5, -2.25, 1e5, 3}
+	if err := Write(&buf, ch, ev, map[string]string{"$CYT": "lsc test", "$PAR": "99"}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := Parse("w.fcs", []byte(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ds[0]
+	if d.Version != "3.1" || d.Events != 2 || len(d.Params) != 2 || len(d.Warnings) != 0 {
+		t.Fatalf("%+v", d)
+	}
+	for i, v := range ev {
+		if d.Data[i] != v {
+			t.Errorf("value %d = %v, want %v", i, d.Data[i], v)
+		}
+	}
+	if c, _ := d.Keyword("$CYT"); c != "lsc test" || d.Params[1].S != "CD34/FITC" {
+		t.Errorf("keywords: %q %q", c, d.Params[1].S)
+	}
+}

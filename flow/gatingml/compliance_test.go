@@ -86,3 +86,41 @@ func readTruth(t *testing.T, id string) ([]bool, bool) {
 	}
 	return out, true
 }
+
+// Export then import gives the same populations, event for event.
+func TestGatingMLRoundTrip(t *testing.T) {
+	if _, err := os.Stat(gateRef); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	ds, _ := fcs.ReadFile(filepath.Join(gateRef, "data1.fcs"))
+	s, err := ReadFile(filepath.Join(gateRef, "gml", "gml_all_gates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := Write(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Read("roundtrip.xml", strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	a, _ := flow.NewEvaluator(s, ds[0]).Apply()
+	b, err := flow.NewEvaluator(s2, ds[0]).Apply()
+	if err != nil || len(a) != len(b) {
+		t.Fatalf("%v: %d vs %d populations", err, len(a), len(b))
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Count != b[i].Count || a[i].Path != b[i].Path {
+			t.Errorf("%s: %d vs %s: %d", a[i].ID, a[i].Count, b[i].ID, b[i].Count)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add(`<Gating-ML><RectangleGate id="a"><dimension min="1"><fcs-dimension name="X"/></dimension></RectangleGate></Gating-ML>`)
+	f.Add(`<Gating-ML><BooleanGate id="b"><and><gateReference ref="a"/></and></BooleanGate></Gating-ML>`)
+	f.Fuzz(func(t *testing.T, s string) {
+		Read("f.xml", strings.NewReader(s))
+	})
+}
