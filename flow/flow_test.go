@@ -2,6 +2,8 @@ package flow
 
 import (
 	"math"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,5 +81,34 @@ func TestReadSpilloverFormats(t *testing.T) {
 		if s.Fluorochromes[0] != c.first || len(s.M) != len(s.Fluorochromes) || s.M[0][0] != 1 {
 			t.Errorf("%s: %v %v", c.path, s.Fluorochromes, s.M[0])
 		}
+	}
+}
+
+// FlowJo's own biex lookup table for width -7.943282, neg 1, pos 4.41854,
+// max 262144.000029 (exported from FlowJo, in FlowKit data/flowjo_xforms):
+// lsc's table must give the same data value at every channel (the file
+// keeps 6 significant digits).
+func TestFlowJoBiexMatchesFlowJoTable(t *testing.T) {
+	raw, err := os.ReadFile("../../shared/testdata/flow/flowkit/flowjo_xforms/tr_biex_l256_w-7.943282_n1.000000_m4.418540_r262144.000029.csv")
+	if err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	b, err := NewFlowJoBiex(1, -7.943282, 4.418540, 262144.000029)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := b.Table()
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		i, _ := strconv.Atoi(f[0])
+		want, _ := strconv.ParseFloat(f[1], 64)
+		if math.Abs(tab[i]-want) > 5e-6*math.Abs(want)+1e-3 {
+			t.Errorf("channel %d: %v, FlowJo %v", i, tab[i], want)
+		}
+		n++
+	}
+	if n != 4096 {
+		t.Errorf("%d rows", n)
 	}
 }

@@ -36,7 +36,10 @@ type Gate struct {
 	ID     string
 	Parent string
 	Kind   string // rectangle, polygon, ellipsoid, quadrant, boolean
-	Dims   []Dim
+	// Complement selects the events outside the region (FlowJo's
+	// eventsInside="0"); the parent still applies.
+	Complement bool
+	Dims       []Dim
 	// polygon
 	Vertices [][]float64
 	// ellipsoid
@@ -274,6 +277,11 @@ func (e *Evaluator) Apply() ([]Population, error) {
 			in, err = e.region(g, id, func(ref string) ([]bool, error) { return resolve(ref, depth+1) })
 			if err != nil {
 				return nil, fmt.Errorf("gate %s: %w", id, err)
+			}
+			if g.Complement {
+				for i := range in {
+					in[i] = !in[i]
+				}
 			}
 			region[id] = in
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/lsc-bio/lsc/flow"
 	"github.com/lsc-bio/lsc/flow/fcs"
 	"github.com/lsc-bio/lsc/flow/gatingml"
+	"github.com/lsc-bio/lsc/flow/wsp"
 	"github.com/lsc-bio/lsc/report"
 )
 
@@ -284,26 +285,44 @@ func appendNum(b []byte, v float64) []byte {
 }
 
 func flowGateCmd() *cobra.Command {
-	var gating, out, membership string
+	var gating, out, membership, sample string
 	var dataset int
 	var force bool
 	c := &cobra.Command{
 		Use:   "gate FILE.fcs --gating GATES.xml --out COUNTS.tsv",
 		Short: "apply Gating-ML 2.0 gates and count each population",
-		Long: `Applies a Gating-ML 2.0 file to the events and writes population (path from the root), gate_id,
-count, parent_count, percent_parent, percent_total. --membership writes one 0/1 column per
-population and one row per event.`,
+		Long: `Applies a Gating-ML 2.0 file or a FlowJo 10 workspace to the events and writes population (path
+from the root), gate_id, count, parent_count, percent_parent, percent_total; for a workspace also
+flowjo_count (the count FlowJo stored) and the difference. FlowJo bins events on its display grid
+before testing polygon and ellipse gates, so events on a gate boundary can make counts differ by a
+few events. --membership writes one 0/1 column per population and one row per event.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if strings.HasSuffix(strings.ToLower(gating), ".wsp") {
-				return fmt.Errorf("%s: FlowJo workspace import is not available yet; export the gates from FlowJo as Gating-ML 2.0 and pass that file", gating)
-			}
 			d, err := readDataset(args[0], dataset)
 			if err != nil {
 				return err
 			}
-			s, err := gatingml.ReadFile(gating)
-			if err != nil {
+			var s *flow.Strategy
+			flowjo := map[string]int{} // counts FlowJo stored, for workspaces
+			var notes []string
+			if strings.HasSuffix(strings.ToLower(gating), ".wsp") || strings.HasSuffix(strings.ToLower(gating), ".jo") {
+				w, err := wsp.ReadFile(gating)
+				if err != nil {
+					return err
+				}
+				fil, _ := d.Keyword("$FIL")
+				smp, err := w.Find(args[0], fil, sample)
+				if err != nil {
+					return err
+				}
+				s, notes = smp.Strategy, smp.Notes
+				for _, p := range smp.Populations {
+					flowjo[p.ID] = p.FlowJoCount
+				}
+				if smp.Count != d.Events {
+					notes = append(notes, fmt.Sprintf("FlowJo counted %d events in sample %s, the file has %d: is it the same file?", smp.Count, smp.Name, d.Events))
+				}
+			} else if s, err = gatingml.ReadFile(gating); err != nil {
 				return err
 			}
 			for _, p := range []string{out, membership} {
@@ -318,14 +337,18 @@ population and one row per event.`,
 			if err != nil {
 				return err
 			}
-			warnAll(cmd.ErrOrStderr(), d, ev.Warnings)
+			warnAll(cmd.ErrOrStderr(), d, append(notes, ev.Warnings...))
 			counts := map[string]int{}
 			for _, p := range pops {
 				counts[p.ID] = p.Count
 			}
 			if err := writeAtomic(out, cmd.OutOrStdout(), func(w io.Writer) error {
 				bw := bufio.NewWriter(w)
-				fmt.Fprintln(bw, "population\tgate_id\tcount\tparent_count\tpercent_parent\tpercent_total")
+				head := "population\tgate_id\tcount\tparent_count\tpercent_parent\tpercent_total"
+				if len(flowjo) > 0 {
+					head += "\tflowjo_count\tdifference"
+				}
+				fmt.Fprintln(bw, head)
 				for _, p := range pops {
 					pc := d.Events
 					if p.Parent != "" {
@@ -339,7 +362,15 @@ population and one row per event.`,
 					if d.Events > 0 {
 						pt = report.Num(100 * float64(p.Count) / float64(d.Events))
 					}
-					fmt.Fprintf(bw, "%s\t%s\t%d\t%d\t%s\t%s\n", p.Path, p.ID, p.Count, pc, pp, pt)
+					fmt.Fprintf(bw, "%s\t%s\t%d\t%d\t%s\t%s", p.Path, p.ID, p.Count, pc, pp, pt)
+					if len(flowjo) > 0 {
+						if fj, ok := flowjo[p.ID]; ok && fj >= 0 {
+							fmt.Fprintf(bw, "\t%d\t%d", fj, p.Count-fj)
+						} else {
+							bw.WriteString("\t\t")
+						}
+					}
+					bw.WriteByte('\n')
 				}
 				return bw.Flush()
 			}); err != nil {
@@ -371,7 +402,8 @@ population and one row per event.`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&gating, "gating", "", "Gating-ML 2.0 file")
+	fl.StringVar(&gating, "gating", "", "Gating-ML 2.0 file or FlowJo 10 workspace (.wsp)")
+	fl.StringVar(&sample, "sample", "", "workspace sample name (default: matched by file name or $FIL)")
 	fl.StringVarP(&out, "out", "o", "-", "counts TSV (- for stdout)")
 	fl.StringVar(&membership, "membership", "", "per-event membership TSV")
 	fl.IntVar(&dataset, "dataset", 1, "data set number")

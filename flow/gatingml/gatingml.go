@@ -7,7 +7,6 @@
 package gatingml
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -15,73 +14,13 @@ import (
 	"strings"
 
 	"github.com/lsc-bio/lsc/flow"
+	"github.com/lsc-bio/lsc/flow/xmltree"
 	"github.com/lsc-bio/lsc/formats"
 )
 
-type node struct {
-	Name string
-	Attr map[string]string
-	Text string
-	Kids []*node
-	Line int
-}
+type node = xmltree.Node
 
-func (n *node) kids(name string) []*node {
-	var out []*node
-	for _, k := range n.Kids {
-		if k.Name == name {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-func (n *node) kid(name string) *node {
-	for _, k := range n.Kids {
-		if k.Name == name {
-			return k
-		}
-	}
-	return nil
-}
-
-func parseTree(r io.Reader) (*node, error) {
-	dec := xml.NewDecoder(r)
-	dec.Strict = true
-	root := &node{Name: "#root"}
-	stack := []*node{root}
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := dec.InputPos()
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &node{Name: t.Name.Local, Attr: map[string]string{}, Line: line}
-			for _, a := range t.Attr {
-				n.Attr[a.Name.Local] = a.Value
-			}
-			top := stack[len(stack)-1]
-			top.Kids = append(top.Kids, n)
-			stack = append(stack, n)
-			if len(stack) > 64 {
-				return nil, fmt.Errorf("elements nested more than 64 deep")
-			}
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			top := stack[len(stack)-1]
-			if len(top.Text) < 1<<20 {
-				top.Text += string(t)
-			}
-		}
-	}
-	return root, nil
-}
+func parseTree(r io.Reader) (*node, error) { return xmltree.Parse(r) }
 
 // ReadFile reads a Gating-ML 2.0 file.
 func ReadFile(path string) (*flow.Strategy, error) {
@@ -99,7 +38,7 @@ func Read(path string, r io.Reader) (*flow.Strategy, error) {
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Reason: "not well-formed XML", Err: err, Hint: "check the file is complete Gating-ML 2.0"}
 	}
-	top := root.kid("Gating-ML")
+	top := root.Child("Gating-ML")
 	if top == nil {
 		return nil, formats.Errorf(path, 0, "", "export the gates as Gating-ML 2.0 (FlowJo: File > Export > Gating-ML; FlowKit: export_gml)", "no Gating-ML root element")
 	}
@@ -150,7 +89,7 @@ func Read(path string, r io.Reader) (*flow.Strategy, error) {
 				}
 				s.Transforms[id] = h
 			case "fratio":
-				dims := t.kids("fcs-dimension")
+				dims := t.Children("fcs-dimension")
 				if len(dims) != 2 {
 					return nil, bad(t, "fratio needs two fcs-dimension elements")
 				}
@@ -161,19 +100,19 @@ func Read(path string, r io.Reader) (*flow.Strategy, error) {
 		case "spectrumMatrix":
 			id := n.Attr["id"]
 			sp := &flow.Spillover{Source: "Gating-ML " + id}
-			if f := n.kid("fluorochromes"); f != nil {
-				for _, d := range f.kids("fcs-dimension") {
+			if f := n.Child("fluorochromes"); f != nil {
+				for _, d := range f.Children("fcs-dimension") {
 					sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
 				}
 			}
-			if f := n.kid("detectors"); f != nil {
-				for _, d := range f.kids("fcs-dimension") {
+			if f := n.Child("detectors"); f != nil {
+				for _, d := range f.Children("fcs-dimension") {
 					sp.Detectors = append(sp.Detectors, d.Attr["name"])
 				}
 			}
-			for _, row := range n.kids("spectrum") {
+			for _, row := range n.Children("spectrum") {
 				var r []float64
-				for _, c := range row.kids("coefficient") {
+				for _, c := range row.Children("coefficient") {
 					v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
 					if err != nil {
 						return nil, bad(c, "coefficient %q is not a number", c.Attr["value"])
@@ -207,9 +146,9 @@ func parseDim(n *node) (flow.Dim, error) {
 	if d.Comp == "" {
 		d.Comp = "uncompensated"
 	}
-	if f := n.kid("fcs-dimension"); f != nil {
+	if f := n.Child("fcs-dimension"); f != nil {
 		d.Name = f.Attr["name"]
-	} else if nd := n.kid("new-dimension"); nd != nil {
+	} else if nd := n.Child("new-dimension"); nd != nil {
 		d.Ratio = nd.Attr["transformation-ref"]
 	} else {
 		return d, fmt.Errorf("dimension without fcs-dimension or new-dimension")
@@ -233,7 +172,7 @@ func parseDim(n *node) (flow.Dim, error) {
 
 func coords(n *node, child string) ([]float64, error) {
 	var out []float64
-	for _, c := range n.kids(child) {
+	for _, c := range n.Children(child) {
 		v, err := num(c.Attr["value"])
 		if err != nil {
 			return nil, fmt.Errorf("%s value %q is not a number", child, c.Attr["value"])
@@ -248,7 +187,7 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 	if g.ID == "" {
 		return nil, bad(n, "gate without an id")
 	}
-	for _, dn := range n.kids("dimension") {
+	for _, dn := range n.Children("dimension") {
 		d, err := parseDim(dn)
 		if err != nil {
 			return nil, bad(dn, "gate %s: %v", g.ID, err)
@@ -263,7 +202,7 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	case "PolygonGate":
 		g.Kind = "polygon"
-		for _, v := range n.kids("vertex") {
+		for _, v := range n.Children("vertex") {
 			c, err := coords(v, "coordinate")
 			if err != nil || len(c) != 2 {
 				return nil, bad(v, "polygon %s: a vertex needs two coordinates", g.ID)
@@ -275,9 +214,9 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	case "EllipsoidGate":
 		g.Kind = "ellipsoid"
-		m := n.kid("mean")
-		cv := n.kid("covarianceMatrix")
-		ds := n.kid("distanceSquare")
+		m := n.Child("mean")
+		cv := n.Child("covarianceMatrix")
+		ds := n.Child("distanceSquare")
 		if m == nil || cv == nil || ds == nil {
 			return nil, bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
 		}
@@ -285,7 +224,7 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		if g.Mean, err = coords(m, "coordinate"); err != nil {
 			return nil, bad(m, "%v", err)
 		}
-		for _, row := range cv.kids("row") {
+		for _, row := range cv.Children("row") {
 			r, err := coords(row, "entry")
 			if err != nil {
 				return nil, bad(row, "%v", err)
@@ -306,13 +245,13 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	case "QuadrantGate":
 		g.Kind = "quadrant"
-		for _, dn := range n.kids("divider") {
+		for _, dn := range n.Children("divider") {
 			d, err := parseDim(dn)
 			if err != nil {
 				return nil, bad(dn, "quadrant %s: %v", g.ID, err)
 			}
 			dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
-			for _, v := range dn.kids("value") {
+			for _, v := range dn.Children("value") {
 				x, err := num(v.Text)
 				if err != nil {
 					return nil, bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
@@ -321,9 +260,9 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 			}
 			g.Dividers = append(g.Dividers, dv)
 		}
-		for _, qn := range n.kids("Quadrant") {
+		for _, qn := range n.Children("Quadrant") {
 			q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
-			for _, p := range qn.kids("position") {
+			for _, p := range qn.Children("position") {
 				x, err := num(p.Attr["location"])
 				if err != nil {
 					return nil, bad(p, "location %q is not a number", p.Attr["location"])
@@ -338,9 +277,9 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 	case "BooleanGate":
 		g.Kind = "boolean"
 		for _, op := range []string{"and", "or", "not"} {
-			if o := n.kid(op); o != nil {
+			if o := n.Child(op); o != nil {
 				g.Op = op
-				for _, r := range o.kids("gateReference") {
+				for _, r := range o.Children("gateReference") {
 					g.Refs = append(g.Refs, flow.Ref{ID: r.Attr["ref"], Complement: r.Attr["use-as-complement"] == "true"})
 				}
 			}

@@ -1,0 +1,463 @@
+// Package wsp imports FlowJo 10 workspaces (.wsp): each sample's gates,
+// channel transforms and compensation, and the population counts FlowJo
+// stored, so that lsc's counts can be reported beside FlowJo's.
+//
+// The conversion follows FlowKit 1.x (whitews/FlowKit, _utils/wsp_utils.py):
+// gate dimensions named with the matrix prefix (e.g. "Comp-FITC-A") are read
+// in the sample's compensation (FlowKit #265: a gate drawn on compensated
+// channels must not be applied to uncompensated ones); every gate dimension
+// is evaluated in the channel's FlowJo transform (linear, log, biex,
+// logicle, fasinh), with rectangle bounds and polygon vertices transformed
+// the same way, so that polygon edges are straight where FlowJo drew them;
+// FlowJo ellipses (foci and edge points in its 256-bin display space) are
+// converted to 128-vertex polygons; eventsInside="0" selects the
+// complement; And/Or/Not nodes become boolean gates.
+//
+// FlowJo itself bins events onto its display grid before testing polygon
+// and ellipse gates (gateResolution; FlowKit #113), so counts of events
+// lying on a gate boundary can differ by a few events; lsc reports both.
+package wsp
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/lsc-bio/lsc/flow"
+	"github.com/lsc-bio/lsc/flow/xmltree"
+	"github.com/lsc-bio/lsc/formats"
+)
+
+// Workspace is a parsed FlowJo workspace.
+type Workspace struct {
+	Path    string
+	Samples []*Sample
+}
+
+// Sample is one sample of a workspace with its gating.
+type Sample struct {
+	ID, Name, URI, File string
+	FIL                 string // $FIL keyword
+	Count               int    // events FlowJo counted
+	Strategy            *flow.Strategy
+	Populations         []Pop
+	Notes               []string
+}
+
+// Pop is a population with the count FlowJo stored.
+type Pop struct {
+	ID, Name, Parent string
+	FlowJoCount      int // -1 when FlowJo stored none
+}
+
+// ReadFile reads a FlowJo 10 workspace.
+func ReadFile(p string) (*Workspace, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	root, err := xmltree.Parse(f)
+	if err != nil {
+		return nil, &formats.ParseError{File: p, Reason: "not well-formed XML", Err: err, Hint: "check that the workspace was saved completely"}
+	}
+	ws := root.Child("Workspace")
+	if ws == nil {
+		return nil, formats.Errorf(p, 0, "", "give a FlowJo 10 workspace (.wsp)", "no <Workspace> element")
+	}
+	list := ws.Child("SampleList")
+	if list == nil {
+		return nil, formats.Errorf(p, 0, "", "", "the workspace has no SampleList")
+	}
+	w := &Workspace{Path: p}
+	for _, sn := range list.Children("Sample") {
+		s, err := parseSample(p, sn)
+		if err != nil {
+			return nil, err
+		}
+		w.Samples = append(w.Samples, s)
+	}
+	if len(w.Samples) == 0 {
+		return nil, formats.Errorf(p, 0, "", "", "the workspace lists no samples")
+	}
+	return w, nil
+}
+
+// Find returns the sample for an FCS file: by the file name in the
+// workspace's data-set URI, its SampleNode name, or its $FIL keyword.
+func (w *Workspace) Find(fcsPath, fil, want string) (*Sample, error) {
+	base := path.Base(strings.ReplaceAll(fcsPath, "\\", "/"))
+	var names []string
+	for _, s := range w.Samples {
+		names = append(names, s.Name)
+		if want != "" {
+			if s.Name == want || s.ID == want || s.File == want {
+				return s, nil
+			}
+			continue
+		}
+		if s.File == base || s.Name == base || (fil != "" && (s.FIL == fil || s.Name == fil)) {
+			return s, nil
+		}
+	}
+	if want == "" && len(w.Samples) == 1 {
+		return w.Samples[0], nil
+	}
+	return nil, fmt.Errorf("%s: no sample matches %s (samples: %s); choose one with --sample", w.Path, base, strings.Join(names, ", "))
+}
+
+func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
+
+func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
+	s := &Sample{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}}
+	bad := func(n *xmltree.Node, format string, a ...any) error {
+		return formats.Errorf(p, n.Line, "<"+n.Name+">", "", format, a...)
+	}
+	if ds := sn.Child("DataSet"); ds != nil {
+		s.URI, s.ID = ds.Attr["uri"], ds.Attr["sampleID"]
+		u := s.URI
+		if pu, err := url.PathUnescape(u); err == nil {
+			u = pu
+		}
+		s.File = path.Base(strings.ReplaceAll(u, "\\", "/"))
+	}
+	if kw := sn.Child("Keywords"); kw != nil {
+		for _, k := range kw.Children("Keyword") {
+			if k.Attr["name"] == "$FIL" {
+				s.FIL = k.Attr["value"]
+			}
+		}
+	}
+	// Transforms, one per channel.
+	xf := map[string]flow.Transform{}
+	if tr := sn.Child("Transformations"); tr != nil {
+		for _, t := range tr.Kids {
+			pn := t.Child("parameter")
+			if pn == nil {
+				continue
+			}
+			ch := pn.Attr["name"]
+			a := func(k string) float64 { v, _ := num(t.Attr[k]); return v }
+			var x flow.Transform
+			var err error
+			switch t.Name {
+			case "linear":
+				x = flow.Linear{T: a("maxRange"), A: a("minRange")}
+			case "log":
+				x = wspLog{offset: a("offset"), decades: a("decades")}
+			case "biex":
+				x, err = flow.NewFlowJoBiex(a("neg"), a("width"), a("pos"), a("maxRange"))
+			case "logicle":
+				x, err = flow.NewLogicle(a("T"), a("W"), a("M"), a("A"))
+			case "fasinh":
+				x = flow.Asinh{T: a("T"), M: a("M"), A: a("A")}
+			default:
+				s.Notes = append(s.Notes, fmt.Sprintf("channel %s: FlowJo transform %q is not documented; gates on it are evaluated untransformed", ch, t.Name))
+				continue
+			}
+			if err != nil {
+				return nil, bad(t, "channel %s: %v", ch, err)
+			}
+			xf[ch] = x
+			s.Strategy.Transforms["xf:"+ch] = x
+		}
+	}
+	// Compensation.
+	prefix, suffix, compID := "", "", ""
+	var detectors map[string]bool
+	if m := sn.Child("spilloverMatrix"); m != nil {
+		prefix, suffix = m.Attr["prefix"], m.Attr["suffix"]
+		compID = "wsp:" + m.Attr["name"]
+		sp := &flow.Spillover{Source: "FlowJo matrix " + m.Attr["name"]}
+		if ps := m.Child("parameters"); ps != nil {
+			for _, pp := range ps.Children("parameter") {
+				sp.Detectors = append(sp.Detectors, pp.Attr["name"])
+			}
+		}
+		index := map[string]int{}
+		for i, d := range sp.Detectors {
+			index[d] = i
+		}
+		sp.Fluorochromes = append([]string(nil), sp.Detectors...)
+		sp.M = make([][]float64, len(sp.Detectors))
+		for i := range sp.M {
+			sp.M[i] = make([]float64, len(sp.Detectors))
+		}
+		for _, row := range m.Children("spillover") {
+			i, ok := index[row.Attr["parameter"]]
+			if !ok {
+				return nil, bad(row, "spillover row for %q, which the matrix does not list", row.Attr["parameter"])
+			}
+			for _, c := range row.Children("coefficient") {
+				j, ok := index[c.Attr["parameter"]]
+				v, err := num(c.Attr["value"])
+				if !ok || err != nil {
+					return nil, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
+				}
+				sp.M[i][j] = v
+			}
+		}
+		s.Strategy.Matrices[compID] = sp
+		detectors = map[string]bool{}
+		for _, d := range sp.Detectors {
+			detectors[d] = true
+		}
+	}
+	node := sn.Child("SampleNode")
+	if node == nil {
+		return s, nil
+	}
+	s.Name = node.Attr["name"]
+	s.Count, _ = strconv.Atoi(node.Attr["count"])
+	conv := &converter{s: s, xf: xf, prefix: prefix, suffix: suffix, compID: compID, detectors: detectors, path: p}
+	if subs := node.Child("Subpopulations"); subs != nil {
+		if err := conv.walk(subs, ""); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+type wspLog struct{ offset, decades float64 }
+
+func (l wspLog) Apply(x float64) float64 {
+	if x < l.offset {
+		x = l.offset
+	}
+	return (math.Log10(x) - math.Log10(l.offset)) / l.decades
+}
+func (l wspLog) Inverse(y float64) float64 { return math.Pow(10, y*l.decades+math.Log10(l.offset)) }
+func (l wspLog) String() string {
+	return fmt.Sprintf("flowjo-log:offset=%g,decades=%g", l.offset, l.decades)
+}
+
+type converter struct {
+	s                      *Sample
+	xf                     map[string]flow.Transform
+	prefix, suffix, compID string
+	detectors              map[string]bool
+	path                   string
+}
+
+func (c *converter) walk(subs *xmltree.Node, parent string) error {
+	for _, n := range subs.Kids {
+		var g *flow.Gate
+		var err error
+		switch n.Name {
+		case "Population":
+			g, err = c.population(n)
+		case "AndNode", "OrNode", "NotNode":
+			g = &flow.Gate{Kind: "boolean", Op: strings.ToLower(strings.TrimSuffix(n.Name, "Node"))}
+			if deps := n.Child("Dependents"); deps != nil {
+				for _, d := range deps.Children("Dependent") {
+					g.Refs = append(g.Refs, flow.Ref{ID: d.Attr["name"]})
+				}
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		name := n.Attr["name"]
+		id := name
+		if parent != "" {
+			id = parent + "/" + name
+		}
+		g.ID, g.Parent = id, parent
+		cnt := -1
+		if v, err := strconv.Atoi(n.Attr["count"]); err == nil {
+			cnt = v
+		}
+		c.s.Strategy.Gates = append(c.s.Strategy.Gates, g)
+		c.s.Populations = append(c.s.Populations, Pop{ID: id, Name: name, Parent: parent, FlowJoCount: cnt})
+		if subs := n.Child("Subpopulations"); subs != nil {
+			if err := c.walk(subs, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dim converts a FlowJo gate dimension name into an lsc dimension.
+func (c *converter) dim(name string) (flow.Dim, flow.Transform) {
+	d := flow.Dim{Comp: "uncompensated"}
+	ch := name
+	if c.compID != "" && (c.prefix != "" || c.suffix != "") && strings.HasPrefix(ch, c.prefix) && strings.HasSuffix(ch, c.suffix) {
+		base := strings.TrimSuffix(strings.TrimPrefix(ch, c.prefix), c.suffix)
+		if c.detectors[base] {
+			ch = base
+			d.Comp = c.compID
+		}
+	}
+	d.Name = ch
+	t := c.xf[ch]
+	if t != nil {
+		d.Transform = "xf:" + ch
+	}
+	return d, t
+}
+
+func (c *converter) population(n *xmltree.Node) (*flow.Gate, error) {
+	gn := n.Child("Gate")
+	if gn == nil || len(gn.Kids) == 0 {
+		return nil, formats.Errorf(c.path, n.Line, "Population "+n.Attr["name"], "", "population without a gate")
+	}
+	el := gn.Kids[0]
+	g := &flow.Gate{Complement: el.Attr["eventsInside"] == "0"}
+	var xfs []flow.Transform
+	for _, dn := range el.Children("dimension") {
+		fd := dn.Child("fcs-dimension")
+		if fd == nil {
+			return nil, formats.Errorf(c.path, dn.Line, "", "", "gate dimension without a channel")
+		}
+		d, t := c.dim(fd.Attr["name"])
+		xfs = append(xfs, t)
+		apply := func(v float64) float64 {
+			if t != nil {
+				return t.Apply(v)
+			}
+			return v
+		}
+		if v, ok := dn.Attr["min"]; ok && v != "" {
+			x, err := num(v)
+			if err != nil {
+				return nil, formats.Errorf(c.path, dn.Line, "", "", "min %q is not a number", v)
+			}
+			d.Min, d.HasMin = apply(x), true
+		}
+		if v, ok := dn.Attr["max"]; ok && v != "" {
+			x, err := num(v)
+			if err != nil {
+				return nil, formats.Errorf(c.path, dn.Line, "", "", "max %q is not a number", v)
+			}
+			d.Max, d.HasMax = apply(x), true
+		}
+		g.Dims = append(g.Dims, d)
+	}
+	switch el.Name {
+	case "RectangleGate":
+		g.Kind = "rectangle"
+	case "PolygonGate":
+		g.Kind = "polygon"
+		for _, v := range el.Children("vertex") {
+			cs := v.Children("coordinate")
+			if len(cs) != 2 || len(xfs) != 2 {
+				return nil, formats.Errorf(c.path, v.Line, "", "", "polygon vertex needs 2 coordinates")
+			}
+			var pt []float64
+			for i, cn := range cs {
+				x, err := num(cn.Attr["value"])
+				if err != nil {
+					return nil, formats.Errorf(c.path, cn.Line, "", "", "coordinate %q is not a number", cn.Attr["value"])
+				}
+				if xfs[i] != nil {
+					x = xfs[i].Apply(x)
+				}
+				pt = append(pt, x)
+			}
+			g.Vertices = append(g.Vertices, pt)
+		}
+	case "EllipsoidGate":
+		v, err := ellipseToPolygon(el, xfs)
+		if err != nil {
+			return nil, formats.Errorf(c.path, el.Line, "EllipsoidGate", "", "%v", err)
+		}
+		g.Kind, g.Vertices = "polygon", v
+	default:
+		return nil, formats.Errorf(c.path, el.Line, "", "", "FlowJo gate type %s is not supported", el.Name)
+	}
+	return g, nil
+}
+
+// ellipseToPolygon converts FlowJo's ellipse (foci and four edge points in
+// the 256-bin display space) into a 128-vertex polygon in transformed
+// coordinates, as FlowKit's WSPEllipsoidGate.convert_to_polygon_gate.
+func ellipseToPolygon(el *xmltree.Node, xfs []flow.Transform) ([][]float64, error) {
+	pts := func(name string) ([][2]float64, error) {
+		n := el.Child(name)
+		if n == nil {
+			return nil, fmt.Errorf("ellipse without %s", name)
+		}
+		var out [][2]float64
+		for _, v := range n.Children("vertex") {
+			cs := v.Children("coordinate")
+			if len(cs) != 2 {
+				return nil, fmt.Errorf("ellipse vertex needs 2 coordinates")
+			}
+			x, err1 := num(cs[0].Attr["value"])
+			y, err2 := num(cs[1].Attr["value"])
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("ellipse coordinate is not a number")
+			}
+			out = append(out, [2]float64{x / 256, y / 256})
+		}
+		return out, nil
+	}
+	foci, err := pts("foci")
+	if err != nil || len(foci) != 2 {
+		return nil, fmt.Errorf("ellipse needs two foci")
+	}
+	edge, err := pts("edge")
+	if err != nil || len(edge) != 4 {
+		return nil, fmt.Errorf("ellipse needs four edge points")
+	}
+	if len(xfs) != 2 {
+		return nil, fmt.Errorf("ellipse needs two dimensions")
+	}
+	cx, cy := (foci[0][0]+foci[1][0])/2, (foci[0][1]+foci[1][1])/2
+	theta := math.Atan((foci[1][1] - foci[0][1]) / (foci[1][0] - foci[0][0]))
+	cos, sin := math.Cos(theta), math.Sin(theta)
+	rot := func(p [2]float64) [2]float64 { // row vector times [[cos,-sin],[sin,cos]]
+		x, y := p[0]-cx, p[1]-cy
+		return [2]float64{x*cos + y*sin, -x*sin + y*cos}
+	}
+	f0 := rot(foci[0])
+	r1, r3 := rot(edge[0]), rot(edge[2])
+	r1 = [2]float64{math.Abs(r1[0]), math.Abs(r1[1])}
+	r3 = [2]float64{math.Abs(r3[0]), math.Abs(r3[1])}
+	arg := func(p [2]float64) int {
+		if p[1] > p[0] {
+			return 1
+		}
+		return 0
+	}
+	p1, p3 := arg(r1), arg(r3)
+	if p1 == p3 {
+		return nil, fmt.Errorf("cannot tell the major axis of the ellipse")
+	}
+	a := math.Max(r1[p1], r3[p3])
+	if r1[p1] >= r3[p3] {
+		a = r1[p1]
+	} else {
+		a = r3[p3]
+	}
+	b := math.Sqrt(math.Abs(f0[0]*f0[0] - a*a))
+	const n = 128
+	out := make([][]float64, n)
+	for i := 0; i < n; i++ {
+		ang := 2 * math.Pi * float64(i) / n
+		var x, y float64
+		if p1 == 0 {
+			x, y = a*math.Cos(ang), b*math.Sin(ang)
+		} else {
+			x, y = b*math.Cos(ang), a*math.Sin(ang)
+		}
+		// inverse rotation: row vector times [[cos,sin],[-sin,cos]]
+		px := x*cos - y*sin + cx
+		py := x*sin + y*cos + cy
+		pt := []float64{px, py}
+		for k, t := range xfs {
+			if _, biex := t.(*flow.FlowJoBiex); biex {
+				pt[k] *= 4096
+			}
+		}
+		out[i] = pt
+	}
+	return out, nil
+}
