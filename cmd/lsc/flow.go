@@ -29,9 +29,11 @@ polygon, ellipsoid, quadrant, boolean, in a hierarchy). The gate engine reproduc
   lsc flow info FILE.fcs [--json] [--dataset N]
   lsc flow events FILE.fcs --out EVENTS.tsv [--stage raw|scaled|compensated|transformed] [--comp spill|none|FILE]
                  [--transform logicle:T=262144,W=0.5,M=4.5,A=0]
-  lsc flow gate FILE.fcs --gating GATES.xml --out COUNTS.tsv [--membership EVENTS.tsv]`,
+  lsc flow gate FILE.fcs --gating GATES.xml|WORKSPACE.wsp --out COUNTS.tsv [--membership EVENTS.tsv]
+  lsc flow compartments FILE.fcs ... | --samples SHEET --out DIR [--template T.json] [--control FMO.fcs]
+  lsc flow template > my_template.json`,
 	}
-	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd())
+	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd(), flowCompartmentsCmd(), flowTemplateCmd())
 	return c
 }
 

@@ -88,3 +88,34 @@ func TestFlowCLI(t *testing.T) {
 		t.Errorf("corrupted: %v %s", err, b)
 	}
 }
+
+// lsc flow compartments end to end on two real panels: one with CD45/CD34/CD38
+// (counts checked against a direct count in flow/compartment), one without CD45
+// (reported as not measured, not an error).
+func TestFlowCompartmentsCLI(t *testing.T) {
+	bin := buildLSC(t)
+	diva, _ := filepath.Abs("../../../shared/testdata/flow/fcsparser/FACS_Diva/facs_diva_test.fcs")
+	aria, _ := filepath.Abs("../../../shared/testdata/flow/flowkit/100715.fcs")
+	if _, err := os.Stat(diva); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if b, err := exec.Command(bin, "flow", "compartments", diva, aria, "--out", dir).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, b)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "compartments.tsv"))
+	s := string(b)
+	if !strings.Contains(s, "facs_diva_test.fcs\t\t\tCD34+CD38-\t/blasts/CD34+/CD34+CD38-\tyes\t161\t") || !strings.Contains(s, "100715.fcs\t\t\tblasts\t\tno\t") {
+		t.Errorf("compartments.tsv:\n%s", s)
+	}
+	for _, f := range []string{"report.html", "gates.xml", "run.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// The template prints and reads back.
+	out, err := exec.Command(bin, "flow", "template").Output()
+	if err != nil || !strings.Contains(string(out), `"id": "HSC"`) {
+		t.Errorf("template: %v", err)
+	}
+}

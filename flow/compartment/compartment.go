@@ -1,0 +1,343 @@
+// Package compartment measures the stem-cell compartments leukemia
+// research counts by immunophenotype: blasts (CD45dim, SSC-low), CD34+,
+// CD34+CD38- (CML stem cells; Chu et al., Blood 2011) beside CD34+CD38+
+// progenitors, CD34+CD38-/low CD90+ (del(5q) MDS stem cells), HSC
+// (CD34+CD38-CD90+CD45RA-), MPP (CD90-), and CMP/GMP/MEP by CD123 and
+// CD45RA (Manz et al., PNAS 2002). A template names markers, not channels:
+// each marker is found in a panel by its $PnS label (or $PnN), so one
+// template serves several panels; a marker the panel lacks leaves its
+// compartments unmeasured. Marker thresholds can be set from a control
+// sample (FMO or isotype) as a high quantile of its values.
+//
+// The template compiles to an ordinary gating strategy (package flow), so
+// the compartments are counted by the same engine that passes the
+// Gating-ML 2.0 compliance suite, and can be exported as Gating-ML.
+package compartment
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/lsc-bio/lsc/flow"
+	"github.com/lsc-bio/lsc/flow/fcs"
+	"github.com/lsc-bio/lsc/stats"
+)
+
+//go:embed default.json
+var defaultJSON []byte
+
+// DefaultJSON returns the built-in template, for editing.
+func DefaultJSON() []byte { return append([]byte(nil), defaultJSON...) }
+
+// Template is an editable compartment gating template.
+type Template struct {
+	Name      string  `json:"name"`
+	Transform string  `json:"transform"`
+	Note      string  `json:"note,omitempty"`
+	Gates     []TGate `json:"gates"`
+}
+
+// TGate is a template gate: a 1-D marker threshold (Marker, Positive,
+// Threshold) or a 2-D rectangle (X, Y with optional bounds; bounds on the
+// transformed scale unless the axis is linear).
+type TGate struct {
+	ID        string   `json:"id"`
+	Parent    string   `json:"parent,omitempty"`
+	Marker    string   `json:"marker,omitempty"`
+	Positive  bool     `json:"positive,omitempty"`
+	Threshold float64  `json:"threshold,omitempty"`
+	X         string   `json:"x,omitempty"`
+	Y         string   `json:"y,omitempty"`
+	XMin      *float64 `json:"x_min,omitempty"`
+	XMax      *float64 `json:"x_max,omitempty"`
+	YMin      *float64 `json:"y_min,omitempty"`
+	YMax      *float64 `json:"y_max,omitempty"`
+	XLinear   bool     `json:"x_linear,omitempty"`
+	YLinear   bool     `json:"y_linear,omitempty"`
+	About     string   `json:"about,omitempty"`
+}
+
+// Default returns the built-in template.
+func Default() *Template {
+	t, err := Parse(defaultJSON, "built-in template")
+	if err != nil {
+		panic(err) // the embedded file is checked by the tests
+	}
+	return t
+}
+
+// Load reads a template file.
+func Load(path string) (*Template, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b, path)
+}
+
+// Parse reads a template and checks it.
+func Parse(b []byte, name string) (*Template, error) {
+	var t Template
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("%s: %v (write the template as JSON; lsc flow template prints the default)", name, err)
+	}
+	if _, err := flow.ParseTransform(t.Transform); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	ids := map[string]bool{}
+	for i, g := range t.Gates {
+		switch {
+		case g.ID == "":
+			return nil, fmt.Errorf("%s: gate %d has no id", name, i+1)
+		case ids[g.ID]:
+			return nil, fmt.Errorf("%s: gate id %q used twice", name, g.ID)
+		case g.Parent != "" && !ids[g.Parent]:
+			return nil, fmt.Errorf("%s: gate %s names parent %q, which must come before it", name, g.ID, g.Parent)
+		case g.Marker == "" && (g.X == "" || g.Y == ""):
+			return nil, fmt.Errorf("%s: gate %s needs a marker, or x and y", name, g.ID)
+		}
+		ids[g.ID] = true
+	}
+	return &t, nil
+}
+
+// FindChannel returns the parameter whose $PnS (else $PnN) names marker:
+// an exact match, or the marker as a whole word (e.g. "CD34" in
+// "CD34 PE-Cy7" but not in "CD340"). Scatter names match $PnN exactly.
+func FindChannel(d *fcs.Dataset, marker string) (string, bool) {
+	for _, p := range d.Params {
+		if strings.EqualFold(p.N, marker) || strings.EqualFold(p.S, marker) {
+			return p.N, true
+		}
+	}
+	re := regexp.MustCompile(`(?i)(^|[^A-Za-z0-9])` + regexp.QuoteMeta(marker) + `($|[^A-Za-z0-9])`)
+	var hits []string
+	for _, p := range d.Params {
+		if re.MatchString(p.S) {
+			hits = append(hits, p.N)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], true
+	}
+	return "", false
+}
+
+// Compiled is a template bound to one panel.
+type Compiled struct {
+	Strategy *flow.Strategy
+	Channels map[string]string // marker -> $PnN
+	Missing  []string          // markers the panel lacks
+	Skipped  []string          // gates not measurable (marker missing here or above)
+}
+
+// Compile binds t to the panel of d; gates whose markers the panel lacks
+// (or whose parents are unmeasured) are listed in Skipped. comp is the compensation id to read
+// fluorescence in ("FCS" for the file's own matrix, "uncompensated").
+func (t *Template) Compile(d *fcs.Dataset, comp string) (*Compiled, error) {
+	tr, err := flow.ParseTransform(t.Transform)
+	if err != nil {
+		return nil, err
+	}
+	c := &Compiled{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{"display": tr}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}},
+		Channels: map[string]string{}}
+	find := func(m string) (string, bool) {
+		if ch, ok := c.Channels[m]; ok {
+			return ch, true
+		}
+		ch, ok := FindChannel(d, m)
+		if ok {
+			c.Channels[m] = ch
+		} else if !contains(c.Missing, m) {
+			c.Missing = append(c.Missing, m)
+		}
+		return ch, ok
+	}
+	dim := func(ch string, linear bool) flow.Dim {
+		dd := flow.Dim{Name: ch, Comp: comp}
+		u := strings.ToUpper(ch)
+		if strings.HasPrefix(u, "FSC") || strings.HasPrefix(u, "SSC") {
+			dd.Comp = "uncompensated"
+		}
+		if !linear {
+			dd.Transform = "display"
+		}
+		return dd
+	}
+	skipped := map[string]bool{}
+	for _, g := range t.Gates {
+		if g.Parent != "" && skipped[g.Parent] {
+			skipped[g.ID] = true
+			c.Skipped = append(c.Skipped, g.ID)
+			continue
+		}
+		fg := &flow.Gate{ID: g.ID, Parent: g.Parent, Kind: "rectangle"}
+		if g.Marker != "" {
+			ch, ok := find(g.Marker)
+			if !ok {
+				skipped[g.ID] = true
+				c.Skipped = append(c.Skipped, g.ID)
+				continue
+			}
+			dd := dim(ch, false)
+			if g.Positive {
+				dd.Min, dd.HasMin = g.Threshold, true
+			} else {
+				dd.Max, dd.HasMax = g.Threshold, true
+			}
+			fg.Dims = []flow.Dim{dd}
+		} else {
+			xc, okx := find(g.X)
+			yc, oky := find(g.Y)
+			if !okx || !oky {
+				skipped[g.ID] = true
+				c.Skipped = append(c.Skipped, g.ID)
+				continue
+			}
+			dx, dy := dim(xc, g.XLinear), dim(yc, g.YLinear)
+			setBounds(&dx, g.XMin, g.XMax)
+			setBounds(&dy, g.YMin, g.YMax)
+			fg.Dims = []flow.Dim{dx, dy}
+		}
+		c.Strategy.Gates = append(c.Strategy.Gates, fg)
+	}
+	return c, nil
+}
+
+func setBounds(d *flow.Dim, lo, hi *float64) {
+	if lo != nil {
+		d.Min, d.HasMin = *lo, true
+	}
+	if hi != nil {
+		d.Max, d.HasMax = *hi, true
+	}
+}
+
+func contains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// SetThresholds moves every 1-D marker threshold to the q quantile (R type
+// 7) of the control's transformed values in that marker's channel: a
+// positive gate then starts above (almost) all control events. It returns
+// the thresholds set, by marker.
+func (t *Template) SetThresholds(control *fcs.Dataset, comp string, q float64) (map[string]float64, error) {
+	c, err := t.Compile(control, comp)
+	if err != nil {
+		return nil, err
+	}
+	ev := flow.NewEvaluator(c.Strategy, control)
+	set := map[string]float64{}
+	for i, g := range t.Gates {
+		if g.Marker == "" {
+			continue
+		}
+		ch, ok := c.Channels[g.Marker]
+		if !ok {
+			continue
+		}
+		if v, done := set[g.Marker]; done {
+			t.Gates[i].Threshold = v
+			continue
+		}
+		vals, err := ev.Values(flow.Dim{Name: ch, Comp: comp, Transform: "display"})
+		if err != nil {
+			return nil, err
+		}
+		s := append([]float64(nil), vals...)
+		sort.Float64s(s)
+		v := quantile7(s, q)
+		set[g.Marker] = v
+		t.Gates[i].Threshold = v
+	}
+	return set, nil
+}
+
+func quantile7(s []float64, q float64) float64 {
+	n := len(s)
+	if n == 0 {
+		return math.NaN()
+	}
+	h := float64(n-1) * q
+	lo := math.Floor(h)
+	i := int(lo)
+	if i+1 >= n {
+		return s[n-1]
+	}
+	return s[i] + (h-lo)*(s[i+1]-s[i])
+}
+
+// Count is one compartment's count with its frequencies and
+// Clopper-Pearson 95 % intervals (as R's binom.test).
+type Count struct {
+	ID, Path string
+	Count    int
+	Of       map[string]Freq // "parent", "CD34+", "blasts", "all"
+	Measured bool
+}
+
+// Freq is a frequency with its interval, in percent.
+type Freq struct {
+	Denominator int
+	Percent     float64
+	Lower       float64
+	Upper       float64
+}
+
+// Measure gates d with the compiled template and reports every compartment,
+// the populations (with per-event membership) and the gating warnings.
+func Measure(t *Template, c *Compiled, d *fcs.Dataset) ([]Count, []flow.Population, []string, error) {
+	ev := flow.NewEvaluator(c.Strategy, d)
+	pops, err := ev.Apply()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	byID := map[string]flow.Population{}
+	for _, p := range pops {
+		byID[p.ID] = p
+	}
+	freq := func(k, n int) Freq {
+		f := Freq{Denominator: n, Percent: math.NaN(), Lower: math.NaN(), Upper: math.NaN()}
+		if n > 0 {
+			f.Percent = 100 * float64(k) / float64(n)
+			if iv, err := stats.ClopperPearson(k, n, 0.95); err == nil {
+				f.Lower, f.Upper = 100*iv.Lower, 100*iv.Upper
+			}
+		}
+		return f
+	}
+	var out []Count
+	for _, g := range t.Gates {
+		p, ok := byID[g.ID]
+		cnt := Count{ID: g.ID, Of: map[string]Freq{}}
+		if !ok {
+			out = append(out, cnt)
+			continue
+		}
+		cnt.Measured, cnt.Count, cnt.Path = true, p.Count, p.Path
+		parentN := d.Events
+		if g.Parent != "" {
+			parentN = byID[g.Parent].Count
+		}
+		cnt.Of["parent"] = freq(p.Count, parentN)
+		cnt.Of["all"] = freq(p.Count, d.Events)
+		for _, ref := range []string{"CD34+", "blasts"} {
+			if r, ok := byID[ref]; ok && strings.Contains(p.Path+"/", "/"+ref+"/") {
+				cnt.Of[ref] = freq(p.Count, r.Count)
+			}
+		}
+		out = append(out, cnt)
+	}
+	return out, pops, ev.Warnings, nil
+}
