@@ -146,13 +146,14 @@ func flowInfoCmd() *cobra.Command {
 }
 
 func flowEventsCmd() *cobra.Command {
-	var out, stage, comp, transform string
+	var out, stage, comp, transform, gating, population string
 	var dataset int
 	var force bool
 	c := &cobra.Command{
 		Use:   "events FILE.fcs --out EVENTS.tsv",
 		Short: "write the events as TSV, raw or scaled, compensated, transformed",
-		Long: `Writes one column per channel (header = $PnN names; duplicate names get .2, .3 suffixes).
+		Long: `Writes one column per channel (header = $PnN names; duplicate names get .2, .3 suffixes), or an
+FCS 3.1 file (32-bit float) when --out ends in .fcs; --gating and --population keep one population.
 Stages: raw (values as stored, integers masked), scaled ($PnE/$PnG applied, time x $TIMESTEP),
 compensated (scaled, then the spillover applied to the channels it names), transformed (compensated,
 then --transform applied to the fluorescence channels: those the spillover names, or without
@@ -238,13 +239,61 @@ compensation every channel except FSC/SSC/Time).`,
 					}
 				}
 			}
+			keep := make([]bool, d.Events)
+			for i := range keep {
+				keep[i] = true
+			}
+			if population != "" {
+				if gating == "" {
+					return usageError{fmt.Errorf("--population needs --gating")}
+				}
+				s, err := gatingml.ReadFile(gating)
+				if err != nil {
+					return err
+				}
+				ev := flow.NewEvaluator(s, d)
+				pops, err := ev.Apply()
+				if err != nil {
+					return err
+				}
+				found := false
+				for _, p := range pops {
+					if p.ID == population {
+						keep, found = p.In, true
+					}
+				}
+				if !found {
+					return fmt.Errorf("%s defines no population %q", gating, population)
+				}
+				notes = append(notes, ev.Warnings...)
+			}
 			warnAll(cmd.ErrOrStderr(), d, notes)
 			names := uniqueNames(d)
+			if strings.HasSuffix(strings.ToLower(out), ".fcs") {
+				var chans []fcs.Channel
+				for i, p := range d.Params {
+					chans = append(chans, fcs.Channel{N: names[i], S: p.S, Range: p.Range})
+				}
+				var sub []float64
+				for e := 0; e < d.Events; e++ {
+					if keep[e] {
+						sub = append(sub, vals[e*np:(e+1)*np]...)
+					}
+				}
+				extra := map[string]string{"$SRC": filepath.Base(d.Path), "LSC_STAGE": stage, "LSC_POPULATION": population}
+				if v, ok := d.Keyword("$CYT"); ok {
+					extra["$CYT"] = v
+				}
+				return writeAtomic(out, nil, func(w io.Writer) error { return fcs.Write(w, chans, sub, extra) })
+			}
 			return writeAtomic(out, cmd.OutOrStdout(), func(w io.Writer) error {
 				bw := bufio.NewWriterSize(w, 1<<20)
 				bw.WriteString(strings.Join(names, "\t") + "\n")
 				buf := make([]byte, 0, 32)
 				for e := 0; e < d.Events; e++ {
+					if !keep[e] {
+						continue
+					}
 					for i := 0; i < np; i++ {
 						if i > 0 {
 							bw.WriteByte('\t')
@@ -259,7 +308,9 @@ compensation every channel except FSC/SSC/Time).`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&out, "out", "o", "-", "output TSV (- for stdout)")
+	fl.StringVarP(&out, "out", "o", "-", "output TSV (- for stdout), or FILE.fcs to write FCS 3.1 (float)")
+	fl.StringVar(&gating, "gating", "", "Gating-ML file, with --population")
+	fl.StringVar(&population, "population", "", "write only the events of this gate id")
 	fl.StringVar(&stage, "stage", "scaled", "raw, scaled, compensated or transformed")
 	fl.StringVar(&comp, "comp", "spill", "spill (the file's keywords), none, or a matrix file")
 	fl.StringVar(&transform, "transform", "logicle:T=262144,W=0.5,M=4.5,A=0", "transform for --stage transformed")
