@@ -119,3 +119,27 @@ func TestFlowCompartmentsCLI(t *testing.T) {
 		t.Errorf("template: %v", err)
 	}
 }
+
+// lsc flow spillover on flowCore's compdata equals flowCore's compref
+// (checked to 1e-9 in package flow); here: the CLI writes it and lsc flow
+// events reads it back.
+func TestFlowSpilloverCLI(t *testing.T) {
+	bin := buildLSC(t)
+	d, _ := filepath.Abs("../../../shared/testdata/flow/flowcore/compdata/data")
+	if _, err := os.Stat(d); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	m := filepath.Join(t.TempDir(), "m.csv")
+	args := []string{"flow", "spillover", "--unstained", d + "/060909.001", "--control", "FL1-H=" + d + "/060909.002", "--control", "FL2-H=" + d + "/060909.003",
+		"--control", "FL3-H=" + d + "/060909.005", "--control", "FL4-H=" + d + "/060909.004", "--out", m}
+	if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, b)
+	}
+	b, _ := os.ReadFile(m)
+	if !strings.HasPrefix(string(b), "FL1-H,FL2-H,FL3-H,FL4-H\n1,0.242022277630") {
+		t.Errorf("matrix:\n%s", b)
+	}
+	if out, err := exec.Command(bin, "flow", "events", d+"/060909.002", "--stage", "compensated", "--comp", m).CombinedOutput(); err != nil || strings.Count(string(out), "\n") < 100 {
+		t.Errorf("events with the matrix: %v", err)
+	}
+}

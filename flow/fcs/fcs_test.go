@@ -289,3 +289,43 @@ func BenchmarkReadFCSInt16(b *testing.B) {
 		}
 	}
 }
+
+// Every FCS/LMD file in ../shared/testdata/flow reads, except the two
+// documented broken ones, which fail with an error (never a panic).
+func TestAllSharedFilesRead(t *testing.T) {
+	if _, err := os.Stat(flowData); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	broken := map[string]bool{"corrupted.fcs": true, "sample_header.fcs": true}
+	n := 0
+	filepath.Walk(flowData, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
+		}
+		l := strings.ToLower(p)
+		if !(strings.HasSuffix(l, ".fcs") || strings.HasSuffix(l, ".lmd") || strings.Contains(l, "flowcore/0877") || strings.Contains(l, "compdata/data/")) {
+			return nil
+		}
+		ds, err := ReadFile(p)
+		if broken[filepath.Base(p)] {
+			if err == nil {
+				t.Errorf("%s read without error", p)
+			}
+			return nil
+		}
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			return nil
+		}
+		for _, d := range ds {
+			if len(d.Data) != d.Events*len(d.Params) || d.Events == 0 {
+				t.Errorf("%s: %d values for %d x %d", p, len(d.Data), d.Events, len(d.Params))
+			}
+		}
+		n++
+		return nil
+	})
+	if n < 50 {
+		t.Errorf("only %d files read", n)
+	}
+}

@@ -134,3 +134,27 @@ func TestFlowSOMPerEventLabels(t *testing.T) {
 		t.Errorf("agreement %.4f", frac)
 	}
 }
+
+// The 8-colour ICS workspaces (their FCS files are not in the store) parse:
+// every population gets a gate, and FlowJo's counts are kept.
+func TestEightColourWorkspacesParse(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(flowData, "flowkit/8_color_data_set/*.wsp"))
+	if len(files) == 0 {
+		t.Skip("../shared/testdata absent")
+	}
+	for _, f := range files {
+		w, err := ReadFile(f)
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		total := 0
+		for _, s := range w.Samples {
+			if len(s.Populations) != len(s.Strategy.Gates) {
+				t.Errorf("%s %s: %d populations, %d gates", filepath.Base(f), s.Name, len(s.Populations), len(s.Strategy.Gates))
+			}
+			total += len(s.Populations)
+		}
+		t.Logf("%s: %d samples, %d populations", filepath.Base(f), len(w.Samples), total)
+	}
+}
