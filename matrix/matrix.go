@@ -224,3 +224,9 @@ func Log1pCP10k(c *Chunk) {
 		}
 	}
 }
+
+// Row returns the gene positions and values of cell i.
+func (m *CSR) Row(i int) ([]int32, []float64) {
+	a, b := m.Indptr[i], m.Indptr[i+1]
+	return m.Indices[a:b], m.Data[a:b]
+}

@@ -335,10 +335,12 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 
 // runLinear computes weighted sums and means.
 func runLinear(src matrix.Source, out *Result, opt Options, norm *normalizer) error {
+	nGenes := len(src.Features())
 	return stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
-		val := map[int32]float64{}
+		// A dense row buffer: set the cell's values, read the signatures'
+		// genes, clear what was set (O(non-zeros + signature genes) per cell).
+		val := make([]float64, nGenes)
 		for i := 0; i < c.Cells; i++ {
-			clear(val)
 			idx, v := c.Row(i)
 			for k, g := range idx {
 				val[g] = v[k]
@@ -357,6 +359,9 @@ func runLinear(src matrix.Source, out *Result, opt Options, norm *normalizer) er
 					sum /= float64(len(rs.Up))
 				}
 				out.Scores[s][c.Start+i] = sum
+			}
+			for _, g := range idx {
+				val[g] = 0
 			}
 		}
 		return nil

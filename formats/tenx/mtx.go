@@ -40,6 +40,7 @@ type MTX struct {
 	pending      []entry           // entries already read that belong to cell pos or later
 	seen         int64             // entries read
 	notes        []string
+	mark         []int32 // feature position -> 1 + last cell that used it (duplicate check)
 }
 
 type entry struct {
@@ -284,19 +285,22 @@ func (m *MTX) readEntry() (entry, error) {
 	if err != nil {
 		return entry{}, err
 	}
-	d := bytes.Fields(line)
-	if len(d) < 2 || len(d) > 3 {
-		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value'", "bad entry %q", line)
-	}
-	r, e1 := strconv.Atoi(string(d[0]))
-	c, e2 := strconv.Atoi(string(d[1]))
-	v := 1.0
-	var e3 error
-	if len(d) == 3 {
-		v, e3 = strconv.ParseFloat(string(d[2]), 64)
-	}
-	if e1 != nil || e2 != nil || e3 != nil {
-		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value' with integer positions and a numeric value", "bad entry %q", line)
+	r, c, v, ok := parseEntry(line)
+	if !ok {
+		d := bytes.Fields(line)
+		if len(d) < 2 || len(d) > 3 {
+			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value'", "bad entry %q", line)
+		}
+		var e1, e2, e3 error
+		r, e1 = strconv.Atoi(string(d[0]))
+		c, e2 = strconv.Atoi(string(d[1]))
+		v = 1.0
+		if len(d) == 3 {
+			v, e3 = strconv.ParseFloat(string(d[2]), 64)
+		}
+		if e1 != nil || e2 != nil || e3 != nil {
+			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value' with integer positions and a numeric value", "bad entry %q", line)
+		}
 	}
 	if r < 1 || r > len(m.featPos) || c < 1 || c > len(m.cells) {
 		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "positions are 1-based and within the size line", "entry (%d, %d) outside the %d x %d matrix", r, c, len(m.featPos), len(m.cells))
@@ -403,11 +407,13 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 		}
 		flush(c)
 		if p := m.featPos[e.row]; p >= 0 {
-			for _, j := range idx {
-				if j == p {
-					return formats.Errorf(m.mtxPath, m.lines.N, "", "each (row, column) may appear once", "entry (%d, %d) repeated", e.row+1, e.col+1)
-				}
+			if m.mark == nil {
+				m.mark = make([]int32, len(m.feats))
 			}
+			if m.mark[p] == int32(c)+1 {
+				return formats.Errorf(m.mtxPath, m.lines.N, "", "each (row, column) may appear once", "entry (%d, %d) repeated", e.row+1, e.col+1)
+			}
+			m.mark[p] = int32(c) + 1
 			idx = append(idx, p)
 			val = append(val, e.v)
 		}
@@ -449,4 +455,45 @@ func (m *MTX) loadAll() error {
 	m.notes = append(m.notes, "entries not in cell order: matrix read into memory")
 	m.mem = matrix.NewMemSource(csr)
 	return nil
+}
+
+// parseEntry reads "row col [value]" made of plain decimal integers (the
+// common case) without allocating; anything else returns ok = false and is
+// parsed by the general path.
+func parseEntry(b []byte) (r, c int, v float64, ok bool) {
+	i := 0
+	field := func() (int, bool) {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		start, n := i, 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			n = n*10 + int(b[i]-'0')
+			i++
+			if i-start > 12 {
+				return 0, false
+			}
+		}
+		return n, i > start && (i == len(b) || b[i] == ' ' || b[i] == '\t' || b[i] == '\r')
+	}
+	if r, ok = field(); !ok {
+		return
+	}
+	if c, ok = field(); !ok {
+		return
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i == len(b) || b[i] == '\r' {
+		return r, c, 1, true
+	}
+	x, ok := field()
+	if !ok {
+		return 0, 0, 0, false
+	}
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return r, c, float64(x), i == len(b)
 }

@@ -1,0 +1,25 @@
+# Times UCell and AUCell on a benchmark matrix written by bench/gen.
+# Usage: R_LIBS=/path/with/UCell/AUCell Rscript bench/peers.R DIR [threads]
+# Prints one line per tool: tool, seconds (scoring only; reading is timed apart).
+suppressMessages({library(Matrix)})
+args <- commandArgs(TRUE); dir <- args[1]
+threads <- if (length(args) > 1) as.integer(args[2]) else 2L
+t0 <- Sys.time()
+m <- readMM(gzfile(file.path(dir, "matrix.mtx.gz")))
+feat <- read.delim(gzfile(file.path(dir, "features.tsv.gz")), header = FALSE)
+bc <- readLines(gzfile(file.path(dir, "barcodes.tsv.gz")))
+m <- as(m, "CsparseMatrix"); dimnames(m) <- list(feat$V2, bc)
+sets <- lapply(strsplit(readLines(file.path(dir, "sets.gmt")), "\t"), function(x) x[-(1:2)])
+names(sets) <- sapply(strsplit(readLines(file.path(dir, "sets.gmt")), "\t"), `[`, 1)
+cat(sprintf("read\t%.1f\n", as.numeric(Sys.time() - t0, units = "secs")))
+if (requireNamespace("UCell", quietly = TRUE)) {
+  t0 <- Sys.time()
+  s <- UCell::ScoreSignatures_UCell(m, features = sets, maxRank = 1500, ncores = threads)
+  cat(sprintf("UCell %s\t%.1f\n", packageVersion("UCell"), as.numeric(Sys.time() - t0, units = "secs")))
+}
+if (requireNamespace("AUCell", quietly = TRUE)) {
+  t0 <- Sys.time()
+  r <- AUCell::AUCell_buildRankings(m, plotStats = FALSE, verbose = FALSE)
+  a <- AUCell::AUCell_calcAUC(sets, r, aucMaxRank = ceiling(0.05 * nrow(m)), verbose = FALSE)
+  cat(sprintf("AUCell %s\t%.1f\n", packageVersion("AUCell"), as.numeric(Sys.time() - t0, units = "secs")))
+}
