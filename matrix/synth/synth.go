@@ -56,9 +56,9 @@ func New(genes, cells, perCell int, seed uint64) *Source {
 }
 
 func (s *Source) Features() []matrix.Feature { return s.feats }
-func (s *Source) CellNames() []string         { return s.cells }
-func (s *Source) Rewind() error               { s.pos = 0; return nil }
-func (s *Source) Close() error                { return nil }
+func (s *Source) CellNames() []string        { return s.cells }
+func (s *Source) Rewind() error              { s.pos = 0; return nil }
+func (s *Source) Close() error               { return nil }
 
 // Next generates up to max cells.
 func (s *Source) Next(dst *matrix.Chunk, max int) error {
