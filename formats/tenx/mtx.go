@@ -41,6 +41,8 @@ type MTX struct {
 	seen         int64             // entries read
 	notes        []string
 	mark         []int32 // feature position -> 1 + last cell that used it (duplicate check)
+	otherEntries []entry // non-Gene Expression values (row = position in other), this pass
+	passDone     bool    // the last pass read every entry
 }
 
 type entry struct {
@@ -271,6 +273,8 @@ func (m *MTX) openData() error {
 	m.lines = l
 	m.pending = m.pending[:0]
 	m.seen = 0
+	m.otherEntries = m.otherEntries[:0]
+	m.passDone = false
 	return nil
 }
 
@@ -280,6 +284,7 @@ func (m *MTX) readEntry() (entry, error) {
 		if m.seen != m.nnz {
 			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "the file is truncated: copy it again", "header announces %d entries but the file ends after %d", m.nnz, m.seen)
 		}
+		m.passDone = true
 		return entry{}, io.EOF
 	}
 	if err != nil {
@@ -309,6 +314,9 @@ func (m *MTX) readEntry() (entry, error) {
 	if m.seen > m.nnz {
 		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "fix the entry count in the size line", "more entries than the %d the header announces", m.nnz)
 	}
+	if op := m.otherPos[r-1]; op >= 0 && v != 0 {
+		m.otherEntries = append(m.otherEntries, entry{row: op, col: int32(c - 1), v: v})
+	}
 	return entry{row: int32(r - 1), col: int32(c - 1), v: v}, nil
 }
 
@@ -317,6 +325,30 @@ func (m *MTX) Features() []matrix.Feature { return m.feats }
 
 // Other returns the features of other types (e.g. Antibody Capture).
 func (m *MTX) Other() []matrix.Feature { return m.other }
+
+// OtherMatrix returns the values of the non-Gene Expression features
+// (e.g. CITE-seq antibody counts) as cells x Other(), once every cell has
+// been read (after Next returned io.EOF).
+func (m *MTX) OtherMatrix() (*matrix.CSR, error) {
+	if !m.passDone {
+		return nil, fmt.Errorf("%s: read every cell before asking for the antibody (other-feature) values", m.mtxPath)
+	}
+	rows := make([][]entry, len(m.cells))
+	for _, e := range m.otherEntries {
+		rows[e.col] = append(rows[e.col], e)
+	}
+	var ch matrix.Chunk
+	ch.Reset(0)
+	for _, r := range rows {
+		idx := make([]int32, len(r))
+		val := make([]float64, len(r))
+		for k, e := range r {
+			idx[k], val[k] = e.row, e.v
+		}
+		ch.AppendRow(idx, val)
+	}
+	return &matrix.CSR{Feats: m.other, Cells: m.cells, Indptr: ch.Indptr, Indices: ch.Indices, Data: ch.Data}, nil
+}
 
 // CellNames returns the barcodes.
 func (m *MTX) CellNames() []string { return m.cells }

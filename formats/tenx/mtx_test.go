@@ -1,0 +1,66 @@
+package tenx
+
+import (
+	"errors"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// Seurat's Cell Ranger 3 test folder (3 genes, 2 antibodies, 5 cells): the
+// antibody counts are kept apart, with the values of matrix.mtx (rows 4-5):
+// cell 2 CD3 70000; cell 4 CD3 5; cell 5 CD3 3332, CD19 1200 (the file ends without a newline).
+func TestAntibodyCaptureKept(t *testing.T) {
+	dir := "../../../shared/testdata/10x/seurat/cr3.0"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	m, err := OpenMTX(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.OtherMatrix(); err == nil {
+		t.Error("other matrix given before the cells were read")
+	}
+	var ch matrix.Chunk
+	genes := 0
+	for {
+		err := m.Next(&ch, 2)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		genes += len(ch.Indices)
+	}
+	if genes != 4 || len(m.Features()) != 3 || len(m.Other()) != 2 {
+		t.Errorf("gene entries %d, features %d, other %d", genes, len(m.Features()), len(m.Other()))
+	}
+	o, err := m.OtherMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]int]float64{{1, 0}: 70000, {3, 0}: 5, {4, 0}: 3332, {4, 1}: 1200}
+	got := map[[2]int]float64{}
+	for c := range o.Cells {
+		idx, val := o.Row(c)
+		for k, j := range idx {
+			got[[2]int{c, int(j)}] = val[k]
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("cell %d antibody %d: %v, want %v", k[0]+1, k[1]+1, got[k], v)
+		}
+	}
+	if o.Feats[0].Name != "CD3" || o.Feats[1].Type != "Antibody Capture" {
+		t.Errorf("features %+v", o.Feats)
+	}
+}
