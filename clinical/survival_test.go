@@ -245,29 +245,7 @@ func TestLogRankMatchesR(t *testing.T) {
 		t.Run(c.key, func(t *testing.T) {
 			ex := e.LogRank[c.key]
 			tb := table(t, c.file)
-			tm, ev, ok, err := tb.Outcome(c.time, c.event)
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, gok, _ := tb.Labels(c.group)
-			masks := [][]bool{ok, gok}
-			var st []string
-			if c.strata != "" {
-				var sok []bool
-				st, sok, _ = tb.Labels(c.strata)
-				masks = append(masks, sok)
-			}
-			rows, _ := Keep(masks...)
-			var tt []float64
-			var ee []bool
-			var gg, ss []string
-			for _, i := range rows {
-				tt, ee, gg = append(tt, tm[i]), append(ee, ev[i]), append(gg, g[i])
-				if st != nil {
-					ss = append(ss, st[i])
-				}
-			}
-			lr, err := stats.LogRankTest(tt, ee, gg, ss)
+			lr, err := tb.LogRank(c.time, c.event, c.group, c.strata)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,6 @@ package cohort
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 
 	"github.com/lsc-bio/lsc/clinical"
@@ -137,7 +136,7 @@ func Run(src matrix.Source, sig signature.Signature, tb *clinical.Table, o Optio
 	}
 	switch o.Cut {
 	case "", "median":
-		res.Cut, res.CutMethod = median(matched), "median"
+		res.Cut, res.CutMethod = stats.Median(matched), "median"
 	case "maxstat":
 		if res.MaxStat == nil {
 			return nil, fmt.Errorf("maxstat found no cut point leaving %g of the samples on each side", minprop)
@@ -254,15 +253,4 @@ func normal(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// median as R's median(): the mean of the two middle values for even n.
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -3,9 +3,9 @@ package flow
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/lsc-bio/lsc/flow/fcs"
+	"github.com/lsc-bio/lsc/stats"
 )
 
 // SpilloverFromControls builds a spillover matrix from single-stain
@@ -16,7 +16,7 @@ import (
 // differences set to 0), divided by the control's largest such value,
 // which is its own (primary) channel.
 func SpilloverFromControls(unstained *fcs.Dataset, controls map[string]*fcs.Dataset, channels []string) (*Spillover, error) {
-	stat := median
+	stat := stats.Median
 	centre := func(d *fcs.Dataset) ([]float64, error) {
 		v := d.Scaled()
 		np := len(d.Params)
@@ -63,17 +63,4 @@ func SpilloverFromControls(unstained *fcs.Dataset, controls map[string]*fcs.Data
 		s.M = append(s.M, row)
 	}
 	return s, nil
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	n := len(s)
-	if n == 0 {
-		return math.NaN()
-	}
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -6,8 +6,8 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"sort"
 
+	"github.com/lsc-bio/lsc/stats"
 	"github.com/lsc-bio/lsc/stemcell"
 )
 
@@ -66,22 +66,9 @@ func StemCohort(w io.Writer, r *stemcell.Result) error {
 	bw := bufio.NewWriter(w)
 	c := r.Cohort
 	fmt.Fprintln(bw, "n_relapse\tn_no_relapse\tmedian_relapse\tmedian_no_relapse\tmann_whitney_w\tp\texact\tauc\tauc_lower95\tauc_upper95")
-	fmt.Fprintf(bw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", len(c.Relapse), len(c.NoRelapse), Num(med(c.Relapse)), Num(med(c.NoRelapse)),
+	fmt.Fprintf(bw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", len(c.Relapse), len(c.NoRelapse), Num(stats.Median(c.Relapse)), Num(stats.Median(c.NoRelapse)),
 		Num(c.MannWhitney.W), Num(c.MannWhitney.P), yesNo(c.MannWhitney.Exact), Num(c.ROC.AUC), Num(c.ROC.CI.Lower), Num(c.ROC.CI.Upper))
 	return bw.Flush()
-}
-
-func med(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // ScoreHistograms draws one small histogram of counted-cell scores per
@@ -246,7 +233,7 @@ func CohortStrip(co *stemcell.Cohort) string {
 			jit := (float64(i%7) - 3) * 0.04
 			c.Marker(float64(g)+jit, f*100, "open-circle", Palette[g], "")
 		}
-		m := med(v) * 100
+		m := stats.Median(v) * 100
 		c.Line([]float64{float64(g) - 0.25, float64(g) + 0.25}, []float64{m, m}, "#333", 2, "")
 	}
 	c.Raw(`<text x="%s" y="%s" font-size="12">Mann-Whitney p = %s · AUC %.2f (%.2f-%.2f)</text>`+"\n", f1(c.Left+6), f1(c.Top-12), FormatP(co.MannWhitney.P), co.ROC.AUC, co.ROC.CI.Lower, co.ROC.CI.Upper)

@@ -74,3 +74,17 @@ func TestFitLineMatchesR(t *testing.T) {
 		t.Errorf("two-point fit %+v", two)
 	}
 }
+
+// R: median(c(3, 1, 2)) = 2, median(c(4, 1, 3, 2)) = 2.5,
+// quantile(1:10, 0.99) = 9.91, quantile(c(1, 5), 0.25) = 2.
+func TestMedianQuantile(t *testing.T) {
+	if Median([]float64{3, 1, 2}) != 2 || Median([]float64{4, 1, 3, 2}) != 2.5 || !math.IsNaN(Median(nil)) {
+		t.Error("Median")
+	}
+	if q := Quantile7([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.99); math.Abs(q-9.91) > 1e-12 {
+		t.Errorf("Quantile7 = %v", q)
+	}
+	if Quantile7([]float64{1, 5}, 0.25) != 2 {
+		t.Error("Quantile7 interpolation")
+	}
+}

@@ -30,6 +30,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/lsc-bio/lsc/stats"
 )
 
 // Threshold is a fitted cut.
@@ -186,19 +188,7 @@ func Reference(ref []float64, q float64) (Threshold, error) {
 		return Threshold{}, errors.New("stemcell: the reference quantile must be between 0 and 1")
 	}
 	sort.Float64s(s)
-	return Threshold{Method: "reference", Value: Quantile7(s, q), Detail: fmt.Sprintf("%g quantile of %d reference cells", q, len(s))}, nil
-}
-
-// Quantile7 is R's default quantile (type 7) of sorted values.
-func Quantile7(sorted []float64, q float64) float64 {
-	n := len(sorted)
-	h := float64(n-1) * q
-	lo := math.Floor(h)
-	i := int(lo)
-	if i+1 >= n {
-		return sorted[n-1]
-	}
-	return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
+	return Threshold{Method: "reference", Value: stats.Quantile7(s, q), Detail: fmt.Sprintf("%g quantile of %d reference cells", q, len(s))}, nil
 }
 
 func finite(v []float64) []float64 {

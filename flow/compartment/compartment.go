@@ -257,25 +257,11 @@ func (t *Template) SetThresholds(control *fcs.Dataset, comp string, q float64) (
 		}
 		s := append([]float64(nil), vals...)
 		sort.Float64s(s)
-		v := quantile7(s, q)
+		v := stats.Quantile7(s, q)
 		set[g.Marker] = v
 		t.Gates[i].Threshold = v
 	}
 	return set, nil
-}
-
-func quantile7(s []float64, q float64) float64 {
-	n := len(s)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := float64(n-1) * q
-	lo := math.Floor(h)
-	i := int(lo)
-	if i+1 >= n {
-		return s[n-1]
-	}
-	return s[i] + (h-lo)*(s[i+1]-s[i])
 }
 
 // Count is one compartment's count with its frequencies and

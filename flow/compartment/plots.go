@@ -7,6 +7,7 @@ import (
 
 	"github.com/lsc-bio/lsc/flow"
 	"github.com/lsc-bio/lsc/flow/fcs"
+	"github.com/lsc-bio/lsc/stats"
 )
 
 // Plot is the data of one bivariate figure: the events of a population on
@@ -122,7 +123,7 @@ func axisRange(v []float64, linear bool) (float64, float64) {
 	}
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
-	lo, hi := quantile7(s, 0.001), quantile7(s, 0.999)
+	lo, hi := stats.Quantile7(s, 0.001), stats.Quantile7(s, 0.999)
 	if linear {
 		return math.Min(0, lo), math.Max(hi*1.05, 1)
 	}

@@ -337,17 +337,23 @@ func (m *MTX) OtherMatrix() (*matrix.CSR, error) {
 	for _, e := range m.otherEntries {
 		rows[e.col] = append(rows[e.col], e)
 	}
+	return rowsToCSR(rows, m.other, m.cells), nil
+}
+
+// rowsToCSR builds a matrix from per-cell entries (row = feature position).
+func rowsToCSR(rows [][]entry, feats []matrix.Feature, cells []string) *matrix.CSR {
 	var ch matrix.Chunk
 	ch.Reset(0)
+	var idx []int32
+	var val []float64
 	for _, r := range rows {
-		idx := make([]int32, len(r))
-		val := make([]float64, len(r))
-		for k, e := range r {
-			idx[k], val[k] = e.row, e.v
+		idx, val = idx[:0], val[:0]
+		for _, e := range r {
+			idx, val = append(idx, e.row), append(val, e.v)
 		}
 		ch.AppendRow(idx, val)
 	}
-	return &matrix.CSR{Feats: m.other, Cells: m.cells, Indptr: ch.Indptr, Indices: ch.Indices, Data: ch.Data}, nil
+	return &matrix.CSR{Feats: feats, Cells: cells, Indptr: ch.Indptr, Indices: ch.Indices, Data: ch.Data}
 }
 
 // CellNames returns the barcodes.
@@ -472,18 +478,7 @@ func (m *MTX) loadAll() error {
 			rows[e.col] = append(rows[e.col], entry{row: p, v: e.v})
 		}
 	}
-	csr := &matrix.CSR{Feats: m.feats, Cells: m.cells, Indptr: []int{0}}
-	var ch matrix.Chunk
-	ch.Reset(0)
-	for _, r := range rows {
-		idx := make([]int32, len(r))
-		val := make([]float64, len(r))
-		for k, e := range r {
-			idx[k], val[k] = e.row, e.v
-		}
-		ch.AppendRow(idx, val)
-	}
-	csr.Indptr, csr.Indices, csr.Data = ch.Indptr, ch.Indices, ch.Data
+	csr := rowsToCSR(rows, m.feats, m.cells)
 	m.notes = append(m.notes, "entries not in cell order: matrix read into memory")
 	m.mem = matrix.NewMemSource(csr)
 	return nil
