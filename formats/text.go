@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -25,7 +26,7 @@ func OpenText(path string) (io.ReadCloser, error) {
 			f.Close()
 			return nil, Errorf(path, 0, "", "check the file with 'gzip -t' and copy it again", "not a readable gzip file: %v", err)
 		}
-		return &gzFile{gz: gz, f: f, path: path}, nil
+		return newReadAhead(&gzFile{gz: gz, f: f, path: path}), nil
 	}
 	return &plainFile{Reader: br, f: f}, nil
 }
@@ -93,3 +94,92 @@ func (l *Lines) Next() ([]byte, error) {
 
 // Close closes the file.
 func (l *Lines) Close() error { return l.rc.Close() }
+
+// readAhead decompresses in its own goroutine, a few blocks ahead of the
+// reader, so that inflating and parsing overlap (gzip is single-threaded and
+// otherwise as slow as the parsing it feeds).
+type readAhead struct {
+	src   io.ReadCloser
+	ch    chan block
+	free  chan []byte
+	cur   []byte
+	buf   []byte
+	err   error
+	done  chan struct{}
+	close sync.Once
+}
+
+type block struct {
+	b   []byte
+	err error
+}
+
+func newReadAhead(src io.ReadCloser) *readAhead {
+	const n, size = 4, 1 << 20
+	r := &readAhead{src: src, ch: make(chan block, n), free: make(chan []byte, n+1), done: make(chan struct{})}
+	for i := 0; i < n+1; i++ {
+		r.free <- make([]byte, size)
+	}
+	go func() {
+		defer close(r.ch)
+		for {
+			var b []byte
+			select {
+			case b = <-r.free:
+			case <-r.done:
+				return
+			}
+			k, err := io.ReadFull(r.src, b)
+			if k > 0 {
+				select {
+				case r.ch <- block{b: b[:k]}:
+				case <-r.done:
+					return
+				}
+			}
+			if err != nil {
+				if errors.Is(err, io.ErrUnexpectedEOF) {
+					err = io.EOF
+				}
+				select {
+				case r.ch <- block{err: err}:
+				case <-r.done:
+				}
+				return
+			}
+		}
+	}()
+	return r
+}
+
+func (r *readAhead) Read(p []byte) (int, error) {
+	for len(r.cur) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if r.buf != nil {
+			r.free <- r.buf[:cap(r.buf)]
+			r.buf = nil
+		}
+		blk, ok := <-r.ch
+		if !ok {
+			r.err = io.EOF
+			return 0, r.err
+		}
+		if blk.err != nil {
+			r.err = blk.err
+			return 0, r.err
+		}
+		r.cur, r.buf = blk.b, blk.b
+	}
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+func (r *readAhead) Close() error {
+	r.close.Do(func() { close(r.done) })
+	for range r.ch { // let the goroutine finish before closing its source
+	}
+	return r.src.Close()
+}

@@ -24,7 +24,7 @@ func ucellScore(r *ranker, rs *signature.Resolved, maxRank int) float64 {
 		}
 		sum := mr * float64(listed-len(genes)) // absent genes
 		for _, g := range genes {
-			gr, eq, _ := r.stat(g)
+			gr, eq := r.rank(g)
 			sum += math.Min(float64(gr)+float64(eq+1)/2, mr)
 		}
 		smin := n * (n + 1) / 2
@@ -59,7 +59,7 @@ func aucellScore(r *ranker, genes []int32, T int) float64 {
 	}
 	var auc float64
 	for _, g := range genes {
-		gr, eq, _ := r.stat(g)
+		gr, eq := r.rank(g)
 		a := gr + 1
 		b := min(gr+eq, T-1)
 		if b < a {
@@ -84,7 +84,7 @@ func singscoreScore(r *ranker, rs *signature.Resolved) float64 {
 	scaled := func(genes []int32, listed int) float64 {
 		var sum float64
 		for _, g := range genes {
-			gr, eq, _ := r.stat(g)
+			gr, eq := r.rank(g)
 			sum += G - float64(gr) - float64(eq) + 1
 		}
 		mean := sum / float64(len(genes))

@@ -24,6 +24,7 @@ type ranker struct {
 	nPos    int       // number of positive values
 	nZero   int       // number of zero genes
 	touched []int32
+	bucket  []int32 // counting-sort offsets for small integer values
 }
 
 func newRanker(G int) *ranker {
@@ -40,14 +41,42 @@ func (r *ranker) load(idx []int32, val []float64) {
 	r.idx = idx
 	n := len(idx)
 	r.order = r.order[:0]
-	fast := true
+	fast, small := true, true
+	maxV := 0.0
 	for _, v := range val {
 		if float64(float32(v)) != v {
 			fast = false
-			break
 		}
+		if small && (v < 0 || v > 65535 || v != math.Trunc(v)) {
+			small = false
+		}
+		maxV = math.Max(maxV, v)
 	}
-	if fast {
+	if small {
+		// Raw counts: a counting sort by value (descending); idx is in
+		// ascending gene order, so ties stay in gene order.
+		m := int(maxV) + 1
+		if cap(r.bucket) < m+1 {
+			r.bucket = make([]int32, m+1)
+		}
+		b := r.bucket[:m+1]
+		clear(b)
+		for _, v := range val {
+			b[int(v)]++
+		}
+		var off int32
+		for v := m - 1; v >= 0; v-- { // offsets, largest value first
+			c := b[v]
+			b[v] = off
+			off += c
+		}
+		r.order = slices.Grow(r.order, n)[:n]
+		for k, g := range idx {
+			v := int(val[k])
+			r.order[b[v]] = g
+			b[v]++
+		}
+	} else if fast {
 		// value descending, gene ascending in one integer key
 		r.keys = r.keys[:0]
 		for k, g := range idx {
@@ -112,9 +141,23 @@ func (r *ranker) load(idx []int32, val []float64) {
 	r.nZero = r.G - n
 }
 
-// stat returns, for gene g of the loaded cell, the number of genes with a
-// strictly greater value, the size of its tie block, and the number of genes
-// of the block that come before g in matrix order.
+// rank returns, for gene g of the loaded cell, the number of genes with a
+// strictly greater value and the size of its tie block, in O(1).
+func (r *ranker) rank(g int32) (greater, eq int) {
+	if r.isSet[g] {
+		s := int(r.pos[g])
+		st, en := int(r.start[s]), int(r.end[s])
+		greater, eq = st, en-st
+		if r.sorted[s] < 0 {
+			greater += r.nZero
+		}
+		return
+	}
+	return r.nPos, r.nZero
+}
+
+// stat is rank plus the number of genes of g's tie block that come before
+// g in matrix order (O(log nnz) for a zero gene).
 func (r *ranker) stat(g int32) (greater, eq, before int) {
 	if r.isSet[g] {
 		s := int(r.pos[g])
