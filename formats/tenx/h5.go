@@ -180,6 +180,54 @@ func (h *H5) init(genome string) error {
 
 func (h *H5) Features() []matrix.Feature { return h.feats }
 func (h *H5) Other() []matrix.Feature    { return h.other }
+
+// OtherMatrix reads the values of the non-Gene Expression features (e.g.
+// CITE-seq antibody counts) for every cell, as cells x Other().
+func (h *H5) OtherMatrix() (*matrix.CSR, error) {
+	otherPos := make([]int32, len(h.featPos))
+	k := int32(0)
+	for i, p := range h.featPos {
+		otherPos[i] = -1
+		if p < 0 {
+			otherPos[i] = k
+			k++
+		}
+	}
+	out := &matrix.CSR{Feats: h.other, Cells: h.cells}
+	var ch matrix.Chunk
+	ch.Reset(0)
+	const block = 4096
+	for c0 := 0; c0 < len(h.cells); c0 += block {
+		c1 := min(len(h.cells), c0+block)
+		a, b := h.indptr[c0], h.indptr[c1]
+		val, err := h.f.ReadFloats(h.data, int(a), int(b-a))
+		if err != nil {
+			return nil, h.fail("dataset data", "", "%v", err)
+		}
+		idx, err := h.f.ReadFloats(h.indices, int(a), int(b-a))
+		if err != nil {
+			return nil, h.fail("dataset indices", "", "%v", err)
+		}
+		var ri []int32
+		var rv []float64
+		for c := c0; c < c1; c++ {
+			ri, rv = ri[:0], rv[:0]
+			for j := h.indptr[c] - a; j < h.indptr[c+1]-a; j++ {
+				g := int(idx[j])
+				if g < 0 || g >= len(otherPos) {
+					return nil, h.fail("dataset indices", "the file is damaged", "feature index %d out of range for cell %d", g, c)
+				}
+				if p := otherPos[g]; p >= 0 {
+					ri = append(ri, p)
+					rv = append(rv, val[j])
+				}
+			}
+			ch.AppendRow(ri, rv)
+		}
+	}
+	out.Indptr, out.Indices, out.Data = ch.Indptr, ch.Indices, ch.Data
+	return out, nil
+}
 func (h *H5) CellNames() []string        { return h.cells }
 func (h *H5) Rewind() error              { h.pos = 0; return nil }
 func (h *H5) Close() error               { return h.f.Close() }
