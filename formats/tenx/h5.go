@@ -228,9 +228,9 @@ func (h *H5) OtherMatrix() (*matrix.CSR, error) {
 	out.Indptr, out.Indices, out.Data = ch.Indptr, ch.Indices, ch.Data
 	return out, nil
 }
-func (h *H5) CellNames() []string        { return h.cells }
-func (h *H5) Rewind() error              { h.pos = 0; return nil }
-func (h *H5) Close() error               { return h.f.Close() }
+func (h *H5) CellNames() []string { return h.cells }
+func (h *H5) Rewind() error       { h.pos = 0; return nil }
+func (h *H5) Close() error        { return h.f.Close() }
 func (h *H5) Info() matrix.Info {
 	return matrix.Info{Format: "10x-h5", Path: h.path, Matrix: "/" + h.group, Notes: h.notes}
 }
