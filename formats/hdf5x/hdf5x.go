@@ -12,15 +12,17 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/scigolib/hdf5"
 )
 
 // File is an open HDF5 file.
 type File struct {
-	f    *hdf5.File
-	Path string
-	Size int64
+	f      *hdf5.File
+	Path   string
+	Size   int64
+	chunks map[uint64]int // dataset address -> chunk length (1-D), 0 when not chunked
 }
 
 // Open opens path; a file that is not HDF5 gives a plain error.
@@ -230,6 +232,77 @@ func (f *File) ReadFloats(d *hdf5.Dataset, off, count int) (out []float64, err e
 			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
 		}
 	}()
+	// scigolib's hyperslab reader walks the whole selection for every chunk
+	// it touches (quadratic in the chunks per request), so requests are cut
+	// at chunk boundaries and read one chunk at a time.
+	if ch := f.chunkLen(d); ch > 0 && count > ch {
+		type piece struct{ pos, end int }
+		var pieces []piece
+		for pos := off; pos < off+count; {
+			end := min(off+count, (pos/ch+1)*ch)
+			pieces = append(pieces, piece{pos, end})
+			pos = end
+		}
+		// Chunks are inflated in parallel (two at a time per request; the
+		// dataset reader only reads the file with ReadAt).
+		out = make([]float64, count)
+		errs := make([]error, len(pieces))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 2)
+		for i, p := range pieces {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(i int, p piece) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				defer func() {
+					if r := recover(); r != nil {
+						errs[i] = fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
+					}
+				}()
+				part, err := f.readSlice(d, p.pos, p.end-p.pos)
+				if err == nil && len(part) != p.end-p.pos {
+					err = fmt.Errorf("dataset %s: short read", d.Name())
+				}
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				copy(out[p.pos-off:], part)
+			}(i, p)
+		}
+		wg.Wait()
+		for _, e := range errs {
+			if e != nil {
+				return nil, e
+			}
+		}
+		return out, nil
+	}
+	return f.readSlice(d, off, count)
+}
+
+// chunkLen returns the chunk length of a chunked 1-D dataset (0 otherwise),
+// from Dataset.Info ("chunked (chunks=[N])" or "chunks=[N M]" where M is
+// the element size HDF5 stores as an extra dimension).
+func (f *File) chunkLen(d *hdf5.Dataset) int {
+	if f.chunks == nil {
+		f.chunks = map[uint64]int{}
+	}
+	if n, ok := f.chunks[d.Address()]; ok {
+		return n
+	}
+	n := 0
+	if info, err := d.Info(); err == nil {
+		if i := strings.Index(info, "chunks=["); i >= 0 {
+			fmt.Sscanf(info[i+len("chunks=["):], "%d", &n)
+		}
+	}
+	f.chunks[d.Address()] = n
+	return n
+}
+
+func (f *File) readSlice(d *hdf5.Dataset, off, count int) (out []float64, err error) {
 	v, err := d.ReadSlice([]uint64{uint64(off)}, []uint64{uint64(count)})
 	if err != nil {
 		return nil, err
