@@ -8,9 +8,11 @@
 package hdf5x
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 
@@ -23,6 +25,12 @@ type File struct {
 	Path   string
 	Size   int64
 	chunks map[uint64]int // dataset address -> chunk length (1-D), 0 when not chunked
+
+	mu     sync.Mutex
+	raw    *os.File               // own handle for the fast chunk reader
+	index  map[uint64]*chunkIndex // dataset address -> chunk index (nil: not handled)
+	cache  map[[2]uint64][]float64
+	cacheQ [][2]uint64
 }
 
 // Open opens path; a file that is not HDF5 gives a plain error.
@@ -44,7 +52,12 @@ func Open(path string) (f *File, err error) {
 }
 
 // Close closes the file.
-func (f *File) Close() error { return f.f.Close() }
+func (f *File) Close() error {
+	if f.raw != nil {
+		f.raw.Close()
+	}
+	return f.f.Close()
+}
 
 // Lookup finds the object at a slash-separated path ("" or "/" is the root).
 func (f *File) Lookup(path string) hdf5.Object {
@@ -232,6 +245,11 @@ func (f *File) ReadFloats(d *hdf5.Dataset, off, count int) (out []float64, err e
 			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
 		}
 	}()
+	if out, err := f.readIndexed(d, off, count); err == nil {
+		return out, nil
+	} else if !errors.Is(err, errUnsupported) {
+		return nil, fmt.Errorf("dataset %s: %w", d.Name(), err)
+	}
 	// scigolib's hyperslab reader walks the whole selection for every chunk
 	// it touches (quadratic in the chunks per request), so requests are cut
 	// at chunk boundaries and read one chunk at a time.
@@ -422,4 +440,96 @@ func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
 		out[i] = strings.TrimRight(string(x), "\x00")
 	}
 	return out, nil
+}
+
+// readIndexed serves a read from the fast chunk reader, or errUnsupported.
+func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
+	f.mu.Lock()
+	if f.index == nil {
+		f.index = map[uint64]*chunkIndex{}
+		f.cache = map[[2]uint64][]float64{}
+	}
+	ix, seen := f.index[d.Address()]
+	if !seen {
+		if f.raw == nil {
+			r, err := os.Open(f.Path)
+			if err != nil {
+				f.mu.Unlock()
+				return nil, errUnsupported
+			}
+			f.raw = r
+		}
+		var err error
+		if ix, err = buildIndex(f.raw, d.Address()); err != nil {
+			ix = nil
+		}
+		f.index[d.Address()] = ix
+	}
+	f.mu.Unlock()
+	if ix == nil {
+		return nil, errUnsupported
+	}
+	if int64(off+count) > ix.n {
+		return nil, fmt.Errorf("read of %d elements at %d beyond the %d the dataset holds", count, off, ix.n)
+	}
+	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
+	out := make([]float64, count)
+	errs := make([]error, last-first+1)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for c := first; c <= last; c++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(c int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			vals, err := f.chunk(ix, d.Address(), c)
+			if err != nil {
+				errs[c-first] = err
+				return
+			}
+			lo := c * ix.chunkLen
+			a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
+			if vals != nil {
+				copy(out[a-off:b-off], vals[a-lo:b-lo])
+			}
+		}(c)
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return out, nil
+}
+
+// chunk returns the decoded chunk number c (nil for a chunk never written:
+// its values are the fill value, 0), caching the last few.
+func (f *File) chunk(ix *chunkIndex, addr uint64, c int) ([]float64, error) {
+	key := [2]uint64{addr, uint64(c)}
+	f.mu.Lock()
+	if v, ok := f.cache[key]; ok {
+		f.mu.Unlock()
+		return v, nil
+	}
+	f.mu.Unlock()
+	start := int64(c) * int64(ix.chunkLen)
+	i := sort.Search(len(ix.starts), func(k int) bool { return ix.starts[k] >= start })
+	if i == len(ix.starts) || ix.starts[i] != start {
+		return nil, nil
+	}
+	v, err := ix.decode(f.raw, i)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.cache[key] = v
+	f.cacheQ = append(f.cacheQ, key)
+	if len(f.cacheQ) > 8 {
+		delete(f.cache, f.cacheQ[0])
+		f.cacheQ = f.cacheQ[1:]
+	}
+	f.mu.Unlock()
+	return v, nil
 }
