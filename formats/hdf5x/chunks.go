@@ -178,6 +178,11 @@ func headerV2(f *os.File, addr uint64) ([]hdrMsg, error) {
 
 // buildIndex reads the dataset's header and its chunk B-tree once.
 func buildIndex(f *os.File, addr uint64) (*chunkIndex, error) {
+	return buildIndexOf(f, addr, false)
+}
+
+// buildIndexOf also accepts variable-length elements (class 9) when vlen.
+func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 	msgs, err := headerMessages(f, addr)
 	if err != nil {
 		return nil, err
@@ -213,6 +218,10 @@ func buildIndex(f *os.File, addr uint64) (*chunkIndex, error) {
 		}
 	case 1:
 		if ix.elemSize != 4 && ix.elemSize != 8 || dtype[1]&0x40 != 0 {
+			return nil, errUnsupported
+		}
+	case 9:
+		if !vlen || ix.elemSize != 16 {
 			return nil, errUnsupported
 		}
 	default:
@@ -348,7 +357,7 @@ func parseFilters(b []byte) ([]filter, error) {
 			p += 4
 		}
 		switch fl.id {
-		case 1, 2, 3:
+		case 1, 2, 3, 32000:
 		default:
 			return nil, errUnsupported
 		}
@@ -359,36 +368,9 @@ func parseFilters(b []byte) ([]filter, error) {
 
 // decode returns chunk i as float64 values (chunkLen of them).
 func (ix *chunkIndex) decode(f *os.File, i int) ([]float64, error) {
-	raw, err := readAt(f, ix.addrs[i], int(ix.sizes[i]))
+	raw, err := ix.chunkBytes(f, i)
 	if err != nil {
 		return nil, err
-	}
-	for k := len(ix.filters) - 1; k >= 0; k-- {
-		if ix.masks[i]&(1<<uint(k)) != 0 {
-			continue
-		}
-		switch ix.filters[k].id {
-		case 1:
-			zr, err := zlib.NewReader(bytes.NewReader(raw))
-			if err != nil {
-				return nil, err
-			}
-			out := bytes.NewBuffer(make([]byte, 0, ix.chunkLen*ix.elemSize))
-			if _, err := io.Copy(out, io.LimitReader(zr, int64(ix.chunkLen*ix.elemSize)+1)); err != nil {
-				return nil, err
-			}
-			raw = out.Bytes()
-		case 2:
-			raw = unshuffle(raw, ix.elemSize)
-		case 3:
-			if len(raw) < 4 {
-				return nil, errUnsupported
-			}
-			raw = raw[:len(raw)-4]
-		}
-	}
-	if len(raw) < ix.chunkLen*ix.elemSize {
-		return nil, fmt.Errorf("chunk %d holds %d bytes, %d expected", i, len(raw), ix.chunkLen*ix.elemSize)
 	}
 	out := make([]float64, ix.chunkLen)
 	var bo binary.ByteOrder = binary.LittleEndian
@@ -422,6 +404,47 @@ func (ix *chunkIndex) decode(f *os.File, i int) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// chunkBytes returns chunk i with its filters undone (chunkLen elements).
+func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
+	raw, err := readAt(f, ix.addrs[i], int(ix.sizes[i]))
+	if err != nil {
+		return nil, err
+	}
+	for k := len(ix.filters) - 1; k >= 0; k-- {
+		if ix.masks[i]&(1<<uint(k)) != 0 {
+			continue
+		}
+		switch ix.filters[k].id {
+		case 1:
+			zr, err := zlib.NewReader(bytes.NewReader(raw))
+			if err != nil {
+				return nil, err
+			}
+			out := bytes.NewBuffer(make([]byte, 0, ix.chunkLen*ix.elemSize))
+			if _, err := io.Copy(out, io.LimitReader(zr, int64(ix.chunkLen*ix.elemSize)+1)); err != nil {
+				return nil, err
+			}
+			raw = out.Bytes()
+		case 2:
+			raw = unshuffle(raw, ix.elemSize)
+		case 3:
+			if len(raw) < 4 {
+				return nil, errUnsupported
+			}
+			raw = raw[:len(raw)-4]
+		case 32000:
+			var err error
+			if raw, err = lzfDecompress(raw, ix.chunkLen*ix.elemSize); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(raw) < ix.chunkLen*ix.elemSize {
+		return nil, fmt.Errorf("chunk %d holds %d bytes, %d expected", i, len(raw), ix.chunkLen*ix.elemSize)
+	}
+	return raw, nil
 }
 
 func unshuffle(b []byte, es int) []byte {

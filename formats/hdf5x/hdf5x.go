@@ -433,6 +433,18 @@ func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
 	}
 	b, err := d.ReadVLenBytes()
 	if err != nil {
+		// lsc's own reader handles the LZF-compressed vlen strings anndata
+		// 0.7 wrote, which scigolib cannot.
+		if f.raw == nil {
+			if r, oerr := os.Open(f.Path); oerr == nil {
+				f.raw = r
+			}
+		}
+		if f.raw != nil {
+			if s, verr := readVlenStrings(f.raw, d.Address()); verr == nil {
+				return s, nil
+			}
+		}
 		return nil, fmt.Errorf("cannot decode the strings of dataset %s (%s): %v; the pure-Go HDF5 reader fails on some variable-length string datasets (seen in files written by anndata 0.7); rewrite the file with a current anndata (anndata.read_h5ad(f).write_h5ad(out))", d.Name(), TypeInfo(d), err)
 	}
 	out = make([]string, len(b))
