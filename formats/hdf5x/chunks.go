@@ -107,7 +107,7 @@ func headerMessages(f *os.File, addr uint64) ([]hdrMsg, error) {
 }
 
 func headerV2(f *os.File, addr uint64) ([]hdrMsg, error) {
-	head, err := readAt(f, addr, 32)
+	head, err := readAt(f, addr, 48)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 	}
 	btree := binary.LittleEndian.Uint64(layout[3:])
 	ix.chunkLen = int(binary.LittleEndian.Uint32(layout[11:]))
-	if es := int(binary.LittleEndian.Uint32(layout[15:])); es != ix.elemSize || ix.chunkLen <= 0 {
+	if es := int(binary.LittleEndian.Uint32(layout[15:])); es != ix.elemSize || ix.chunkLen <= 0 || ix.chunkLen > 1<<25 || ix.n < 0 {
 		return nil, errUnsupported
 	}
 	if err := ix.walk(f, btree, 0); err != nil {

@@ -495,6 +495,11 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 		go func(c int) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[c-first] = fmt.Errorf("chunk %d is corrupt (%v)", c, r)
+				}
+			}()
 			vals, err := f.chunk(ix, d.Address(), c)
 			if err != nil {
 				errs[c-first] = err

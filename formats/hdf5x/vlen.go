@@ -29,6 +29,9 @@ func readVlenStrings(f *os.File, addr uint64) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		if ix > 1<<26 {
+			return nil, errUnsupported
+		}
 		n = int(ix)
 		a := binary.LittleEndian.Uint64(layout[2:])
 		if raw, err = readAt(f, a, n*16); err != nil {
@@ -38,6 +41,9 @@ func readVlenStrings(f *os.File, addr uint64) ([]string, error) {
 		ix, err := buildIndexOf(f, addr, true)
 		if err != nil {
 			return nil, err
+		}
+		if ix.n > 1<<26 {
+			return nil, errUnsupported
 		}
 		n = int(ix.n)
 		raw = make([]byte, 0, n*16)
@@ -116,7 +122,7 @@ func readGlobalHeap(f *os.File, addr uint64) (map[uint16][]byte, error) {
 	for p := 16; p+16 <= len(b); {
 		idx := binary.LittleEndian.Uint16(b[p:])
 		n := binary.LittleEndian.Uint64(b[p+8:])
-		if idx == 0 || p+16+int(n) > len(b) {
+		if idx == 0 || n > uint64(len(b)-p-16) {
 			break
 		}
 		objs[idx] = b[p+16 : p+16+int(n)]
