@@ -6,9 +6,13 @@
 // categories in obs/__categories). Dense and CSR matrices are streamed by
 // cell; a CSC matrix is read whole and transposed (noted in Info).
 //
-// Gap: files written by anndata < 0.7 (2018) store obs and var as HDF5
-// compound datasets, which the pure-Go HDF5 library cannot decode; such a
-// file gets an error that says how to convert it.
+// Files written by anndata < 0.7 (2018) store obs, var and raw.var as HDF5
+// compound datasets (one record per cell or gene: a fixed-length string
+// "index" and one member per column), categorical codes as integer members
+// with their categories in uns/<column>_categories, and the raw matrix as
+// raw.X (an h5sparse group). The pure-Go HDF5 library cannot decode compound
+// types, so lsc reads them with its own reader (hdf5x.ReadCompound); the
+// result is checked against h5py on the two scanpy legacy files.
 package h5ad
 
 import (
@@ -47,6 +51,7 @@ type File struct {
 	mem     *matrix.MemSource
 	pos     int
 	notes   []string
+	legacy  map[string][]hdf5x.Column // pre-0.7 compound dataframes, by path
 }
 
 const legacyHint = "this file was written by anndata < 0.7; convert it once with Python: import anndata; anndata.read_h5ad('in.h5ad').write_h5ad('out.h5ad')"
@@ -76,21 +81,20 @@ func (a *File) init(opt Options) error {
 		}
 		return a.fail("", "an .h5ad file has /obs, /var and /X", "not an AnnData file (no /obs or /X)")
 	}
+	varPath, rawX, rawVar := "var", "raw/X", "raw/var"
 	if _, ok := a.f.Lookup("obs").(*hdf5.Dataset); ok {
-		return a.fail("/obs", legacyHint, "obs is a compound dataset (pre-0.7 AnnData), which lsc cannot decode")
+		a.legacy = map[string][]hdf5x.Column{}
+		rawX, rawVar = "raw.X", "raw.var"
+		a.notes = append(a.notes, "pre-0.7 AnnData (compound obs/var)")
 	}
-	varPath := "var"
 	switch {
 	case opt.UseRaw && opt.Layer != "":
 		return a.fail("", "choose either --layer or --raw", "both a layer and raw were requested")
 	case opt.UseRaw:
-		if a.f.Lookup("raw/X") == nil {
-			if a.f.Lookup("raw.X") != nil {
-				return a.fail("raw.X", legacyHint, "raw.X is the pre-0.7 layout")
-			}
-			return a.fail("", "this file has no raw matrix; drop --raw", "no raw/X")
+		if a.f.Lookup(rawX) == nil {
+			return a.fail("", "this file has no raw matrix; drop --raw", "no %s", rawX)
 		}
-		a.mpath, varPath = "raw/X", "raw/var"
+		a.mpath, varPath = rawX, rawVar
 	case opt.Layer != "":
 		a.mpath = "layers/" + opt.Layer
 		if a.f.Lookup(a.mpath) == nil {
@@ -138,13 +142,39 @@ func (a *File) init(opt Options) error {
 	return nil
 }
 
+// compound reads (once) a pre-0.7 dataframe stored as a compound dataset.
+func (a *File) compound(df string) ([]hdf5x.Column, error) {
+	if cols, ok := a.legacy[df]; ok {
+		return cols, nil
+	}
+	d := a.f.Dataset(df)
+	if d == nil {
+		return nil, a.fail("/"+df, "the file is not a complete AnnData file", "no %s dataframe", df)
+	}
+	cols, err := a.f.ReadCompound(d)
+	if err != nil {
+		return nil, a.fail("/"+df, legacyHint, "%v", err)
+	}
+	a.legacy[df] = cols
+	return cols, nil
+}
+
 // index reads the index of a dataframe group (obs, var, raw/var).
 func (a *File) index(df string) ([]string, error) {
+	if a.legacy != nil {
+		cols, err := a.compound(df)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cols {
+			if c.Name == "index" && c.Strings != nil {
+				return c.Strings, nil
+			}
+		}
+		return nil, a.fail("/"+df, "the file is not a complete AnnData file", "compound %s has no string member \"index\"", df)
+	}
 	g := a.f.Group(df)
 	if g == nil {
-		if _, ok := a.f.Lookup(df).(*hdf5.Dataset); ok {
-			return nil, a.fail("/"+df, legacyHint, "%s is a compound dataset (pre-0.7 AnnData)", df)
-		}
 		return nil, a.fail("/"+df, "the file is not a complete AnnData file", "no %s dataframe", df)
 	}
 	name := hdf5x.AttrString(g, "_index")
@@ -167,6 +197,9 @@ func (a *File) index(df string) ([]string, error) {
 
 // column reads a dataframe column as strings (categoricals decoded).
 func (a *File) column(df, col string) ([]string, error) {
+	if a.legacy != nil {
+		return a.legacyColumn(df, col)
+	}
 	o := a.f.Lookup(df + "/" + col)
 	switch x := o.(type) {
 	case nil:
@@ -200,6 +233,41 @@ func (a *File) column(df, col string) ([]string, error) {
 	return nil, fmt.Errorf("column %q has an unknown layout", col)
 }
 
+// legacyColumn reads a member of a pre-0.7 compound dataframe; integer codes
+// with categories in uns/<col>_categories are decoded (anndata 0.6 kept
+// categories there only for obs and var).
+func (a *File) legacyColumn(df, col string) ([]string, error) {
+	cols, err := a.compound(df)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cols {
+		if c.Name != col || col == "index" {
+			continue
+		}
+		if c.Strings != nil {
+			return c.Strings, nil
+		}
+		if catd := a.f.Dataset("uns/" + col + "_categories"); catd != nil && df != "raw.var" {
+			names, err := a.f.ReadStrings(catd)
+			if err != nil {
+				return nil, err
+			}
+			codes := make([]int64, len(c.Numbers))
+			for i, v := range c.Numbers {
+				codes[i] = int64(v)
+			}
+			return categories(codes, names)
+		}
+		out := make([]string, len(c.Numbers))
+		for i, v := range c.Numbers {
+			out[i] = fmt.Sprint(v)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("no column %q in %s", col, df)
+}
+
 func (a *File) decodeCategorical(codes, cats *hdf5.Dataset) ([]string, error) {
 	c, err := a.f.ReadInts(codes)
 	if err != nil {
@@ -209,6 +277,11 @@ func (a *File) decodeCategorical(codes, cats *hdf5.Dataset) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return categories(c, names)
+}
+
+// categories maps codes to names; -1 is a missing value.
+func categories(c []int64, names []string) ([]string, error) {
 	out := make([]string, len(c))
 	for i, k := range c {
 		switch {
@@ -227,13 +300,24 @@ func (a *File) decodeCategorical(codes, cats *hdf5.Dataset) ([]string, error) {
 func (a *File) ObsColumn(col string) ([]string, error) {
 	v, err := a.column("obs", col)
 	if err != nil {
-		return nil, a.fail("/obs/"+col, "list the columns with 'lsc inspect'", "%v", err)
+		return nil, a.fail("/obs/"+col, fmt.Sprintf("obs columns in this file: %v", a.ObsColumns()), "%v", err)
 	}
 	return v, nil
 }
 
 // ObsColumns lists obs column names.
 func (a *File) ObsColumns() []string {
+	if a.legacy != nil {
+		cols, _ := a.compound("obs")
+		var out []string
+		for _, c := range cols {
+			if c.Name != "index" {
+				out = append(out, c.Name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
 	g := a.f.Group("obs")
 	if g == nil {
 		return nil

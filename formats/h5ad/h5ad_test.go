@@ -2,6 +2,8 @@ package h5ad
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -136,5 +138,100 @@ func TestAnnData07MatchesH5py(t *testing.T) {
 			}
 		}
 		f.Close()
+	}
+}
+
+// Files written by anndata < 0.7 (scanpy's 2018 pbmc68k_reduced: compound
+// obs/var, uns/<col>_categories, raw.X) read as anndata 0.8.0 reads them
+// (testdata/legacy_expected.json: names, categoricals, and per-cell count,
+// sum and sum of squares of the non-zero values of X and raw.X).
+func TestLegacyMatchesAnnData(t *testing.T) {
+	raw, err := os.ReadFile("testdata/legacy_expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type mat struct {
+		Var        []string
+		Nnz        []int
+		Sum, Sumsq []float64
+		Row0Idx    []int32   `json:"row0_idx"`
+		Row0Val    []float64 `json:"row0_val"`
+	}
+	var exp map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &exp); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"legacy_2018-08", "legacy_2018-10"} {
+		var e struct {
+			X, Raw     mat
+			Obs        []string
+			BulkLabels []string `json:"bulk_labels"`
+			Louvain    []string
+			NGenes     []int `json:"n_genes"`
+		}
+		if err := json.Unmarshal(exp[v], &e); err != nil {
+			t.Fatal(err)
+		}
+		path := "../../../shared/testdata/h5ad/scanpy/" + v + "/10x_pbmc68k_reduced.h5ad"
+		if _, err := os.Stat(path); err != nil {
+			t.Skip("../shared/testdata absent")
+		}
+		for _, useRaw := range []bool{false, true} {
+			want := e.X
+			if useRaw {
+				want = e.Raw
+			}
+			f, err := Open(path, Options{UseRaw: useRaw})
+			if err != nil {
+				t.Fatalf("%s raw=%v: %v", v, useRaw, err)
+			}
+			if strings.Join(f.CellNames(), ",") != strings.Join(e.Obs, ",") {
+				t.Errorf("%s obs names differ", v)
+			}
+			var names []string
+			for _, ft := range f.Features() {
+				names = append(names, ft.Name)
+			}
+			if strings.Join(names, ",") != strings.Join(want.Var, ",") {
+				t.Errorf("%s raw=%v var names differ: %d vs %d", v, useRaw, len(names), len(want.Var))
+			}
+			m, err := matrix.Collect(f)
+			if err != nil {
+				t.Fatalf("%s raw=%v: %v", v, useRaw, err)
+			}
+			for c := range e.Obs {
+				idx, val := m.Row(c)
+				var s, s2 float64
+				for _, x := range val {
+					s += x
+					s2 += x * x
+				}
+				if len(idx) != want.Nnz[c] || math.Abs(s-want.Sum[c]) > 1e-9*math.Abs(want.Sum[c])+1e-12 ||
+					math.Abs(s2-want.Sumsq[c]) > 1e-9*want.Sumsq[c]+1e-12 {
+					t.Fatalf("%s raw=%v cell %d: %d values, sum %v, sumsq %v; anndata %d, %v, %v",
+						v, useRaw, c, len(idx), s, s2, want.Nnz[c], want.Sum[c], want.Sumsq[c])
+				}
+			}
+			idx, val := m.Row(0)
+			for k := range want.Row0Idx {
+				if idx[k] != want.Row0Idx[k] || val[k] != want.Row0Val[k] {
+					t.Fatalf("%s raw=%v cell 0 entry %d: (%d, %v), anndata (%d, %v)", v, useRaw, k, idx[k], val[k], want.Row0Idx[k], want.Row0Val[k])
+				}
+			}
+			for col, w := range map[string][]string{"bulk_labels": e.BulkLabels, "louvain": e.Louvain} {
+				got, err := f.ObsColumn(col)
+				if err != nil {
+					t.Fatalf("%s %s: %v", v, col, err)
+				}
+				if strings.Join(got, "|") != strings.Join(w, "|") {
+					t.Errorf("%s %s differs from anndata: %v...", v, col, got[:3])
+				}
+			}
+			ng, err := f.ObsColumn("n_genes")
+			if err != nil || ng[0] != fmt.Sprint(e.NGenes[0]) || ng[len(ng)-1] != fmt.Sprint(e.NGenes[len(ng)-1]) {
+				t.Errorf("%s n_genes %v (%v)", v, ng[:2], err)
+			}
+			f.Close()
+		}
 	}
 }

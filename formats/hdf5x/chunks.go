@@ -224,6 +224,10 @@ func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 		if !vlen || ix.elemSize != 16 {
 			return nil, errUnsupported
 		}
+	case 6:
+		if !vlen || ix.elemSize <= 0 || ix.elemSize > 1<<16 {
+			return nil, errUnsupported
+		}
 	default:
 		return nil, errUnsupported
 	}
