@@ -50,33 +50,13 @@ func (r *ranker) load(idx []int32, val []float64) {
 		if small && (v < 0 || v > 65535 || v != math.Trunc(v)) {
 			small = false
 		}
-		maxV = math.Max(maxV, v)
+		maxV = max(maxV, v)
 	}
 	if small {
-		// Raw counts: a counting sort by value (descending); idx is in
-		// ascending gene order, so ties stay in gene order.
-		m := int(maxV) + 1
-		if cap(r.bucket) < m+1 {
-			r.bucket = make([]int32, m+1)
-		}
-		b := r.bucket[:m+1]
-		clear(b)
-		for _, v := range val {
-			b[int(v)]++
-		}
-		var off int32
-		for v := m - 1; v >= 0; v-- { // offsets, largest value first
-			c := b[v]
-			b[v] = off
-			off += c
-		}
-		r.order = slices.Grow(r.order, n)[:n]
-		for k, g := range idx {
-			v := int(val[k])
-			r.order[b[v]] = g
-			b[v]++
-		}
-	} else if fast {
+		r.loadCounts(idx, val, int(maxV)+1)
+		return
+	}
+	if fast {
 		// value descending, gene ascending in one integer key
 		r.keys = r.keys[:0]
 		for k, g := range idx {
@@ -131,6 +111,57 @@ func (r *ranker) load(idx []int32, val []float64) {
 			r.start[k], r.end[k] = int32(s), int32(e)
 		}
 		s = e
+	}
+	r.nPos = 0
+	for _, v := range r.sorted {
+		if v > 0 {
+			r.nPos++
+		}
+	}
+	r.nZero = r.G - n
+}
+
+// loadCounts is load for raw counts (integers 0..65535, m-1 the largest): a
+// counting sort by value, descending; idx is in ascending gene order, so
+// ties stay in gene order, and each value's bucket is its tie block.
+func (r *ranker) loadCounts(idx []int32, val []float64, m int) {
+	n := len(idx)
+	if cap(r.bucket) < m+1 {
+		r.bucket = make([]int32, m+1)
+	}
+	b := r.bucket[:m+1]
+	clear(b)
+	for _, v := range val {
+		b[int(v)]++
+	}
+	var off int32
+	for v := m - 1; v >= 0; v-- { // offsets, largest value first
+		c := b[v]
+		b[v] = off
+		off += c
+	}
+	r.order = slices.Grow(r.order[:0], n)[:n]
+	r.sorted = slices.Grow(r.sorted[:0], n)[:n]
+	r.start = slices.Grow(r.start[:0], n)[:n]
+	r.end = slices.Grow(r.end[:0], n)[:n]
+	for k, g := range idx {
+		v := val[k]
+		s := b[int(v)]
+		b[int(v)]++
+		r.order[s] = g
+		r.sorted[s] = v
+		r.pos[g] = s
+		r.isSet[g] = true
+		r.val[g] = v
+	}
+	// b[v] is now the end of v's block; blocks run in descending v.
+	var st int32
+	for v := m - 1; v >= 0 && st < int32(n); v-- {
+		en := b[v]
+		for s := st; s < en; s++ {
+			r.start[s], r.end[s] = st, en
+		}
+		st = en
 	}
 	r.nPos = 0
 	for _, v := range r.sorted {

@@ -47,7 +47,7 @@ type Options struct {
 	NBin       int     // modulescore expression bins (default 24)
 	NCtrl      int     // modulescore control genes per signature gene (default 100)
 	Normalize  matrix.Normalization
-	ChunkSize  int // cells per chunk (default 2048)
+	ChunkSize  int // cells per chunk (default 1024)
 	Workers    int // scoring goroutines (default GOMAXPROCS)
 	Limits     signature.Limits
 	Progress   func(done, total int)
@@ -84,7 +84,7 @@ func (o *Options) defaults() {
 		o.Normalize = matrix.NormAuto
 	}
 	if o.ChunkSize <= 0 {
-		o.ChunkSize = 2048
+		o.ChunkSize = 1024
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)

@@ -4,10 +4,18 @@
 // the peer tools on the same data. See bench/README.md.
 //
 //	go run ./bench/gen -cells 10000 -out /tmp/bench10k
+//
+// With -csr the matrix goes to stdout instead of matrix.mtx.gz, as blocks of
+// cells for bench/h5ad.py to write an .h5ad: per block, little-endian int32
+// cell count and int64 non-zero count, then int32 non-zeros per cell, int32
+// gene indices and float32 values.
+//
+//	go run ./bench/gen -cells 1000000 -out /tmp/b1m -csr | /usr/bin/python3 bench/h5ad.py /tmp/b1m /tmp/b1m.h5ad
 package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +35,7 @@ func main() {
 	genes := flag.Int("genes", 30000, "genes")
 	umis := flag.Int("umis", 5000, "mean UMIs per cell (about 2,000 detected genes)")
 	out := flag.String("out", "", "output folder")
+	csr := flag.Bool("csr", false, "write the matrix to stdout as binary CSR blocks (for bench/h5ad.py)")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("give -out")
@@ -63,9 +72,32 @@ func main() {
 		}
 		return nil
 	})
-	// Count entries first (the header needs the total), then write them.
+	writeSets(src, *out)
 	var nnz int
 	var ch matrix.Chunk
+	if *csr {
+		bw := bufio.NewWriterSize(os.Stdout, 1<<22)
+		for src.Next(&ch, 10000) == nil {
+			binary.Write(bw, binary.LittleEndian, int32(ch.Cells))
+			binary.Write(bw, binary.LittleEndian, int64(len(ch.Indices)))
+			for i := 0; i < ch.Cells; i++ {
+				binary.Write(bw, binary.LittleEndian, int32(ch.Indptr[i+1]-ch.Indptr[i]))
+			}
+			binary.Write(bw, binary.LittleEndian, ch.Indices)
+			v32 := make([]float32, len(ch.Data))
+			for k, v := range ch.Data {
+				v32[k] = float32(v)
+			}
+			binary.Write(bw, binary.LittleEndian, v32)
+			nnz += len(ch.Indices)
+		}
+		if err := bw.Flush(); err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("%s: %d genes x %d cells, %d non-zeros as CSR blocks on stdout, 50 gene sets", *out, *genes, *cells, nnz)
+		return
+	}
+	// Count entries first (the header needs the total), then write them.
 	for src.Next(&ch, 4096) == nil {
 		nnz += len(ch.Indices)
 	}
@@ -82,14 +114,18 @@ func main() {
 		}
 		return nil
 	})
-	sets := src.GeneSets(50, 50, 2)
-	f, err := os.Create(filepath.Join(*out, "sets.gmt"))
+	log.Printf("%s: %d genes x %d cells, %d non-zeros, 50 gene sets", *out, *genes, *cells, nnz)
+}
+
+func writeSets(src *synth.Source, dir string) {
+	f, err := os.Create(filepath.Join(dir, "sets.gmt"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	for i, s := range sets {
+	for i, s := range src.GeneSets(50, 50, 2) {
 		fmt.Fprintf(f, "set%02d\tsynthetic\t%s\n", i+1, strings.Join(s, "\t"))
 	}
-	f.Close()
-	log.Printf("%s: %d genes x %d cells, %d non-zeros, 50 gene sets", *out, *genes, *cells, nnz)
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -16,7 +18,16 @@ var version = "0.1.0-dev"
 
 type usageError struct{ error }
 
+// memoryLimit is the heap size lsc asks Go's garbage collector to stay under
+// (a soft limit: it collects more often near it); GOMEMLIMIT overrides it.
+// Streaming keeps the live data far below it; without it the collector lets
+// garbage grow to twice the live heap.
+const memoryLimit = 1536 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	root := &cobra.Command{
 		Use:   "lsc",
 		Short: "leukemia stem cells: signature scores, stem-like burden, outcome",
@@ -27,6 +38,25 @@ with methods checked against their reference implementations (UCell, AUCell, sin
 Start with:  lsc demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	// Profiles for benchmarking (bench/README.md); hidden from help.
+	var cpuProfile string
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		return pprof.StartCPUProfile(f)
+	}
+	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
+		if cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(scoreCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), demoCmd(), versionCmd())

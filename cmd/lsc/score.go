@@ -70,7 +70,7 @@ Methods (see README for their references and exact agreement):
 	fl.IntVar(&f.ctrl, "ctrl", 100, "modulescore: control genes per signature gene")
 	fl.IntVar(&f.minGenes, "min-genes", 1, "fail when fewer signature genes are found")
 	fl.Float64Var(&f.maxMissing, "max-missing", 0.5, "fail when a larger fraction of a signature's genes is missing")
-	fl.IntVar(&f.chunk, "chunk", 2048, "cells per chunk (memory grows with it)")
+	fl.IntVar(&f.chunk, "chunk", 1024, "cells per chunk (memory grows with it)")
 	fl.IntVarP(&f.jobs, "jobs", "j", 0, "scoring threads (default: all cores)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or notes on stderr")
 	c.MarkFlagRequired("signatures")

@@ -493,6 +493,13 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 		}
 	case "csr":
 		lo, hi := a.indptr[a.pos], a.indptr[end]
+		// Inflate the next block's chunks in the background while this
+		// block is converted and scored.
+		if next := min(a.nCells, end+max); next > end {
+			n0, n1 := int(a.indptr[end]), int(a.indptr[next])
+			a.f.Prefetch(a.data, n0, n1-n0)
+			a.f.Prefetch(a.indices, n0, n1-n0)
+		}
 		val, err := a.f.ReadFloats(a.data, int(lo), int(hi-lo))
 		if err != nil {
 			return a.fail("/"+a.mpath+"/data", "", "%v", err)

@@ -34,8 +34,8 @@ type File struct {
 	mu     sync.Mutex
 	raw    *os.File               // own handle for the fast chunk reader
 	index  map[uint64]*chunkIndex // dataset address -> chunk index (nil: not handled)
-	cache  map[[2]uint64][]float64
-	cacheQ [][2]uint64
+	cache  map[[2]uint64]*decoded // decoded chunks, by dataset address and chunk number
+	cacheQ [][2]uint64            // keys in the order they were added
 }
 
 // Open opens path; a file that is not HDF5 gives a plain error.
@@ -461,34 +461,14 @@ func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
 
 // readIndexed serves a read from the fast chunk reader, or errUnsupported.
 func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
-	f.mu.Lock()
-	if f.index == nil {
-		f.index = map[uint64]*chunkIndex{}
-		f.cache = map[[2]uint64][]float64{}
-	}
-	ix, seen := f.index[d.Address()]
-	if !seen {
-		if f.raw == nil {
-			r, err := os.Open(f.Path)
-			if err != nil {
-				f.mu.Unlock()
-				return nil, errUnsupported
-			}
-			f.raw = r
-		}
-		var err error
-		if ix, err = buildIndex(f.raw, d.Address()); err != nil {
-			ix = nil
-		}
-		f.index[d.Address()] = ix
-	}
-	f.mu.Unlock()
+	ix := f.fastIndex(d)
 	if ix == nil {
 		return nil, errUnsupported
 	}
 	if int64(off+count) > ix.n {
 		return nil, fmt.Errorf("read of %d elements at %d beyond the %d the dataset holds", count, off, ix.n)
 	}
+	f.release(d.Address(), ix.chunkLen, off)
 	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
 	out := make([]float64, count)
 	errs := make([]error, last-first+1)
@@ -500,20 +480,15 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 		go func(c int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			defer func() {
-				if r := recover(); r != nil {
-					errs[c-first] = fmt.Errorf("chunk %d is corrupt (%v)", c, r)
-				}
-			}()
-			vals, err := f.chunk(ix, d.Address(), c)
+			raw, err := f.chunk(ix, d.Address(), c)
 			if err != nil {
 				errs[c-first] = err
 				return
 			}
 			lo := c * ix.chunkLen
 			a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
-			if vals != nil {
-				copy(out[a-off:b-off], vals[a-lo:b-lo])
+			if raw != nil {
+				ix.convert(raw[(a-lo)*ix.elemSize:], out[a-off:b-off])
 			}
 		}(c)
 	}
@@ -526,32 +501,125 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 	return out, nil
 }
 
-// chunk returns the decoded chunk number c (nil for a chunk never written:
-// its values are the fill value, 0), caching the last few.
-func (f *File) chunk(ix *chunkIndex, addr uint64, c int) ([]float64, error) {
-	key := [2]uint64{addr, uint64(c)}
+// fastIndex returns the chunk index of d for lsc's own reader, or nil when
+// that reader does not handle d's layout.
+func (f *File) fastIndex(d *hdf5.Dataset) *chunkIndex {
 	f.mu.Lock()
-	if v, ok := f.cache[key]; ok {
-		f.mu.Unlock()
-		return v, nil
+	if f.index == nil {
+		f.index = map[uint64]*chunkIndex{}
+		f.cache = map[[2]uint64]*decoded{}
+	}
+	ix, seen := f.index[d.Address()]
+	if !seen {
+		if f.raw == nil {
+			r, err := os.Open(f.Path)
+			if err != nil {
+				f.mu.Unlock()
+				return nil
+			}
+			f.raw = r
+		}
+		var err error
+		if ix, err = buildIndex(f.raw, d.Address()); err != nil {
+			ix = nil
+		}
+		f.index[d.Address()] = ix
 	}
 	f.mu.Unlock()
+	return ix
+}
+
+// decoded is a chunk being inflated or inflated: done is closed when v (its
+// bytes with the filters undone; nil for a chunk never written) or err is set.
+type decoded struct {
+	done chan struct{}
+	v    []byte
+	err  error
+}
+
+// maxCached bounds the decoded chunks kept (prefetched or recently read).
+const maxCached = 4096
+
+// chunk returns the decoded chunk number c (nil for a chunk never written:
+// its values are the fill value, 0). A chunk is inflated once: a read that
+// finds it in flight (for instance prefetched) waits for it.
+func (f *File) chunk(ix *chunkIndex, addr uint64, c int) ([]byte, error) {
+	key := [2]uint64{addr, uint64(c)}
+	f.mu.Lock()
+	if e, ok := f.cache[key]; ok {
+		f.mu.Unlock()
+		<-e.done
+		return e.v, e.err
+	}
+	e := &decoded{done: make(chan struct{})}
+	f.cache[key] = e
+	f.cacheQ = append(f.cacheQ, key)
+	for len(f.cacheQ) > maxCached {
+		delete(f.cache, f.cacheQ[0])
+		f.cacheQ = f.cacheQ[1:]
+	}
+	f.mu.Unlock()
+	defer close(e.done)
+	defer func() {
+		if r := recover(); r != nil {
+			e.err = fmt.Errorf("chunk %d is corrupt (%v)", c, r)
+		}
+	}()
 	start := int64(c) * int64(ix.chunkLen)
 	i := sort.Search(len(ix.starts), func(k int) bool { return ix.starts[k] >= start })
 	if i == len(ix.starts) || ix.starts[i] != start {
 		return nil, nil
 	}
-	v, err := ix.decode(f.raw, i)
-	if err != nil {
-		return nil, err
-	}
+	e.v, e.err = ix.chunkBytes(f.raw, i)
+	return e.v, e.err
+}
+
+// release forgets the decoded chunks of dataset addr that end at or before
+// element off (readers go forward: those will not be read again).
+func (f *File) release(addr uint64, chunkLen int, off int) {
 	f.mu.Lock()
-	f.cache[key] = v
-	f.cacheQ = append(f.cacheQ, key)
-	if len(f.cacheQ) > 8 {
-		delete(f.cache, f.cacheQ[0])
-		f.cacheQ = f.cacheQ[1:]
+	defer f.mu.Unlock()
+	q := f.cacheQ[:0]
+	for _, k := range f.cacheQ {
+		if k[0] == addr && (int(k[1])+1)*chunkLen <= off {
+			delete(f.cache, k)
+			continue
+		}
+		q = append(q, k)
 	}
-	f.mu.Unlock()
-	return v, nil
+	f.cacheQ = q
+}
+
+// Prefetch starts inflating, in the background, the chunks that hold
+// elements [off, off+count) of a chunked 1-D dataset, so that a later
+// ReadFloats of that range finds them ready (a streaming reader calls it
+// for its next block while the current one is being processed). It does
+// nothing for datasets the fast chunk reader does not handle.
+func (f *File) Prefetch(d *hdf5.Dataset, off, count int) {
+	if count <= 0 || off < 0 {
+		return
+	}
+	ix := f.fastIndex(d)
+	if ix == nil || int64(off+count) > ix.n {
+		return
+	}
+	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
+	if last-first+1 > maxCached/4 {
+		return
+	}
+	addr := d.Address()
+	go func() {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 2)
+		for c := first; c <= last; c++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(c int) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				f.chunk(ix, addr, c)
+			}(c)
+		}
+		wg.Wait()
+	}()
 }
