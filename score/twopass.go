@@ -7,18 +7,25 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/lsc-bio/lsc/matrix"
 )
 
+// sumBlock is the number of cells whose values geneSums adds up on their
+// own before adding the block's total to the running sum. Fixed blocks, added
+// in cell order, make the sums the same bits whatever --chunk and --jobs.
+const sumBlock = 256
+
 // geneSums returns, for the genes in want (nil = all), the sum of values over
-// all cells, accumulated per chunk and added in chunk order so the result is
-// the same bits whatever the thread scheduling. With mean given, it sums
-// squared deviations from mean instead (zeros included).
+// all cells: each block of sumBlock cells is summed in cell order, and the
+// block totals are added to the result in block order as soon as the blocks
+// before them are in (so only the blocks of chunks still in flight are held).
+// With mean given, it sums squared deviations from mean instead (zeros
+// included).
 func geneSums(src matrix.Source, opt Options, norm *normalizer, want []int32, mean []float64) ([]float64, error) {
 	G := len(src.Features())
-	nCells := len(src.CellNames())
-	nChunks := (nCells + opt.ChunkSize - 1) / opt.ChunkSize
+	opt.ChunkSize = (max(opt.ChunkSize, 1) + sumBlock - 1) / sumBlock * sumBlock
 	slot := make([]int32, G)
 	for i := range slot {
 		slot[i] = -1
@@ -32,40 +39,64 @@ func geneSums(src matrix.Source, opt Options, norm *normalizer, want []int32, me
 	for k, g := range want {
 		slot[g] = int32(k)
 	}
-	parts := make([][]float64, nChunks)
+	tot := make([]float64, len(want))
+	var mu sync.Mutex
+	pending := map[int][]float64{} // block number -> its totals, waiting for earlier blocks
+	next := 0                      // the block to add next
 	err := stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
-		p := make([]float64, len(want))
+		if c.Start%sumBlock != 0 {
+			return fmt.Errorf("internal: chunk starts at cell %d, not a multiple of %d", c.Start, sumBlock)
+		}
+		var blocks [][]float64
 		nnz := make([]int, len(want))
-		for i := 0; i < c.Cells; i++ {
-			idx, val := c.Row(i)
-			for k, g := range idx {
-				if s := slot[g]; s >= 0 {
-					if mean == nil {
-						p[s] += val[k]
-					} else {
-						d := val[k] - mean[s]
-						p[s] += d * d
-						nnz[s]++
+		for b0 := 0; b0 < c.Cells; b0 += sumBlock {
+			p := make([]float64, len(want))
+			clear(nnz)
+			b1 := min(c.Cells, b0+sumBlock)
+			for i := b0; i < b1; i++ {
+				idx, val := c.Row(i)
+				for k, g := range idx {
+					if s := slot[g]; s >= 0 {
+						if mean == nil {
+							p[s] += val[k]
+						} else {
+							d := val[k] - mean[s]
+							p[s] += d * d
+							nnz[s]++
+						}
 					}
 				}
 			}
-		}
-		if mean != nil {
-			for s := range p {
-				p[s] += float64(c.Cells-nnz[s]) * mean[s] * mean[s]
+			if mean != nil {
+				for s := range p {
+					p[s] += float64(b1-b0-nnz[s]) * mean[s] * mean[s]
+				}
 			}
+			blocks = append(blocks, p)
 		}
-		parts[c.Start/opt.ChunkSize] = p
+		mu.Lock()
+		defer mu.Unlock()
+		for k, p := range blocks {
+			pending[c.Start/sumBlock+k] = p
+		}
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			for s, v := range p {
+				tot[s] += v
+			}
+			delete(pending, next)
+			next++
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	tot := make([]float64, len(want))
-	for _, p := range parts {
-		for s, v := range p {
-			tot[s] += v
-		}
+	if len(pending) > 0 {
+		return nil, fmt.Errorf("internal: %d cell blocks were not summed", len(pending))
 	}
 	return tot, nil
 }
