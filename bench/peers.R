@@ -1,4 +1,4 @@
-# Times UCell and AUCell on a benchmark matrix written by bench/gen.
+# Times UCell, AUCell and GSVA ssGSEA on a benchmark matrix written by bench/gen.
 # Usage: R_LIBS=/path/with/UCell/AUCell Rscript bench/peers.R DIR [threads]
 # Prints one line per tool: tool, seconds (scoring only; reading is timed apart).
 suppressMessages({library(Matrix)})
@@ -22,4 +22,11 @@ if (requireNamespace("AUCell", quietly = TRUE)) {
   r <- AUCell::AUCell_buildRankings(m, plotStats = FALSE, verbose = FALSE)
   a <- AUCell::AUCell_calcAUC(sets, r, aucMaxRank = ceiling(0.05 * nrow(m)), verbose = FALSE)
   cat(sprintf("AUCell %s\t%.1f\n", packageVersion("AUCell"), as.numeric(Sys.time() - t0, units = "secs")))
+}
+if (requireNamespace("GSVA", quietly = TRUE)) {
+  # GSVA 1.46 ranks a dense matrix: log1p(CP10k) is computed and densified before the clock starts.
+  x <- as.matrix(log1p(t(t(m) / Matrix::colSums(m)) * 1e4))
+  t0 <- Sys.time()
+  g <- GSVA::gsva(x, sets, method = "ssgsea", ssgsea.norm = TRUE, parallel.sz = threads, verbose = FALSE)
+  cat(sprintf("GSVA-ssgsea %s\t%.1f\n", packageVersion("GSVA"), as.numeric(Sys.time() - t0, units = "secs")))
 }
