@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -134,15 +135,35 @@ func WriteTSV(w io.Writer, res *score.Result) error {
 		bw.WriteString("\t" + s.Sig.Name)
 	}
 	bw.WriteByte('\n')
-	buf := make([]byte, 0, 32)
-	for c, cell := range res.Cells {
-		bw.WriteString(cell)
-		for s := range res.Signatures {
-			bw.WriteByte('\t')
-			buf = strconv.AppendFloat(buf[:0], res.Scores[s][c], 'g', -1, 64)
-			bw.Write(buf)
+	// Numbers are formatted in blocks of cells on all cores (formatting 50
+	// million floats took 5 s on one) and written in cell order.
+	const block = 4096
+	nb := (len(res.Cells) + block - 1) / block
+	out := make([]chan []byte, nb)
+	for i := range out {
+		out[i] = make(chan []byte, 1)
+	}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0)+1)
+	go func() {
+		for b := range nb {
+			sem <- struct{}{}
+			go func() {
+				var buf []byte
+				for c := b * block; c < min(len(res.Cells), (b+1)*block); c++ {
+					buf = append(buf, res.Cells[c]...)
+					for s := range res.Signatures {
+						buf = append(buf, '\t')
+						buf = strconv.AppendFloat(buf, res.Scores[s][c], 'g', -1, 64)
+					}
+					buf = append(buf, '\n')
+				}
+				out[b] <- buf
+			}()
 		}
-		bw.WriteByte('\n')
+	}()
+	for b := range nb {
+		bw.Write(<-out[b])
+		<-sem
 	}
 	return bw.Flush()
 }
