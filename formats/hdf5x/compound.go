@@ -44,19 +44,11 @@ func parseCompound(b []byte) ([]member, int, error) {
 	p := 8
 	var out []member
 	for i := 0; i < nm; i++ {
-		if p >= len(b) {
-			return nil, 0, errUnsupported
+		name, next, err := memberName(b, p, ver)
+		if err != nil {
+			return nil, 0, err
 		}
-		end := bytes.IndexByte(b[p:], 0)
-		if end < 0 {
-			return nil, 0, errUnsupported
-		}
-		name := string(b[p : p+end])
-		if ver < 3 {
-			p += (end + 8) / 8 * 8
-		} else {
-			p += end + 1
-		}
+		p = next
 		var off int
 		switch {
 		case ver < 3:
@@ -102,6 +94,24 @@ func parseCompound(b []byte) ([]member, int, error) {
 	return out, size, nil
 }
 
+// memberName reads the NUL-terminated name at b[p:] of a compound or enum
+// member; versions 1 and 2 pad it to a multiple of 8 bytes. It returns the
+// offset after the name.
+func memberName(b []byte, p, ver int) (string, int, error) {
+	if p >= len(b) {
+		return "", 0, errUnsupported
+	}
+	end := bytes.IndexByte(b[p:], 0)
+	if end < 0 {
+		return "", 0, errUnsupported
+	}
+	name := string(b[p : p+end])
+	if ver < 3 {
+		return name, p + (end+8)/8*8, nil
+	}
+	return name, p + end + 1, nil
+}
+
 // memberType reads one member datatype; it returns nil for a class lsc
 // does not read, and the bytes the datatype message takes.
 func memberType(b []byte) (*member, int, error) {
@@ -130,17 +140,8 @@ func memberType(b []byte) (*member, int, error) {
 		}
 		p := 8 + n
 		for i := 0; i < nm; i++ {
-			if p >= len(b) {
-				return nil, 0, errUnsupported
-			}
-			end := bytes.IndexByte(b[p:], 0)
-			if end < 0 {
-				return nil, 0, errUnsupported
-			}
-			if ver < 3 {
-				p += (end + 8) / 8 * 8
-			} else {
-				p += end + 1
+			if _, p, err = memberName(b, p, ver); err != nil {
+				return nil, 0, err
 			}
 		}
 		p += nm * base.size

@@ -472,27 +472,18 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
 	out := make([]float64, count)
 	errs := make([]error, last-first+1)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
-	for c := first; c <= last; c++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(c int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			raw, err := f.chunk(ix, d.Address(), c)
-			if err != nil {
-				errs[c-first] = err
-				return
-			}
-			lo := c * ix.chunkLen
-			a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
-			if raw != nil {
-				ix.convert(raw[(a-lo)*ix.elemSize:], out[a-off:b-off])
-			}
-		}(c)
-	}
-	wg.Wait()
+	eachChunk(first, last, func(c int) {
+		raw, err := f.chunk(ix, d.Address(), c)
+		if err != nil {
+			errs[c-first] = err
+			return
+		}
+		lo := c * ix.chunkLen
+		a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
+		if raw != nil {
+			ix.convert(raw[(a-lo)*ix.elemSize:], out[a-off:b-off])
+		}
+	})
 	for _, e := range errs {
 		if e != nil {
 			return nil, e
@@ -608,18 +599,23 @@ func (f *File) Prefetch(d *hdf5.Dataset, off, count int) {
 		return
 	}
 	addr := d.Address()
-	go func() {
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 2)
-		for c := first; c <= last; c++ {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func(c int) {
-				defer wg.Done()
-				defer func() { <-sem }()
-				f.chunk(ix, addr, c)
-			}(c)
-		}
-		wg.Wait()
-	}()
+	go eachChunk(first, last, func(c int) { f.chunk(ix, addr, c) })
+}
+
+// eachChunk calls fn for chunks first..last, two at a time (inflating is
+// CPU-bound; two per request leaves the other cores to the caller's work),
+// and returns when all are done.
+func eachChunk(first, last int, fn func(c int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for c := first; c <= last; c++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(c)
+		}()
+	}
+	wg.Wait()
 }
