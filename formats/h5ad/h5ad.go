@@ -475,6 +475,9 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 	dst.Reset(a.pos)
 	switch a.kind {
 	case "dense":
+		if next := min(a.nCells, end+max); next > end {
+			a.f.PrefetchRows(a.dense, end, next-end)
+		}
 		v, err := a.f.ReadRows(a.dense, a.pos, end-a.pos, a.nGenes)
 		if err != nil {
 			return a.fail("/"+a.mpath, "", "%v", err)

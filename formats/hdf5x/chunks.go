@@ -40,7 +40,18 @@ type chunkIndex struct {
 	filters   []filter // in pipeline order
 	n         int64    // elements in the dataset
 	visited   int      // B-tree nodes read (bounded against corrupt cycles)
+
+	// 2-D datasets (dense matrices): chunks of crows x ccols elements, row
+	// major; a chunk's "start" is its grid number (band of rows x nColChunks
+	// + column chunk) times chunkLen, so 1-D lookups by start still apply.
+	rank         int
+	rows, cols   int64
+	crows, ccols int
+	maxChunks    int64
 }
+
+// colChunks is the number of chunks across a row band of a 2-D dataset.
+func (ix *chunkIndex) colChunks() int64 { return (ix.cols + int64(ix.ccols) - 1) / int64(ix.ccols) }
 
 type filter struct {
 	id     uint16
@@ -231,9 +242,12 @@ func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 	default:
 		return nil, errUnsupported
 	}
-	// Dataspace (versions 1 and 2): one dimension.
+	// Dataspace (versions 1 and 2): one dimension, or two for a matrix.
 	if len(space) < 8 {
 		return nil, errUnsupported
+	}
+	if !vlen && space[1] == 2 {
+		return build2D(f, ix, space, layout)
 	}
 	var dimOff int
 	switch space[0] {
@@ -261,10 +275,45 @@ func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 	if es := int(binary.LittleEndian.Uint32(layout[15:])); es != ix.elemSize || ix.chunkLen <= 0 || ix.chunkLen > 1<<25 || ix.n < 0 {
 		return nil, errUnsupported
 	}
+	ix.rank, ix.maxChunks = 1, ix.n/int64(ix.chunkLen)+2
 	if err := ix.walk(f, btree, 0); err != nil {
 		return nil, err
 	}
-	// Sort chunks by offset (leaves come in key order, but be safe).
+	return ix.sorted(), nil
+}
+
+// build2D finishes the index of a 2-D chunked dataset (dataspace and layout
+// messages as for 1-D, with two data dimensions).
+func build2D(f *os.File, ix *chunkIndex, space, layout []byte) (*chunkIndex, error) {
+	dimOff := 8
+	if space[0] == 2 {
+		dimOff = 4
+	}
+	if len(space) < dimOff+16 || len(layout) < 3+8+4*3 || layout[0] != 3 || layout[1] != 2 || layout[2] != 3 {
+		return nil, errUnsupported
+	}
+	ix.rank = 2
+	ix.rows = int64(binary.LittleEndian.Uint64(space[dimOff:]))
+	ix.cols = int64(binary.LittleEndian.Uint64(space[dimOff+8:]))
+	btree := binary.LittleEndian.Uint64(layout[3:])
+	ix.crows = int(binary.LittleEndian.Uint32(layout[11:]))
+	ix.ccols = int(binary.LittleEndian.Uint32(layout[15:]))
+	es := int(binary.LittleEndian.Uint32(layout[19:]))
+	if es != ix.elemSize || ix.crows <= 0 || ix.ccols <= 0 || ix.rows < 0 || ix.cols < 0 ||
+		ix.rows > 1<<40 || ix.cols > 1<<40 || int64(ix.crows)*int64(ix.ccols) > 1<<25 {
+		return nil, errUnsupported
+	}
+	ix.chunkLen = ix.crows * ix.ccols
+	ix.n = ix.rows * ix.cols
+	ix.maxChunks = ((ix.rows+int64(ix.crows)-1)/int64(ix.crows))*ix.colChunks() + 2
+	if err := ix.walk(f, btree, 0); err != nil {
+		return nil, err
+	}
+	return ix.sorted(), nil
+}
+
+// sorted orders the chunks by start (leaves come in key order, but be safe).
+func (ix *chunkIndex) sorted() *chunkIndex {
 	perm := make([]int, len(ix.starts))
 	for i := range perm {
 		perm[i] = i
@@ -275,12 +324,12 @@ func buildIndexOf(f *os.File, addr uint64, vlen bool) (*chunkIndex, error) {
 		s[i], a[i], z[i], m[i] = ix.starts[p], ix.addrs[p], ix.sizes[p], ix.masks[p]
 	}
 	ix.starts, ix.addrs, ix.sizes, ix.masks = s, a, z, m
-	return ix, nil
+	return ix
 }
 
 func (ix *chunkIndex) walk(f *os.File, addr uint64, depth int) error {
 	ix.visited++
-	if depth > 32 || addr == math.MaxUint64 || ix.visited > 1<<20 || len(ix.starts) > int(ix.n/int64(ix.chunkLen))+2 {
+	if depth > 32 || addr == math.MaxUint64 || ix.visited > 1<<20 || int64(len(ix.starts)) > ix.maxChunks {
 		return errUnsupported
 	}
 	head, err := readAt(f, addr, 24)
@@ -292,7 +341,7 @@ func (ix *chunkIndex) walk(f *os.File, addr uint64, depth int) error {
 	}
 	level := head[5]
 	entries := int(binary.LittleEndian.Uint16(head[6:]))
-	const keySize = 4 + 4 + 2*8
+	keySize := 4 + 4 + (ix.rank+1)*8 // size, filter mask, an offset per dimension and the element
 	body, err := readAt(f, addr+24, entries*(keySize+8)+keySize)
 	if err != nil {
 		return err
@@ -308,7 +357,15 @@ func (ix *chunkIndex) walk(f *os.File, addr uint64, depth int) error {
 		}
 		ix.sizes = append(ix.sizes, binary.LittleEndian.Uint32(k))
 		ix.masks = append(ix.masks, binary.LittleEndian.Uint32(k[4:]))
-		ix.starts = append(ix.starts, int64(binary.LittleEndian.Uint64(k[8:])))
+		start := int64(binary.LittleEndian.Uint64(k[8:]))
+		if ix.rank == 2 {
+			r0, c0 := start, int64(binary.LittleEndian.Uint64(k[16:]))
+			if r0%int64(ix.crows) != 0 || c0%int64(ix.ccols) != 0 || r0 >= ix.rows || c0 >= ix.cols {
+				return errUnsupported
+			}
+			start = (r0/int64(ix.crows)*ix.colChunks() + c0/int64(ix.ccols)) * int64(ix.chunkLen)
+		}
+		ix.starts = append(ix.starts, start)
 		ix.addrs = append(ix.addrs, child)
 	}
 	return nil

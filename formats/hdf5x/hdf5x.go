@@ -392,6 +392,14 @@ func (f *File) ReadRows(d *hdf5.Dataset, r0, n, ncol int) (out []float64, err er
 			out, err = nil, fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
 		}
 	}()
+	if n < 0 || r0 < 0 || int64(n)*int64(ncol) > f.maxElems() {
+		return nil, fmt.Errorf("dataset %s: %d rows of %d values are more than the file can hold", d.Name(), n, ncol)
+	}
+	if out, err := f.readRowsIndexed(d, r0, n, ncol); err == nil {
+		return out, nil
+	} else if !errors.Is(err, errUnsupported) {
+		return nil, fmt.Errorf("dataset %s: %w", d.Name(), err)
+	}
 	v, err := d.ReadSlice([]uint64{uint64(r0), 0}, []uint64{uint64(n), uint64(ncol)})
 	if err != nil {
 		return nil, err
@@ -462,7 +470,7 @@ func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
 // readIndexed serves a read from the fast chunk reader, or errUnsupported.
 func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 	ix := f.fastIndex(d)
-	if ix == nil {
+	if ix == nil || ix.rank != 1 {
 		return nil, errUnsupported
 	}
 	if int64(off+count) > ix.n {
@@ -490,6 +498,68 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// rowBands returns the chunk grid numbers holding rows [r0, r0+n) of a 2-D
+// chunked dataset: one contiguous range, whole row bands.
+func (ix *chunkIndex) rowBands(r0, n int) (first, last int) {
+	nc := int(ix.colChunks())
+	return r0 / ix.crows * nc, ((r0+n-1)/ix.crows+1)*nc - 1
+}
+
+// readRowsIndexed serves ReadRows from lsc's own chunk reader: the row bands
+// that hold the rows are inflated (two chunks at a time, or found prefetched)
+// and each chunk row's run of columns is converted into place.
+func (f *File) readRowsIndexed(d *hdf5.Dataset, r0, n, ncol int) ([]float64, error) {
+	ix := f.fastIndex(d)
+	if ix == nil || ix.rank != 2 {
+		return nil, errUnsupported
+	}
+	if int64(ncol) != ix.cols || int64(r0+n) > ix.rows {
+		return nil, fmt.Errorf("read of rows %d-%d (%d columns) outside the %d x %d matrix", r0, r0+n, ncol, ix.rows, ix.cols)
+	}
+	out := make([]float64, n*ncol)
+	if n == 0 {
+		return out, nil
+	}
+	first, last := ix.rowBands(r0, n)
+	f.release(d.Address(), ix.chunkLen, first*ix.chunkLen)
+	nc := int(ix.colChunks())
+	errs := make([]error, last-first+1)
+	eachChunk(first, last, func(c int) {
+		raw, err := f.chunk(ix, d.Address(), c)
+		if err != nil || raw == nil { // nil: never written, all fill value 0
+			errs[c-first] = err
+			return
+		}
+		band, cc := c/nc, c%nc
+		c0, c1 := cc*ix.ccols, min(ncol, (cc+1)*ix.ccols)
+		for r := max(r0, band*ix.crows); r < min(r0+n, (band+1)*ix.crows); r++ {
+			at := (r - band*ix.crows) * ix.ccols * ix.elemSize
+			ix.convert(raw[at:], out[(r-r0)*ncol+c0:(r-r0)*ncol+c1])
+		}
+	})
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return out, nil
+}
+
+// PrefetchRows starts inflating, in the background, the chunks holding rows
+// [r0, r0+n) of a 2-D chunked dataset (see Prefetch).
+func (f *File) PrefetchRows(d *hdf5.Dataset, r0, n int) {
+	ix := f.fastIndex(d)
+	if ix == nil || ix.rank != 2 || n <= 0 || r0 < 0 || int64(r0+n) > ix.rows {
+		return
+	}
+	first, last := ix.rowBands(r0, n)
+	if last-first+1 > maxCached/4 {
+		return
+	}
+	addr := d.Address()
+	go eachChunk(first, last, func(c int) { f.chunk(ix, addr, c) })
 }
 
 // fastIndex returns the chunk index of d for lsc's own reader, or nil when
@@ -591,7 +661,7 @@ func (f *File) Prefetch(d *hdf5.Dataset, off, count int) {
 		return
 	}
 	ix := f.fastIndex(d)
-	if ix == nil || int64(off+count) > ix.n {
+	if ix == nil || ix.rank != 1 || int64(off+count) > ix.n {
 		return
 	}
 	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
