@@ -242,6 +242,12 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 	}
 	end := min(len(h.cells), h.pos+max)
 	a, b := h.indptr[h.pos], h.indptr[end]
+	// Inflate the next block's chunks in the background (as for h5ad).
+	if next := min(len(h.cells), end+max); next > end {
+		n0, n1 := int(h.indptr[end]), int(h.indptr[next])
+		h.f.Prefetch(h.data, n0, n1-n0)
+		h.f.Prefetch(h.indices, n0, n1-n0)
+	}
 	val, err := h.f.ReadFloats(h.data, int(a), int(b-a))
 	if err != nil {
 		return h.fail("dataset data", "", "%v", err)
