@@ -104,7 +104,11 @@ func runScore(cmd *cobra.Command, in string, f scoreFlags) error {
 	defer src.Close()
 	if d, ok := src.(matrix.Described); ok {
 		inf := d.Info()
-		logf("lsc: %s (%s, %s): %d cells x %d genes %v", in, inf.Format, inf.Matrix, len(src.CellNames()), len(src.Features()), inf.Notes)
+		notes := ""
+		if len(inf.Notes) > 0 {
+			notes = " (" + strings.Join(inf.Notes, "; ") + ")"
+		}
+		logf("lsc: %s (%s, %s): %d cells x %d genes%s", in, inf.Format, inf.Matrix, len(src.CellNames()), len(src.Features()), notes)
 	}
 	opt := score.Options{Method: f.method, MaxRank: f.maxRank, AUCMaxRank: f.aucMaxRank, SSGSEANorm: f.ssgseaNorm,
 		Seed: f.seed, NBin: f.nbin, NCtrl: f.ctrl, Normalize: norm, ChunkSize: f.chunk, Workers: f.jobs,
