@@ -59,7 +59,7 @@ Start with:  lsc demo`,
 		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(scoreCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), demoCmd(), versionCmd())
+	root.AddCommand(scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), demoCmd(), versionCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "lsc:", err)
 		var ue usageError

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,4 +70,37 @@ func buildLSC(t *testing.T) string {
 		t.Fatalf("build: %v\n%s", buildErr, buildOut)
 	}
 	return binPath
+}
+
+// lsc inspect on the in-repo CITE-seq h5 (cite_small.h5: 4 cells, genes G1-G3,
+// antibodies CD3 and CD19, see formats/tenx/testdata) and, where ../shared is
+// present, on the 2018 h5ad whose layout anndata 0.8 reports as 700 x 765
+// with a raw matrix and 8 obs columns.
+func TestInspect(t *testing.T) {
+	bin := buildLSC(t)
+	b, err := exec.Command(bin, "inspect", "../../formats/tenx/testdata/cite_small.h5", "--json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r inspection
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Format != "10x-h5" || r.Cells != 4 || r.Genes != 3 || r.OtherFeats != 2 || strings.Join(r.OtherFirsts, ",") != "CD3,CD19" {
+		t.Errorf("cite_small.h5: %+v", r)
+	}
+	h5ad := "../../../shared/testdata/h5ad/scanpy/legacy_2018-10/10x_pbmc68k_reduced.h5ad"
+	if _, err := os.Stat(h5ad); err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	b, err = exec.Command(bin, "inspect", h5ad).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"h5ad, matrix X: 700 cells x 765 genes", "raw matrix: true",
+		"obs columns: G2M_score, S_score, bulk_labels, louvain, n_counts, n_genes, percent_mito, phase"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, b)
+		}
+	}
 }

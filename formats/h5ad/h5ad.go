@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/scigolib/hdf5"
 
@@ -528,13 +527,13 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 	return nil
 }
 
-// Describe lists what a file holds, for 'lsc inspect'.
-func (a *File) Describe() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d cells x %d genes (%s, %s)\n", a.path, a.nCells, a.nGenes, a.mpath, a.kind)
+// Layers lists the names under layers/ (none for files without layers).
+func (a *File) Layers() []string {
 	if g := a.f.Group("layers"); g != nil {
-		fmt.Fprintf(&b, "layers: %v\n", hdf5x.Children(g))
+		return hdf5x.Children(g)
 	}
-	fmt.Fprintf(&b, "obs columns: %v\n", a.ObsColumns())
-	return b.String()
+	return nil
 }
+
+// HasRaw says whether the file holds a raw matrix (raw/X, or raw.X before 0.7).
+func (a *File) HasRaw() bool { return a.f.Lookup("raw/X") != nil || a.f.Lookup("raw.X") != nil }
