@@ -191,9 +191,12 @@ func checksum(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// cacheKey names a sample's cached scores. The leading version changes when
+// lsc's scores change for the same inputs (v2: zscore/modulescore gene sums
+// in fixed cell blocks), so caches of older versions are not reused.
 func cacheKey(sum string, s study.Sample, sig signature.Signature, o score.Options) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "v1|%s|%s|%s|%s|%s|", sum, s.CellColumn, s.TypeColumn, sig.Name, strings.Join(sig.Up, ","))
+	fmt.Fprintf(h, "v2|%s|%s|%s|%s|%s|", sum, s.CellColumn, s.TypeColumn, sig.Name, strings.Join(sig.Up, ","))
 	fmt.Fprintf(h, "%s|%v|%s|%d|%g|%v|%d|%d|%d|%s|%d|%d", strings.Join(sig.Down, ","), sig.Weights, o.Method, o.MaxRank, o.AUCMaxRank, o.SSGSEANorm, o.Seed, o.NBin, o.NCtrl, o.Normalize, o.Limits.MinGenes, o.ChunkSize)
 	return hex.EncodeToString(h.Sum(nil))
 }
