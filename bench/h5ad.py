@@ -4,6 +4,11 @@ blocks that `go run ./bench/gen -csr` prints. Not part of the tests; needs h5py
 and numpy (Debian: /usr/bin/python3 with python3-h5py).
 
     go run ./bench/gen -cells 1000000 -out /tmp/b1m -csr | /usr/bin/python3 bench/h5ad.py /tmp/b1m /tmp/b1m.h5ad
+
+With --dense, X is written as a dense float32 matrix instead (h5py's own 2-D
+chunk shape, gzip), as scanpy leaves it after selecting variable genes:
+
+    go run ./bench/gen -cells 20000 -genes 2000 -umis 2000 -out /tmp/d20k -csr | /usr/bin/python3 bench/h5ad.py --dense /tmp/d20k /tmp/d20k.h5ad
 """
 import gzip
 import sys
@@ -12,39 +17,64 @@ import h5py
 import numpy as np
 
 
-def main(folder, out):
+def blocks(inp):
+    """Yields (non-zeros per cell, gene indices, values) per block of cells."""
+    while True:
+        head = inp.read(12)
+        if len(head) < 12:
+            return
+        n = int(np.frombuffer(head[:4], "<i4")[0])
+        nnz = int(np.frombuffer(head[4:], "<i8")[0])
+        counts = np.frombuffer(inp.read(4 * n), "<i4")
+        idx = np.frombuffer(inp.read(4 * nnz), "<i4")
+        val = np.frombuffer(inp.read(4 * nnz), "<f4")
+        yield counts, idx, val
+
+
+def write_csr(h, inp, n_cells, n_genes):
+    X = h.create_group("X")
+    X.attrs["encoding-type"] = "csr_matrix"
+    X.attrs["encoding-version"] = "0.1.0"
+    X.attrs["shape"] = np.array([n_cells, n_genes])
+    # h5py's own chunk guess for a dataset of the expected final size (~2,600 non-zeros per cell).
+    chunk = h5py.filters.guess_chunk((n_cells * 2600,), None, 4)
+    data = X.create_dataset("data", (0,), np.float32, maxshape=(None,), chunks=chunk, compression="gzip")
+    indices = X.create_dataset("indices", (0,), np.int32, maxshape=(None,), chunks=chunk, compression="gzip")
+    indptr = [np.zeros(1, np.int64)]
+    total = 0
+    for counts, idx, val in blocks(inp):
+        for ds, v in ((indices, idx), (data, val)):
+            ds.resize((total + len(v),))
+            ds[total:] = v
+        indptr.append(total + np.cumsum(counts, dtype=np.int64))
+        total += len(idx)
+    X.create_dataset("indptr", data=np.concatenate(indptr))
+    return total
+
+
+def write_dense(h, inp, n_cells, n_genes):
+    X = h.create_dataset("X", (n_cells, n_genes), np.float32, chunks=True, compression="gzip")
+    X.attrs["encoding-type"] = "array"
+    X.attrs["encoding-version"] = "0.2.0"
+    row, total = 0, 0
+    for counts, idx, val in blocks(inp):
+        m = np.zeros((len(counts), n_genes), np.float32)
+        m[np.repeat(np.arange(len(counts)), counts), idx] = val
+        X[row:row + len(counts)] = m
+        row += len(counts)
+        total += len(idx)
+    return total
+
+
+def main(folder, out, dense):
     inp = sys.stdin.buffer
-    first = inp.read(12)  # gen writes the feature and barcode files before the matrix
+    inp.peek(1)  # gen writes the feature and barcode files before the matrix
     genes = [l.split("\t")[1] for l in gzip.open(folder + "/features.tsv.gz", "rt").read().splitlines()]
     cells = gzip.open(folder + "/barcodes.tsv.gz", "rt").read().splitlines()
-    # h5py's own chunk guess for a dataset of the expected final size (~2,600 non-zeros per cell).
-    chunk = h5py.filters.guess_chunk((len(cells) * 2600,), None, 4)
     with h5py.File(out, "w") as h:
         h.attrs["encoding-type"] = "anndata"
         h.attrs["encoding-version"] = "0.1.0"
-        X = h.create_group("X")
-        X.attrs["encoding-type"] = "csr_matrix"
-        X.attrs["encoding-version"] = "0.1.0"
-        X.attrs["shape"] = np.array([len(cells), len(genes)])
-        data = X.create_dataset("data", (0,), np.float32, maxshape=(None,), chunks=chunk, compression="gzip")
-        indices = X.create_dataset("indices", (0,), np.int32, maxshape=(None,), chunks=chunk, compression="gzip")
-        indptr = [np.zeros(1, np.int64)]
-        total = 0
-        while True:
-            head, first = (first, None) if first else (inp.read(12), None)
-            if len(head) < 12:
-                break
-            n = int(np.frombuffer(head[:4], "<i4")[0])
-            nnz = int(np.frombuffer(head[4:], "<i8")[0])
-            counts = np.frombuffer(inp.read(4 * n), "<i4")
-            idx = np.frombuffer(inp.read(4 * nnz), "<i4")
-            val = np.frombuffer(inp.read(4 * nnz), "<f4")
-            for ds, v in ((indices, idx), (data, val)):
-                ds.resize((total + nnz,))
-                ds[total:] = v
-            indptr.append(total + np.cumsum(counts, dtype=np.int64))
-            total += nnz
-        X.create_dataset("indptr", data=np.concatenate(indptr))
+        total = (write_dense if dense else write_csr)(h, inp, len(cells), len(genes))
         for name, idx in (("obs", cells), ("var", genes)):
             g = h.create_group(name)
             g.attrs["encoding-type"] = "dataframe"
@@ -56,4 +86,5 @@ def main(folder, out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    args = [a for a in sys.argv[1:] if a != "--dense"]
+    main(args[0], args[1], "--dense" in sys.argv[1:])

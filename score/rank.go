@@ -112,13 +112,7 @@ func (r *ranker) load(idx []int32, val []float64) {
 		}
 		s = e
 	}
-	r.nPos = 0
-	for _, v := range r.sorted {
-		if v > 0 {
-			r.nPos++
-		}
-	}
-	r.nZero = r.G - n
+	r.countBlocks(n)
 }
 
 // loadCounts is load for raw counts (integers 0..65535, m-1 the largest): a
@@ -163,6 +157,12 @@ func (r *ranker) loadCounts(idx []int32, val []float64, m int) {
 		}
 		st = en
 	}
+	r.countBlocks(n)
+}
+
+// countBlocks sets the sizes of the positive block and the implicit zero
+// block once the n non-zero values are sorted.
+func (r *ranker) countBlocks(n int) {
 	r.nPos = 0
 	for _, v := range r.sorted {
 		if v > 0 {

@@ -12,7 +12,7 @@
 // with their categories in uns/<column>_categories, and the raw matrix as
 // raw.X (an h5sparse group). The pure-Go HDF5 library cannot decode compound
 // types, so lsc reads them with its own reader (hdf5x.ReadCompound); the
-// result is checked against h5py on the two scanpy legacy files.
+// result is checked against anndata 0.8 on the two scanpy legacy files.
 package h5ad
 
 import (
@@ -97,11 +97,7 @@ func (a *File) init(opt Options) error {
 	case opt.Layer != "":
 		a.mpath = "layers/" + opt.Layer
 		if a.f.Lookup(a.mpath) == nil {
-			var have []string
-			if g := a.f.Group("layers"); g != nil {
-				have = hdf5x.Children(g)
-			}
-			return a.fail("", fmt.Sprintf("layers in this file: %v", have), "no layer %q", opt.Layer)
+			return a.fail("", fmt.Sprintf("layers in this file: %v", a.Layers()), "no layer %q", opt.Layer)
 		}
 	default:
 		a.mpath = "X"
@@ -223,11 +219,7 @@ func (a *File) column(df, col string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := make([]string, len(v))
-		for i, f := range v {
-			out[i] = fmt.Sprint(f)
-		}
-		return out, nil
+		return numberStrings(v), nil
 	}
 	return nil, fmt.Errorf("column %q has an unknown layout", col)
 }
@@ -258,13 +250,18 @@ func (a *File) legacyColumn(df, col string) ([]string, error) {
 			}
 			return categories(codes, names)
 		}
-		out := make([]string, len(c.Numbers))
-		for i, v := range c.Numbers {
-			out[i] = fmt.Sprint(v)
-		}
-		return out, nil
+		return numberStrings(c.Numbers), nil
 	}
 	return nil, fmt.Errorf("no column %q in %s", col, df)
+}
+
+// numberStrings formats a numeric column as Go prints floats.
+func numberStrings(v []float64) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = fmt.Sprint(x)
+	}
+	return out
 }
 
 func (a *File) decodeCategorical(codes, cats *hdf5.Dataset) ([]string, error) {
@@ -498,9 +495,7 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 		// Inflate the next block's chunks in the background while this
 		// block is converted and scored.
 		if next := min(a.nCells, end+max); next > end {
-			n0, n1 := int(a.indptr[end]), int(a.indptr[next])
-			a.f.Prefetch(a.data, n0, n1-n0)
-			a.f.Prefetch(a.indices, n0, n1-n0)
+			a.f.Prefetch(int(a.indptr[end]), int(a.indptr[next]-a.indptr[end]), a.data, a.indices)
 		}
 		val, err := a.f.ReadFloats(a.data, int(lo), int(hi-lo))
 		if err != nil {

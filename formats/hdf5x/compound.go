@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"os"
 
 	"github.com/scigolib/hdf5"
@@ -24,12 +23,11 @@ type Column struct {
 }
 
 type member struct {
-	name      string
-	offset    int
-	class     int
-	size      int
-	signed    bool
-	bigEndian bool
+	name   string
+	offset int
+	class  int
+	size   int
+	elem   chunkIndex // numeric members: the element type, for convert
 }
 
 // parseCompound returns the scalar members of a compound datatype message;
@@ -120,12 +118,18 @@ func memberType(b []byte) (*member, int, error) {
 	}
 	class := int(b[0] & 0x0f)
 	size := int(binary.LittleEndian.Uint32(b[4:]))
-	m := &member{class: class, size: size, bigEndian: b[1]&1 != 0}
+	m := &member{class: class, size: size,
+		elem: chunkIndex{class: class, elemSize: size, bigEndian: b[1]&1 != 0, signed: class == 0 && b[1]&0x08 != 0}}
 	switch class {
 	case 0: // fixed-point: offset, precision
-		m.signed = b[1]&0x08 != 0
+		if size != 1 && size != 2 && size != 4 && size != 8 {
+			m = nil // an integer width lsc does not convert: skipped
+		}
 		return m, 8 + 4, nil
 	case 1: // floating point
+		if size != 4 && size != 8 {
+			m = nil
+		}
 		return m, 8 + 12, nil
 	case 3: // fixed-length string
 		return m, 8, nil
@@ -149,7 +153,7 @@ func memberType(b []byte) (*member, int, error) {
 			return nil, 0, errUnsupported
 		}
 		// The stored value is the base integer: enum members read as numbers.
-		return &member{class: 0, size: base.size, signed: base.signed, bigEndian: base.bigEndian}, p, nil
+		return base, p, nil
 	case 10: // array: version 2 has dims, reserved, dim sizes, permutations, base; version 3 drops the permutations
 		ver := int(b[0] >> 4)
 		if len(b) < 9 {
@@ -176,19 +180,16 @@ func memberType(b []byte) (*member, int, error) {
 
 // ReadCompound reads the scalar members of a 1-D compound dataset.
 func (f *File) ReadCompound(d *hdf5.Dataset) ([]Column, error) {
-	if f.raw == nil {
-		r, err := os.Open(f.Path)
-		if err != nil {
-			return nil, err
-		}
-		f.raw = r
+	r, err := f.rawFile()
+	if err != nil {
+		return nil, err
 	}
-	return readCompound(f.raw, d.Address(), d.Name(), f.Size)
+	return readCompound(r, d.Address(), d.Name())
 }
 
 // readCompound decodes the compound dataset whose object header is at addr
-// in a file of fileSize bytes (contiguous or chunked layout).
-func readCompound(r *os.File, addr uint64, name string, fileSize int64) (cols []Column, err error) {
+// (contiguous or chunked layout).
+func readCompound(r *os.File, addr uint64, name string) (cols []Column, err error) {
 	defer func() {
 		if e := recover(); e != nil {
 			cols, err = nil, fmt.Errorf("reading compound dataset %s failed (%v): the file is corrupt", name, e)
@@ -198,52 +199,19 @@ func readCompound(r *os.File, addr uint64, name string, fileSize int64) (cols []
 	if err != nil {
 		return nil, err
 	}
-	var dtype, layout []byte
+	var dtype []byte
 	for _, m := range msgs {
-		switch m.typ {
-		case 0x03:
+		if m.typ == 0x03 {
 			dtype = m.data
-		case 0x08:
-			layout = m.data
 		}
 	}
 	members, size, err := parseCompound(dtype)
 	if err != nil || size <= 0 {
 		return nil, fmt.Errorf("dataset %s: compound datatype not understood", name)
 	}
-	var raw []byte
-	var n int
-	if len(layout) >= 18 && layout[0] == 3 && layout[1] == 1 {
-		cnt, err := vlenShape(msgs)
-		if err != nil || cnt > 1<<26 {
-			return nil, fmt.Errorf("dataset %s: shape not understood", name)
-		}
-		n = int(cnt)
-		if int64(n)*int64(size) > fileSize {
-			return nil, fmt.Errorf("dataset %s: %d records of %d bytes do not fit in the file", name, n, size)
-		}
-		if raw, err = readAt(r, binary.LittleEndian.Uint64(layout[2:]), n*size); err != nil {
-			return nil, err
-		}
-	} else {
-		ix, err := buildIndexOf(r, addr, true)
-		if err != nil || ix.n > 1<<26 {
-			return nil, fmt.Errorf("dataset %s: layout not understood", name)
-		}
-		n = int(ix.n)
-		if int64(n)*int64(size) > fileSize*1024+1<<20 {
-			return nil, fmt.Errorf("dataset %s: %d records of %d bytes are more than the file can hold", name, n, size)
-		}
-		for i := range ix.starts {
-			b, err := ix.chunkBytes(r, i)
-			if err != nil {
-				return nil, err
-			}
-			raw = append(raw, b...)
-		}
-	}
-	if len(raw) < n*size {
-		return nil, fmt.Errorf("dataset %s: %d bytes for %d records of %d", name, len(raw), n, size)
+	raw, n, err := readElements(r, addr, msgs, size)
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: records not readable (%v)", name, err)
 	}
 	for _, m := range members {
 		if m.offset < 0 || m.size <= 0 || m.offset+m.size > size {
@@ -256,39 +224,11 @@ func readCompound(r *os.File, addr uint64, name string, fileSize int64) (cols []
 				c.Strings = append(c.Strings, string(bytes.TrimRight(e, "\x00 ")))
 				continue
 			}
-			c.Numbers = append(c.Numbers, number(e, m))
+			var v [1]float64
+			m.elem.convert(e, v[:])
+			c.Numbers = append(c.Numbers, v[0])
 		}
 		cols = append(cols, c)
 	}
 	return cols, nil
-}
-
-func number(e []byte, m member) float64 {
-	var bo binary.ByteOrder = binary.LittleEndian
-	if m.bigEndian {
-		bo = binary.BigEndian
-	}
-	switch {
-	case m.class == 1 && m.size == 4:
-		return float64(math.Float32frombits(bo.Uint32(e)))
-	case m.class == 1 && m.size == 8:
-		return math.Float64frombits(bo.Uint64(e))
-	case m.size == 1 && m.signed:
-		return float64(int8(e[0]))
-	case m.size == 1:
-		return float64(e[0])
-	case m.size == 2 && m.signed:
-		return float64(int16(bo.Uint16(e)))
-	case m.size == 2:
-		return float64(bo.Uint16(e))
-	case m.size == 4 && m.signed:
-		return float64(int32(bo.Uint32(e)))
-	case m.size == 4:
-		return float64(bo.Uint32(e))
-	case m.size == 8 && m.signed:
-		return float64(int64(bo.Uint64(e)))
-	case m.size == 8:
-		return float64(bo.Uint64(e))
-	}
-	return math.NaN()
 }

@@ -259,46 +259,27 @@ func (f *File) ReadFloats(d *hdf5.Dataset, off, count int) (out []float64, err e
 	// it touches (quadratic in the chunks per request), so requests are cut
 	// at chunk boundaries and read one chunk at a time.
 	if ch := f.chunkLen(d); ch > 0 && count > ch {
-		type piece struct{ pos, end int }
-		var pieces []piece
-		for pos := off; pos < off+count; {
-			end := min(off+count, (pos/ch+1)*ch)
-			pieces = append(pieces, piece{pos, end})
-			pos = end
-		}
-		// Chunks are inflated in parallel (two at a time per request; the
-		// dataset reader only reads the file with ReadAt).
+		first, last := off/ch, (off+count-1)/ch
 		out = make([]float64, count)
-		errs := make([]error, len(pieces))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, 2)
-		for i, p := range pieces {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func(i int, p piece) {
-				defer wg.Done()
-				defer func() { <-sem }()
-				defer func() {
-					if r := recover(); r != nil {
-						errs[i] = fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
-					}
-				}()
-				part, err := f.readSlice(d, p.pos, p.end-p.pos)
-				if err == nil && len(part) != p.end-p.pos {
-					err = fmt.Errorf("dataset %s: short read", d.Name())
+		errs := make([]error, last-first+1)
+		eachChunk(first, last, func(c int) {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[c-first] = fmt.Errorf("reading dataset %s failed (%v): the file is corrupt or truncated", d.Name(), r)
 				}
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				copy(out[p.pos-off:], part)
-			}(i, p)
-		}
-		wg.Wait()
-		for _, e := range errs {
-			if e != nil {
-				return nil, e
+			}()
+			pos, end := max(off, c*ch), min(off+count, (c+1)*ch)
+			part, err := f.readSlice(d, pos, end-pos)
+			if err == nil && len(part) != end-pos {
+				err = fmt.Errorf("dataset %s: short read", d.Name())
 			}
+			errs[c-first] = err
+			if err == nil {
+				copy(out[pos-off:], part)
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
@@ -448,13 +429,8 @@ func (f *File) ReadStrings(d *hdf5.Dataset) (out []string, err error) {
 	if err != nil {
 		// lsc's own reader handles the LZF-compressed vlen strings anndata
 		// 0.7 wrote, which scigolib cannot.
-		if f.raw == nil {
-			if r, oerr := os.Open(f.Path); oerr == nil {
-				f.raw = r
-			}
-		}
-		if f.raw != nil {
-			if s, verr := readVlenStrings(f.raw, d.Address()); verr == nil {
+		if r, oerr := f.rawFile(); oerr == nil {
+			if s, verr := readVlenStrings(r, d.Address()); verr == nil {
 				return s, nil
 			}
 		}
@@ -555,38 +531,57 @@ func (f *File) PrefetchRows(d *hdf5.Dataset, r0, n int) {
 		return
 	}
 	first, last := ix.rowBands(r0, n)
+	f.prefetch(ix, d.Address(), first, last)
+}
+
+// prefetch inflates chunks first..last of ix in the background, unless
+// there are too many to keep.
+func (f *File) prefetch(ix *chunkIndex, addr uint64, first, last int) {
 	if last-first+1 > maxCached/4 {
 		return
 	}
-	addr := d.Address()
 	go eachChunk(first, last, func(c int) { f.chunk(ix, addr, c) })
+}
+
+// rawFile returns lsc's own handle on the file (opened once), read with
+// ReadAt by the readers of chunks.go, vlen.go and compound.go.
+func (f *File) rawFile() (*os.File, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rawLocked()
+}
+
+func (f *File) rawLocked() (*os.File, error) {
+	if f.raw == nil {
+		r, err := os.Open(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		f.raw = r
+	}
+	return f.raw, nil
 }
 
 // fastIndex returns the chunk index of d for lsc's own reader, or nil when
 // that reader does not handle d's layout.
 func (f *File) fastIndex(d *hdf5.Dataset) *chunkIndex {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.index == nil {
 		f.index = map[uint64]*chunkIndex{}
 		f.cache = map[[2]uint64]*decoded{}
 	}
 	ix, seen := f.index[d.Address()]
 	if !seen {
-		if f.raw == nil {
-			r, err := os.Open(f.Path)
-			if err != nil {
-				f.mu.Unlock()
-				return nil
-			}
-			f.raw = r
+		r, err := f.rawLocked()
+		if err != nil {
+			return nil
 		}
-		var err error
-		if ix, err = buildIndex(f.raw, d.Address()); err != nil {
+		if ix, err = buildIndex(r, d.Address()); err != nil {
 			ix = nil
 		}
 		f.index[d.Address()] = ix
 	}
-	f.mu.Unlock()
 	return ix
 }
 
@@ -652,24 +647,22 @@ func (f *File) release(addr uint64, chunkLen int, off int) {
 }
 
 // Prefetch starts inflating, in the background, the chunks that hold
-// elements [off, off+count) of a chunked 1-D dataset, so that a later
-// ReadFloats of that range finds them ready (a streaming reader calls it
-// for its next block while the current one is being processed). It does
-// nothing for datasets the fast chunk reader does not handle.
-func (f *File) Prefetch(d *hdf5.Dataset, off, count int) {
+// elements [off, off+count) of each chunked 1-D dataset given (for a CSR
+// matrix: data and indices), so that a later ReadFloats of that range finds
+// them ready; a streaming reader calls it for its next block while the
+// current one is being processed. Datasets the fast chunk reader does not
+// handle are left alone.
+func (f *File) Prefetch(off, count int, ds ...*hdf5.Dataset) {
 	if count <= 0 || off < 0 {
 		return
 	}
-	ix := f.fastIndex(d)
-	if ix == nil || ix.rank != 1 || int64(off+count) > ix.n {
-		return
+	for _, d := range ds {
+		ix := f.fastIndex(d)
+		if ix == nil || ix.rank != 1 || int64(off+count) > ix.n {
+			continue
+		}
+		f.prefetch(ix, d.Address(), off/ix.chunkLen, (off+count-1)/ix.chunkLen)
 	}
-	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
-	if last-first+1 > maxCached/4 {
-		return
-	}
-	addr := d.Address()
-	go eachChunk(first, last, func(c int) { f.chunk(ix, addr, c) })
 }
 
 // eachChunk calls fn for chunks first..last, two at a time (inflating is

@@ -15,48 +15,9 @@ func readVlenStrings(f *os.File, addr uint64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var layout []byte
-	for _, m := range msgs {
-		if m.typ == 0x08 {
-			layout = m.data
-		}
-	}
-	var raw []byte
-	n := 0
-	switch {
-	case len(layout) >= 18 && layout[0] == 3 && layout[1] == 1: // contiguous
-		ix, err := vlenShape(msgs)
-		if err != nil {
-			return nil, err
-		}
-		if ix > 1<<26 {
-			return nil, errUnsupported
-		}
-		n = int(ix)
-		a := binary.LittleEndian.Uint64(layout[2:])
-		if raw, err = readAt(f, a, n*16); err != nil {
-			return nil, err
-		}
-	default:
-		ix, err := buildIndexOf(f, addr, true)
-		if err != nil {
-			return nil, err
-		}
-		if ix.n > 1<<26 {
-			return nil, errUnsupported
-		}
-		n = int(ix.n)
-		raw = make([]byte, 0, n*16)
-		for i := range ix.starts {
-			b, err := ix.chunkBytes(f, i)
-			if err != nil {
-				return nil, err
-			}
-			raw = append(raw, b...)
-		}
-		if len(raw) < n*16 {
-			return nil, errUnsupported
-		}
+	raw, n, err := readElements(f, addr, msgs, 16)
+	if err != nil {
+		return nil, err
 	}
 	heaps := map[uint64]map[uint16][]byte{}
 	out := make([]string, n)
@@ -82,6 +43,52 @@ func readVlenStrings(f *os.File, addr uint64) ([]string, error) {
 		out[i] = string(bytes.TrimRight(obj[:length], "\x00"))
 	}
 	return out, nil
+}
+
+// readElements returns the bytes of every element (size bytes each) of the
+// 1-D dataset whose header messages are msgs, stored contiguously or in
+// chunks (filters undone), and the element count. Sizes are checked against
+// the file's before anything is allocated.
+func readElements(f *os.File, addr uint64, msgs []hdrMsg, size int) ([]byte, int, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	var layout []byte
+	for _, m := range msgs {
+		if m.typ == 0x08 {
+			layout = m.data
+		}
+	}
+	if len(layout) >= 18 && layout[0] == 3 && layout[1] == 1 { // contiguous
+		cnt, err := vlenShape(msgs)
+		if err != nil || cnt > 1<<26 || int64(cnt)*int64(size) > st.Size() {
+			return nil, 0, errUnsupported
+		}
+		n := int(cnt)
+		raw, err := readAt(f, binary.LittleEndian.Uint64(layout[2:]), n*size)
+		return raw, n, err
+	}
+	ix, err := buildIndexOf(f, addr, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	if ix.n > 1<<26 || ix.n*int64(size) > st.Size()*1024+1<<20 {
+		return nil, 0, errUnsupported
+	}
+	n := int(ix.n)
+	raw := make([]byte, 0, n*size)
+	for i := range ix.starts {
+		b, err := ix.chunkBytes(f, i)
+		if err != nil {
+			return nil, 0, err
+		}
+		raw = append(raw, b...)
+	}
+	if len(raw) < n*size {
+		return nil, 0, errUnsupported
+	}
+	return raw, n, nil
 }
 
 func vlenShape(msgs []hdrMsg) (uint64, error) {

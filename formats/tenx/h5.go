@@ -244,9 +244,7 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 	a, b := h.indptr[h.pos], h.indptr[end]
 	// Inflate the next block's chunks in the background (as for h5ad).
 	if next := min(len(h.cells), end+max); next > end {
-		n0, n1 := int(h.indptr[end]), int(h.indptr[next])
-		h.f.Prefetch(h.data, n0, n1-n0)
-		h.f.Prefetch(h.indices, n0, n1-n0)
+		h.f.Prefetch(int(h.indptr[end]), int(h.indptr[next]-h.indptr[end]), h.data, h.indices)
 	}
 	val, err := h.f.ReadFloats(h.data, int(a), int(b-a))
 	if err != nil {

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lsc-bio/lsc/score"
+	"github.com/lsc-bio/lsc/signature"
+)
+
+// WriteTSV formats blocks of cells in parallel; the file must still hold
+// every cell once, in order, with each value read back bit for bit. The
+// values are built here (cell i: (i+1)/3 and -sqrt((i+1)/4)), so the
+// expectation is the construction itself. 10,001 cells span three
+// formatting blocks, the last one partial.
+func TestWriteTSVOrderAndValues(t *testing.T) {
+	const n = 10001
+	res := &score.Result{Signatures: []signature.Resolved{{Sig: signature.Signature{Name: "a"}}, {Sig: signature.Signature{Name: "b"}}}}
+	res.Scores = make([][]float64, 2)
+	for i := 0; i < n; i++ {
+		res.Cells = append(res.Cells, fmt.Sprintf("c%05d", i))
+		res.Scores[0] = append(res.Scores[0], float64(i+1)/3)
+		res.Scores[1] = append(res.Scores[1], -math.Sqrt(float64(i+1)/4))
+	}
+	var buf bytes.Buffer
+	if err := WriteTSV(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != n+1 || lines[0] != "cell\ta\tb" {
+		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	}
+	for i, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 || f[0] != res.Cells[i] {
+			t.Fatalf("line %d: %q", i+1, l)
+		}
+		for s := 0; s < 2; s++ {
+			v, err := strconv.ParseFloat(f[s+1], 64)
+			if err != nil || math.Float64bits(v) != math.Float64bits(res.Scores[s][i]) {
+				t.Fatalf("cell %d signature %d: %q, want %v", i, s, f[s+1], res.Scores[s][i])
+			}
+		}
+	}
+}
