@@ -427,17 +427,6 @@ func parseFilters(b []byte) ([]filter, error) {
 	return out, nil
 }
 
-// decode returns chunk i as float64 values (chunkLen of them).
-func (ix *chunkIndex) decode(f *os.File, i int) ([]float64, error) {
-	raw, err := ix.chunkBytes(f, i)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, ix.chunkLen)
-	ix.convert(raw, out)
-	return out, nil
-}
-
 // convert turns len(out) stored elements at the start of raw into float64.
 func (ix *chunkIndex) convert(raw []byte, out []float64) {
 	var bo binary.ByteOrder = binary.LittleEndian

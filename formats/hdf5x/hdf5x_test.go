@@ -70,14 +70,16 @@ func FuzzChunkReader(f *testing.F) {
 		})
 }
 
-// decodeAll inflates every chunk of the dataset at addr, if its index reads.
+// decodeAll inflates and converts every chunk of the dataset at addr, if its index reads.
 func decodeAll(r *os.File, addr uint64) {
 	ix, err := buildIndex(r, addr)
 	if err != nil {
 		return
 	}
 	for c := range ix.starts {
-		ix.decode(r, c)
+		if raw, err := ix.chunkBytes(r, c); err == nil {
+			ix.convert(raw, make([]float64, ix.chunkLen))
+		}
 	}
 }
 
