@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/lsc-bio/lsc/plot"
+
 	"bufio"
 	"fmt"
 	"html/template"
@@ -86,17 +88,17 @@ func CohortTests(w io.Writer, r *cohort.Result) error {
 
 // ROCPlot draws a ROC curve with the diagonal and the AUC.
 func ROCPlot(roc *stats.ROC) string {
-	c := NewCanvas(420, 400)
+	c := plot.NewCanvas(420, 400)
 	c.Right = 20
 	c.XMin, c.XMax, c.YMin, c.YMax = 0, 1, 0, 1
-	c.Axes(NiceTicks(0, 1, 5), NiceTicks(0, 1, 5), "1 - specificity", "sensitivity")
+	c.Axes(plot.NiceTicks(0, 1, 5), plot.NiceTicks(0, 1, 5), "1 - specificity", "sensitivity")
 	c.Line([]float64{0, 1}, []float64{0, 1}, "#999", 1, "4 3")
 	var xs, ys []float64
 	for _, p := range roc.Curve {
 		xs, ys = append(xs, 1-p.Specificity), append(ys, p.Sensitivity)
 	}
-	c.Line(xs, ys, Palette[0], 2, "")
-	c.Raw(`<text x="%s" y="%s" font-size="12">AUC %.3f (95%% CI %.3f-%.3f)</text>`+"\n", f1(c.X(0.35)), f1(c.Y(0.1)), roc.AUC, roc.CI.Lower, roc.CI.Upper)
+	c.Line(xs, ys, plot.Palette[0], 2, "")
+	c.Raw(`<text x="%s" y="%s" font-size="12">AUC %.3f (95%% CI %.3f-%.3f)</text>`+"\n", plot.Px(c.X(0.35)), plot.Px(c.Y(0.1)), roc.AUC, roc.CI.Lower, roc.CI.Upper)
 	return c.SVG()
 }
 

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/lsc-bio/lsc/plot"
+
 	"html"
 	"math"
 )
@@ -29,7 +31,7 @@ var viridis = []string{"#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#
 // SVG renders the plot.
 func (p DensityPlot) SVG() string {
 	const bins = 64
-	c := NewCanvas(300, 290)
+	c := plot.NewCanvas(300, 290)
 	c.Left, c.Right, c.Top, c.Bottom = 68, 10, 22, 40
 	c.XMin, c.XMax, c.YMin, c.YMax = p.XMin, p.XMax, p.YMin, p.YMax
 	grid := make([]int, bins*bins)
@@ -57,11 +59,11 @@ func (p DensityPlot) SVG() string {
 				continue
 			}
 			lvl := int(math.Log1p(float64(k)) / math.Log1p(float64(maxc)) * float64(len(viridis)-1))
-			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, f1(c.Left+float64(bx)*bw), f1(c.H-c.Bottom-float64(by+1)*bh), f1(bw+0.3), f1(bh+0.3), viridis[lvl])
+			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, plot.Px(c.Left+float64(bx)*bw), plot.Px(c.H-c.Bottom-float64(by+1)*bh), plot.Px(bw+0.3), plot.Px(bh+0.3), viridis[lvl])
 		}
 	}
 	c.Raw("\n")
-	c.Axes(NiceTicks(p.XMin, p.XMax, 4), NiceTicks(p.YMin, p.YMax, 4), p.XLabel, p.YLabel)
+	c.Axes(plot.NiceTicks(p.XMin, p.XMax, 4), plot.NiceTicks(p.YMin, p.YMax, 4), p.XLabel, p.YLabel)
 	clampX := func(v float64) float64 {
 		if math.IsNaN(v) {
 			return v
@@ -90,18 +92,18 @@ func (p DensityPlot) SVG() string {
 		}
 		x0, x1, y0, y1 = clampX(x0), clampX(x1), clampY(y0), clampY(y1)
 		c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#d62728" stroke-width="1.5"/>`+"\n",
-			f1(c.X(x0)), f1(c.Y(y1)), f1(c.X(x1)-c.X(x0)), f1(c.Y(y0)-c.Y(y1)))
+			plot.Px(c.X(x0)), plot.Px(c.Y(y1)), plot.Px(c.X(x1)-c.X(x0)), plot.Px(c.Y(y0)-c.Y(y1)))
 		if r.Label != "" {
-			c.Raw(`<text x="%s" y="%s" font-size="10" fill="#d62728">%s</text>`+"\n", f1(c.X(x0)+3), f1(c.Y(y1)+11), html.EscapeString(r.Label))
+			c.Raw(`<text x="%s" y="%s" font-size="10" fill="#d62728">%s</text>`+"\n", plot.Px(c.X(x0)+3), plot.Px(c.Y(y1)+11), html.EscapeString(r.Label))
 		}
 	}
 	for _, v := range p.VLines {
-		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-width="1.5"/>`+"\n", f1(c.X(v)), f1(c.X(v)), f1(c.Top), f1(c.H-c.Bottom))
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-width="1.5"/>`+"\n", plot.Px(c.X(v)), plot.Px(c.X(v)), plot.Px(c.Top), plot.Px(c.H-c.Bottom))
 	}
 	for _, v := range p.HLines {
-		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-width="1.5"/>`+"\n", f1(c.Left), f1(c.W-c.Right), f1(c.Y(v)), f1(c.Y(v)))
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#d62728" stroke-width="1.5"/>`+"\n", plot.Px(c.Left), plot.Px(c.W-c.Right), plot.Px(c.Y(v)), plot.Px(c.Y(v)))
 	}
 	c.Raw(`<text x="%s" y="14" font-size="11" font-weight="bold">%s</text><text x="%s" y="14" font-size="10" text-anchor="end" fill="#555">n = %d</text>`+"\n",
-		f1(c.Left), html.EscapeString(p.Title), f1(c.W-c.Right), n)
+		plot.Px(c.Left), html.EscapeString(p.Title), plot.Px(c.W-c.Right), n)
 	return c.SVG()
 }

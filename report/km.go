@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/lsc-bio/lsc/plot"
+
 	"fmt"
 	"html"
 	"math"
@@ -22,7 +24,7 @@ type KMPlotOptions struct {
 func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 	nStrata := len(r.Strata)
 	tableH := 22 + 16*float64(nStrata)
-	c := NewCanvas(760, 400+tableH)
+	c := plot.NewCanvas(760, 400+tableH)
 	c.Left, c.Right, c.Top, c.Bottom = 110, 200, 30, 56+tableH
 	var tmax float64
 	for _, s := range r.Strata {
@@ -33,19 +35,19 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 	if tmax == 0 {
 		tmax = 1
 	}
-	ticks := NiceTicks(0, tmax, 6)
+	ticks := plot.NiceTicks(0, tmax, 6)
 	c.XMin, c.XMax = 0, math.Max(tmax, ticks[len(ticks)-1].V)
 	c.YMin, c.YMax = 0, 1
 	xl := o.TimeLabel
 	if xl == "" {
 		xl = "time"
 	}
-	c.Axes(ticks, NiceTicks(0, 1, 5), xl, "survival probability")
+	c.Axes(ticks, plot.NiceTicks(0, 1, 5), xl, "survival probability")
 	if o.Title != "" {
-		c.Raw(`<text x="%s" y="18" font-size="14" font-weight="bold">%s</text>`+"\n", f1(c.Left), html.EscapeString(o.Title))
+		c.Raw(`<text x="%s" y="18" font-size="14" font-weight="bold">%s</text>`+"\n", plot.Px(c.Left), html.EscapeString(o.Title))
 	}
 	for g, s := range r.Strata {
-		col := Palette[g%len(Palette)]
+		col := plot.Palette[g%len(plot.Palette)]
 		if o.Bands {
 			// Band as a step polygon: upper forward, lower backward.
 			var up, lo [][2]float64
@@ -67,19 +69,19 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 				if i == 0 {
 					cmd = "M"
 				}
-				d += cmd + f1(c.X(p[0])) + " " + f1(c.Y(p[1]))
+				d += cmd + plot.Px(c.X(p[0])) + " " + plot.Px(c.Y(p[1]))
 			}
 			for i := len(lo) - 1; i >= 0; i-- {
-				d += "L" + f1(c.X(lo[i][0])) + " " + f1(c.Y(lo[i][1]))
+				d += "L" + plot.Px(c.X(lo[i][0])) + " " + plot.Px(c.Y(lo[i][1]))
 			}
 			c.Raw(`<path d="%sZ" fill="%s" fill-opacity="0.15" stroke="none"/>`+"\n", d, col)
 		}
-		d := "M" + f1(c.X(0)) + " " + f1(c.Y(1))
+		d := "M" + plot.Px(c.X(0)) + " " + plot.Px(c.Y(1))
 		prev := 1.0
 		for _, row := range s.Rows {
-			d += "H" + f1(c.X(row.Time))
+			d += "H" + plot.Px(c.X(row.Time))
 			if row.Surv != prev {
-				d += "V" + f1(c.Y(row.Surv))
+				d += "V" + plot.Px(c.Y(row.Surv))
 				prev = row.Surv
 			}
 		}
@@ -92,10 +94,10 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 		label := fmt.Sprintf("%s (n=%d, %d events)", s.Name, s.N, s.Events)
 		ly := c.Top + 12 + float64(g)*16
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			f1(c.W-c.Right+8), f1(c.W-c.Right+24), f1(ly), f1(ly), col, f1(c.W-c.Right+28), f1(ly+4), html.EscapeString(label))
+			plot.Px(c.W-c.Right+8), plot.Px(c.W-c.Right+24), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+28), plot.Px(ly+4), html.EscapeString(label))
 	}
 	if r.LogRank != nil {
-		c.Raw(`<text x="%s" y="%s" font-size="12">log-rank p = %s</text>`+"\n", f1(c.Left+10), f1(c.H-c.Bottom-10), html.EscapeString(FormatP(r.LogRank.P)))
+		c.Raw(`<text x="%s" y="%s" font-size="12">log-rank p = %s</text>`+"\n", plot.Px(c.Left+10), plot.Px(c.H-c.Bottom-10), html.EscapeString(FormatP(r.LogRank.P)))
 	}
 	// Numbers at risk.
 	times := o.AtRisk
@@ -105,12 +107,12 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 		}
 	}
 	base := c.H - tableH + 6
-	c.Raw(`<text x="%s" y="%s" font-size="11" font-weight="bold">Number at risk</text>`+"\n", f1(8), f1(base))
+	c.Raw(`<text x="%s" y="%s" font-size="11" font-weight="bold">Number at risk</text>`+"\n", plot.Px(8), plot.Px(base))
 	for g, s := range r.Strata {
 		y := base + 16*float64(g+1)
-		c.Raw(`<text x="%s" y="%s" font-size="11" fill="%s">%s</text>`+"\n", f1(8), f1(y), Palette[g%len(Palette)], html.EscapeString(trunc(s.Name, 16)))
+		c.Raw(`<text x="%s" y="%s" font-size="11" fill="%s">%s</text>`+"\n", plot.Px(8), plot.Px(y), plot.Palette[g%len(plot.Palette)], html.EscapeString(trunc(s.Name, 16)))
 		for j, n := range s.AtRisk(times) {
-			c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%d</text>`+"\n", f1(c.X(times[j])), f1(y), n)
+			c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%d</text>`+"\n", plot.Px(c.X(times[j])), plot.Px(y), n)
 		}
 	}
 	return c.SVG()

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/lsc-bio/lsc/plot"
+
 	"bufio"
 	"fmt"
 	"html/template"
@@ -165,9 +167,9 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 		if und {
 			tip = fmt.Sprintf("%s %s: undetectable (sensitivity %s%%) %s", date(s.Date), s.Fraction, Num(round6(v)), s.Response)
 		}
-		series[k] = append(series[k], pt{Days(s.Date), v, und, tip})
+		series[k] = append(series[k], pt{plot.Days(s.Date), v, und, tip})
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		xlo, xhi = math.Min(xlo, Days(s.Date)), math.Max(xhi, Days(s.Date))
+		xlo, xhi = math.Min(xlo, plot.Days(s.Date)), math.Max(xhi, plot.Days(s.Date))
 	}
 	if len(keys) == 0 {
 		return ""
@@ -178,7 +180,7 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	if p.Record != nil {
 		for _, l := range p.Record.Lines {
 			if !l.Start.IsZero() {
-				xlo = math.Min(xlo, Days(l.Start))
+				xlo = math.Min(xlo, plot.Days(l.Start))
 			}
 		}
 	}
@@ -186,7 +188,7 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 		xhi = xlo + 30
 	}
 	pad := (xhi - xlo) * 0.03
-	c := NewCanvas(720, 330)
+	c := plot.NewCanvas(720, 330)
 	c.Right = 250
 	c.LogY = true
 	c.XMin, c.XMax = xlo-pad, xhi+pad
@@ -196,7 +198,7 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	if anyIS {
 		ylabel = "level (% IS, or ratio %)"
 	}
-	c.Axes(DateTicks(from, to), LogTicks(c.YMin, c.YMax), "date", ylabel)
+	c.Axes(plot.DateTicks(from, to), plot.LogTicks(c.YMin, c.YMax), "date", ylabel)
 	if anyIS {
 		c.HLine(mrd.MMRPercent, "#555", "6 3", "MMR 0.1%")
 		c.HLine(mrd.MR4Percent, "#777", "3 3", "MR4 0.01%")
@@ -205,16 +207,16 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	if p.Record != nil {
 		for _, l := range p.Record.Lines {
 			if !l.Start.IsZero() {
-				c.VLine(Days(l.Start), "#2a7", "start "+l.Therapy)
+				c.VLine(plot.Days(l.Start), "#2a7", "start "+l.Therapy)
 			}
 			if !l.Stop.IsZero() {
-				c.VLine(Days(l.Stop), "#c33", "stop "+l.Therapy)
+				c.VLine(plot.Days(l.Stop), "#c33", "stop "+l.Therapy)
 			}
 		}
 	}
 	sort.Strings(keys)
 	for i, k := range keys {
-		col := Palette[i%len(Palette)]
+		col := plot.Palette[i%len(plot.Palette)]
 		var xs, ys []float64 // the line joins measured levels only
 		for _, q := range series[k] {
 			if !q.und {
@@ -233,11 +235,11 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 		ly := c.Top + 14 + float64(i)*16
 		lx := c.W - c.Right + 12
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			f1(lx), f1(lx+16), f1(ly), f1(ly), col, f1(lx+20), f1(ly+4), template.HTMLEscapeString(k))
+			plot.Px(lx), plot.Px(lx+16), plot.Px(ly), plot.Px(ly), col, plot.Px(lx+20), plot.Px(ly+4), template.HTMLEscapeString(k))
 	}
 	ly := c.Top + 14 + float64(len(keys))*16 + 8
 	c.Raw(`<path d="M%s %sL%s %sL%s %sZ" fill="white" stroke="#333"/><text x="%s" y="%s" font-size="11">undetectable (at sensitivity)</text>`+"\n",
-		f1(c.W-c.Right+15.5), f1(ly-4), f1(c.W-c.Right+24.5), f1(ly-4), f1(c.W-c.Right+20), f1(ly+4), f1(c.W-c.Right+32), f1(ly+4))
+		plot.Px(c.W-c.Right+15.5), plot.Px(ly-4), plot.Px(c.W-c.Right+24.5), plot.Px(ly-4), plot.Px(c.W-c.Right+20), plot.Px(ly+4), plot.Px(c.W-c.Right+32), plot.Px(ly+4))
 	return c.SVG()
 }
 
@@ -254,21 +256,21 @@ func FISHPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	}
 	xlo, xhi, hi := math.Inf(1), math.Inf(-1), 0.0
 	for _, r := range rows {
-		xlo, xhi = math.Min(xlo, Days(r.Date)), math.Max(xhi, Days(r.Date))
+		xlo, xhi = math.Min(xlo, plot.Days(r.Date)), math.Max(xhi, plot.Days(r.Date))
 		hi = math.Max(hi, r.CloneCI.Upper)
 	}
 	if xhi-xlo < 30 {
 		xhi = xlo + 30
 	}
 	pad := (xhi - xlo) * 0.05
-	c := NewCanvas(720, 260)
+	c := plot.NewCanvas(720, 260)
 	c.Right = 250
 	c.XMin, c.XMax, c.YMin = xlo-pad, xhi+pad, 0
-	c.YMax = NiceTicks(0, hi, 4)[len(NiceTicks(0, hi, 4))-1].V
+	c.YMax = plot.NiceTicks(0, hi, 4)[len(plot.NiceTicks(0, hi, 4))-1].V
 	if c.YMax < hi {
 		c.YMax = hi
 	}
-	c.Axes(DateTicks(dayTime(c.XMin), dayTime(c.XMax)), NiceTicks(0, c.YMax, 4), "date", "abnormal nuclei (%), 95% CI")
+	c.Axes(plot.DateTicks(dayTime(c.XMin), dayTime(c.XMax)), plot.NiceTicks(0, c.YMax, 4), "date", "abnormal nuclei (%), 95% CI")
 	keys := map[string]int{}
 	var order []string
 	for _, r := range rows {
@@ -279,15 +281,15 @@ func FISHPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 		}
 	}
 	for _, k := range order {
-		col := Palette[keys[k]%len(Palette)]
+		col := plot.Palette[keys[k]%len(plot.Palette)]
 		var xs, ys []float64
 		for _, r := range rows {
 			if r.Fraction+" · "+r.Probe != k {
 				continue
 			}
-			x := Days(r.Date)
+			x := plot.Days(r.Date)
 			xs, ys = append(xs, x), append(ys, r.ClonePercent)
-			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", f1(c.X(x)), f1(c.X(x)), f1(c.Y(r.CloneCI.Lower)), f1(c.Y(r.CloneCI.Upper)), col)
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", plot.Px(c.X(x)), plot.Px(c.X(x)), plot.Px(c.Y(r.CloneCI.Lower)), plot.Px(c.Y(r.CloneCI.Upper)), col)
 			c.Marker(x, r.ClonePercent, "circle", col, fmt.Sprintf("%s: %d/%d nuclei, %s%% (95%% CI %s-%s)", date(r.Date), r.Abnormal, r.Scored,
 				Num(round6(r.ClonePercent)), Num(round6(r.CloneCI.Lower)), Num(round6(r.CloneCI.Upper))))
 		}
@@ -295,7 +297,7 @@ func FISHPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 		ly := c.Top + 14 + float64(keys[k])*16
 		lx := c.W - c.Right + 12
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			f1(lx), f1(lx+16), f1(ly), f1(ly), col, f1(lx+20), f1(ly+4), template.HTMLEscapeString(k))
+			plot.Px(lx), plot.Px(lx+16), plot.Px(ly), plot.Px(ly), col, plot.Px(lx+20), plot.Px(ly+4), template.HTMLEscapeString(k))
 	}
 	return c.SVG()
 }

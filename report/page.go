@@ -2,6 +2,8 @@ package report
 
 import (
 	"html/template"
+	"math"
+	"strconv"
 )
 
 // pageCSS is shared by every lsc HTML report: readable offline, printable.
@@ -17,3 +19,17 @@ svg{max-width:100%;height:auto}
 `
 
 func css() template.CSS { return template.CSS(pageCSS) }
+
+// Num formats a number for tables and labels: shortest representation that
+// round-trips, empty for NaN.
+func Num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/lsc-bio/lsc/plot"
+
 	"bufio"
 	"fmt"
 	"html/template"
@@ -94,7 +96,7 @@ func ScoreHistograms(r *stemcell.Result) string {
 	}
 	const bins = 40
 	rowH := 70.0
-	c := NewCanvas(720, 40+rowH*float64(len(samples))+40)
+	c := plot.NewCanvas(720, 40+rowH*float64(len(samples))+40)
 	c.Left, c.Right, c.Top, c.Bottom = 130, 20, 20, 40
 	c.XMin, c.XMax = lo, hi
 	width := (hi - lo) / bins
@@ -112,7 +114,7 @@ func ScoreHistograms(r *stemcell.Result) string {
 			maxc = math.Max(maxc, n)
 		}
 		base := c.Top + rowH*float64(i+1) - 8
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", f1(c.Left-6), f1(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", plot.Px(c.Left-6), plot.Px(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
 		for k, n := range counts {
 			if n == 0 {
 				continue
@@ -121,26 +123,26 @@ func ScoreHistograms(r *stemcell.Result) string {
 			x0 := c.X(lo + float64(k)*width)
 			col := "#9bbcd8"
 			if lo+float64(k)*width >= t {
-				col = Palette[1]
+				col = plot.Palette[1]
 			}
-			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", f1(x0), f1(base-h), f1(c.X(lo+width)-c.X(lo)-0.5), f1(h), col)
+			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", plot.Px(x0), plot.Px(base-h), plot.Px(c.X(lo+width)-c.X(lo)-0.5), plot.Px(h), col)
 		}
-		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/>`+"\n", f1(c.Left), f1(c.W-c.Right), f1(base), f1(base))
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/>`+"\n", plot.Px(c.Left), plot.Px(c.W-c.Right), plot.Px(base), plot.Px(base))
 	}
-	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", f1(c.X(t)), f1(c.X(t)), f1(c.Top), f1(c.H-c.Bottom))
-	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00">threshold %s (%s)</text>`+"\n", f1(c.X(t)+4), f1(c.Top+10), Num(round6(t)), r.Threshold.Method)
-	for _, tk := range NiceTicks(lo, hi, 6) {
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", plot.Px(c.X(t)), plot.Px(c.X(t)), plot.Px(c.Top), plot.Px(c.H-c.Bottom))
+	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00">threshold %s (%s)</text>`+"\n", plot.Px(c.X(t)+4), plot.Px(c.Top+10), Num(round6(t)), r.Threshold.Method)
+	for _, tk := range plot.NiceTicks(lo, hi, 6) {
 		x := c.X(tk.V)
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n", f1(x), f1(c.H-c.Bottom+14), tk.Label)
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n", plot.Px(x), plot.Px(c.H-c.Bottom+14), tk.Label)
 	}
-	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">score</text>`+"\n", f1((c.Left+c.W-c.Right)/2), f1(c.H-8))
+	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">score</text>`+"\n", plot.Px((c.Left+c.W-c.Right)/2), plot.Px(c.H-8))
 	return c.SVG()
 }
 
 // FractionPlot draws each sample's stem-like fraction with its interval.
 func FractionPlot(r *stemcell.Result) string {
 	n := len(r.Burdens)
-	c := NewCanvas(720, 60+22*float64(n)+40)
+	c := plot.NewCanvas(720, 60+22*float64(n)+40)
 	c.Left, c.Right, c.Top, c.Bottom = 160, 30, 20, 44
 	hi := 0.0
 	for _, b := range r.Burdens {
@@ -148,24 +150,24 @@ func FractionPlot(r *stemcell.Result) string {
 			hi = math.Max(hi, b.CI.Upper)
 		}
 	}
-	ticks := CoverTicks(0, math.Max(hi, 0.2)*100, 5)
+	ticks := plot.CoverTicks(0, math.Max(hi, 0.2)*100, 5)
 	c.XMin, c.XMax = 0, ticks[len(ticks)-1].V
 	c.YMin, c.YMax = 0, float64(n)+1
 	c.Axes(ticks, nil, "stem-like cells (%), Wilson 95% CI", "")
 	for _, band := range []float64{5, 15} {
 		if band <= c.XMax {
 			x := c.X(band)
-			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", f1(x), f1(x), f1(c.Top), f1(c.H-c.Bottom))
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", plot.Px(x), plot.Px(x), plot.Px(c.Top), plot.Px(c.H-c.Bottom))
 		}
 	}
 	for i, b := range r.Burdens {
 		y := float64(n - i)
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", f1(c.Left-6), f1(c.Y(y)+4), template.HTMLEscapeString(b.Sample), template.HTMLEscapeString(b.Timepoint))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), template.HTMLEscapeString(b.Sample), template.HTMLEscapeString(b.Timepoint))
 		if math.IsNaN(b.Fraction) {
 			continue
 		}
-		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", f1(c.X(b.CI.Lower*100)), f1(c.X(b.CI.Upper*100)), f1(c.Y(y)), f1(c.Y(y)), Palette[0])
-		c.Marker(b.Fraction*100, y, "circle", Palette[0], fmt.Sprintf("%s: %d/%d = %.2f%%", b.Sample, b.NStem, b.N, b.Fraction*100))
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", plot.Px(c.X(b.CI.Lower*100)), plot.Px(c.X(b.CI.Upper*100)), plot.Px(c.Y(y)), plot.Px(c.Y(y)), plot.Palette[0])
+		c.Marker(b.Fraction*100, y, "circle", plot.Palette[0], fmt.Sprintf("%s: %d/%d = %.2f%%", b.Sample, b.NStem, b.N, b.Fraction*100))
 	}
 	return c.SVG()
 }
@@ -189,18 +191,18 @@ func TrajectoryPlot(r *stemcell.Result) string {
 	if len(labels) < 2 {
 		return ""
 	}
-	c := NewCanvas(560, 340)
+	c := plot.NewCanvas(560, 340)
 	c.Right = 150
 	c.XMin, c.XMax = -0.3, float64(len(labels)-1)+0.3
-	yt := CoverTicks(0, math.Max(hi, 1), 5)
+	yt := plot.CoverTicks(0, math.Max(hi, 1), 5)
 	c.YMin, c.YMax = 0, yt[len(yt)-1].V
-	var xt []Tick
+	var xt []plot.Tick
 	for i, l := range labels {
-		xt = append(xt, Tick{float64(i), l})
+		xt = append(xt, plot.Tick{V: float64(i), Label: l})
 	}
 	c.Axes(xt, yt, "timepoint", "stem-like cells (%)")
 	for i, p := range r.Patients {
-		col := Palette[i%len(Palette)]
+		col := plot.Palette[i%len(plot.Palette)]
 		var xs, ys []float64
 		for _, b := range p.Burdens {
 			if math.IsNaN(b.Fraction) {
@@ -212,31 +214,31 @@ func TrajectoryPlot(r *stemcell.Result) string {
 		c.Line(xs, ys, col, 1.5, "")
 		ly := c.Top + 12 + float64(i)*15
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			f1(c.W-c.Right+10), f1(c.W-c.Right+26), f1(ly), f1(ly), col, f1(c.W-c.Right+30), f1(ly+4), template.HTMLEscapeString(p.ID))
+			plot.Px(c.W-c.Right+10), plot.Px(c.W-c.Right+26), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+30), plot.Px(ly+4), template.HTMLEscapeString(p.ID))
 	}
 	return c.SVG()
 }
 
 // CohortStrip draws diagnosis fractions of relapsing and non-relapsing patients.
 func CohortStrip(co *stemcell.Cohort) string {
-	c := NewCanvas(420, 340)
+	c := plot.NewCanvas(420, 340)
 	c.Top = 36
 	hi := 0.0
 	for _, v := range append(append([]float64{}, co.Relapse...), co.NoRelapse...) {
 		hi = math.Max(hi, v*100)
 	}
-	yt := CoverTicks(0, math.Max(hi, 1)*1.15, 5)
+	yt := plot.CoverTicks(0, math.Max(hi, 1)*1.15, 5)
 	c.XMin, c.XMax, c.YMin, c.YMax = -0.6, 1.6, 0, yt[len(yt)-1].V
-	c.Axes([]Tick{{0, fmt.Sprintf("no relapse (n=%d)", len(co.NoRelapse))}, {1, fmt.Sprintf("relapse (n=%d)", len(co.Relapse))}}, yt, "", "stem-like at diagnosis (%)")
+	c.Axes([]plot.Tick{{V: 0, Label: fmt.Sprintf("no relapse (n=%d)", len(co.NoRelapse))}, {V: 1, Label: fmt.Sprintf("relapse (n=%d)", len(co.Relapse))}}, yt, "", "stem-like at diagnosis (%)")
 	for g, v := range [][]float64{co.NoRelapse, co.Relapse} {
 		for i, f := range v {
 			jit := (float64(i%7) - 3) * 0.04
-			c.Marker(float64(g)+jit, f*100, "open-circle", Palette[g], "")
+			c.Marker(float64(g)+jit, f*100, "open-circle", plot.Palette[g], "")
 		}
 		m := stats.Median(v) * 100
 		c.Line([]float64{float64(g) - 0.25, float64(g) + 0.25}, []float64{m, m}, "#333", 2, "")
 	}
-	c.Raw(`<text x="%s" y="%s" font-size="12">Mann-Whitney p = %s · AUC %.2f (%.2f-%.2f)</text>`+"\n", f1(c.Left+6), f1(c.Top-12), FormatP(co.MannWhitney.P), co.ROC.AUC, co.ROC.CI.Lower, co.ROC.CI.Upper)
+	c.Raw(`<text x="%s" y="%s" font-size="12">Mann-Whitney p = %s · AUC %.2f (%.2f-%.2f)</text>`+"\n", plot.Px(c.Left+6), plot.Px(c.Top-12), FormatP(co.MannWhitney.P), co.ROC.AUC, co.ROC.CI.Lower, co.ROC.CI.Upper)
 	return c.SVG()
 }
 

@@ -130,12 +130,12 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 		"clinical_samples_no_expression": res.NoExpression,
 	}
 	if err := writeDir(f.out, f.force, []outFile{
-		{"scores.tsv", func(w io.Writer) error { return report.CohortScores(w, res) }},
-		{"km.tsv", func(w io.Writer) error { return report.KMTable(w, res.KM) }},
-		{"cox.tsv", func(w io.Writer) error { return report.CohortModels(w, res) }},
-		{"tests.tsv", func(w io.Writer) error { return report.CohortTests(w, res) }},
-		{"report.html", func(w io.Writer) error { return report.CohortHTML(w, res, meta) }},
-		{"run.json", func(w io.Writer) error { return writeJSON(w, run) }},
+		{Name: "scores.tsv", Fill: func(w io.Writer) error { return report.CohortScores(w, res) }},
+		{Name: "km.tsv", Fill: func(w io.Writer) error { return report.KMTable(w, res.KM) }},
+		{Name: "cox.tsv", Fill: func(w io.Writer) error { return report.CohortModels(w, res) }},
+		{Name: "tests.tsv", Fill: func(w io.Writer) error { return report.CohortTests(w, res) }},
+		{Name: "report.html", Fill: func(w io.Writer) error { return report.CohortHTML(w, res, meta) }},
+		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
 	}); err != nil {
 		return err
 	}

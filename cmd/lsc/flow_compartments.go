@@ -113,11 +113,11 @@ DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and DI
 			run := map[string]any{"lsc_version": version, "template": name, "control": control, "quantile": quantile, "thresholds_from_control": thresholds, "compensation": comp}
 			var files []outFile
 			files = append(files,
-				outFile{"compartments.tsv", func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
-				outFile{"report.html", func(w io.Writer) error { return report.CompartmentHTML(w, rows, name, version) }},
-				outFile{"run.json", func(w io.Writer) error { return writeJSON(w, run) }},
+				outFile{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
+				outFile{Name: "report.html", Fill: func(w io.Writer) error { return report.CompartmentHTML(w, rows, name, version) }},
+				outFile{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
 			)
-			files = append(files, outFile{"gates.xml", func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }})
+			files = append(files, outFile{Name: "gates.xml", Fill: func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }})
 			return writeDir(out, force, files)
 		},
 	}

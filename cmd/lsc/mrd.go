@@ -113,10 +113,10 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
 		err := writeDir(f.out, f.force, []outFile{
-			{"measurements.tsv", func(w io.Writer) error { return report.MRDMeasurements(w, d.Header, a) }},
-			{"patients.tsv", func(w io.Writer) error { return report.MRDPatients(w, a) }},
-			{"kinetics.tsv", func(w io.Writer) error { return report.MRDKinetics(w, a) }},
-			{"report.html", func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
+			{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, d.Header, a) }},
+			{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.MRDPatients(w, a) }},
+			{Name: "kinetics.tsv", Fill: func(w io.Writer) error { return report.MRDKinetics(w, a) }},
+			{Name: "report.html", Fill: func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
 		})
 		if err != nil {
 			return err

@@ -1,51 +1,40 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
+
+	"github.com/lsc-bio/lsc/atomicfile"
 )
 
 // outFile is one file a command writes into its output directory.
-type outFile struct {
-	name string
-	fill func(io.Writer) error
-}
+type outFile = atomicfile.File
 
 // writeDir writes files into dir (created when missing). Existing files are
 // never replaced without force; each file is written atomically.
 func writeDir(dir string, force bool, files []outFile) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if !force {
-		var exist []string
-		for _, f := range files {
-			if _, err := os.Stat(filepath.Join(dir, f.name)); err == nil {
-				exist = append(exist, f.name)
-			}
-		}
-		if len(exist) > 0 {
-			return usageError{fmt.Errorf("%s already holds %s; choose another --out directory or add --force to replace them", dir, strings.Join(exist, ", "))}
-		}
-	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), nil, f.fill); err != nil {
-			return fmt.Errorf("writing %s: %w", filepath.Join(dir, f.name), err)
-		}
-	}
-	return nil
+	return asUsage(atomicfile.WriteDir(dir, force, files))
 }
 
-// refuseOverwrite returns a usage error when path exists and force is off.
+// refuseOverwrite returns a usage error when path exists and force is off,
+// and creates the parent directory, before any work is done.
 func refuseOverwrite(path string, force bool) error {
-	if force {
-		return nil
+	return asUsage(atomicfile.CheckFile(path, force))
+}
+
+// writeAtomic writes path atomically (mode 0666 less umask), or to stdout
+// when path is "-" or empty.
+func writeAtomic(path string, stdout io.Writer, fill func(io.Writer) error) error {
+	if path == "-" || path == "" {
+		return fill(stdout)
 	}
-	if _, err := os.Stat(path); err == nil {
-		return usageError{fmt.Errorf("%s exists; choose another name or add --force to replace it", path)}
+	return atomicfile.Write(path, fill)
+}
+
+// asUsage turns an existing-output refusal into a usage error (exit 2).
+func asUsage(err error) error {
+	if errors.Is(err, atomicfile.ErrExists) {
+		return usageError{err}
 	}
-	return nil
+	return err
 }

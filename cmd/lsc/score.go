@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -170,27 +169,6 @@ func WriteTSV(w io.Writer, res *score.Result) error {
 		<-sem
 	}
 	return bw.Flush()
-}
-
-// writeAtomic writes to a temporary file beside path and renames it into
-// place, so an interrupted run never leaves a half-written result.
-func writeAtomic(path string, stdout io.Writer, fill func(io.Writer) error) error {
-	if path == "-" || path == "" {
-		return fill(stdout)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // progress returns a callback drawing a bar on a terminal stderr, and

@@ -162,16 +162,16 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 		"notes":     nonNilS(res.Notes),
 	}
 	files := []outFile{
-		{"cells.tsv", func(w io.Writer) error { return report.StemCells(w, res) }},
-		{"samples.tsv", func(w io.Writer) error { return report.StemSamples(w, res) }},
-		{"patients.tsv", func(w io.Writer) error { return report.StemPatients(w, res) }},
-		{"report.html", func(w io.Writer) error {
+		{Name: "cells.tsv", Fill: func(w io.Writer) error { return report.StemCells(w, res) }},
+		{Name: "samples.tsv", Fill: func(w io.Writer) error { return report.StemSamples(w, res) }},
+		{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.StemPatients(w, res) }},
+		{Name: "report.html", Fill: func(w io.Writer) error {
 			return report.StemHTML(w, res, report.StemMeta{Version: version, Sheet: f.samples, Signature: sigs[0].Name, Method: f.method, Keep: f.keep})
 		}},
-		{"run.json", func(w io.Writer) error { return writeJSON(w, run) }},
+		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
 	}
 	if res.Cohort != nil {
-		files = append(files, outFile{"cohort.tsv", func(w io.Writer) error { return report.StemCohort(w, res) }})
+		files = append(files, outFile{Name: "cohort.tsv", Fill: func(w io.Writer) error { return report.StemCohort(w, res) }})
 	}
 	if err := writeDir(f.out, true, files); err != nil {
 		return err

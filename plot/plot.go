@@ -1,9 +1,9 @@
-// Package report renders results lsc has computed as files people read:
-// TSV tables, self-contained HTML pages and SVG figures. It computes no new
-// statistics; it only lays out what it is given. Figures are plain SVG with
-// no scripts and no external resources, so a report opens offline and the
-// same input gives the same bytes.
-package report
+// Package plot draws figures as plain SVG: a canvas with a rectangular plot
+// area, data-to-pixel mappings, axes with ticks and labels, reference lines
+// and markers, and a colour-blind-safe palette. Figures hold no scripts and
+// no external resources, so the same input gives the same bytes; the HTML
+// reports (package report) and the web pages share it.
+package plot
 
 import (
 	"fmt"
@@ -62,13 +62,13 @@ func (c *Canvas) Line(xs, ys []float64, colour string, width float64, dash strin
 	}
 	var pts []string
 	for i := range xs {
-		pts = append(pts, f1(c.X(xs[i]))+","+f1(c.Y(ys[i])))
+		pts = append(pts, Px(c.X(xs[i]))+","+Px(c.Y(ys[i])))
 	}
 	d := ""
 	if dash != "" {
 		d = ` stroke-dasharray="` + dash + `"`
 	}
-	c.Raw(`<polyline fill="none" stroke="%s" stroke-width="%s"%s points="%s"/>`+"\n", colour, f1(width), d, strings.Join(pts, " "))
+	c.Raw(`<polyline fill="none" stroke="%s" stroke-width="%s"%s points="%s"/>`+"\n", colour, Px(width), d, strings.Join(pts, " "))
 }
 
 // Marker draws a point marker: "circle", "open-circle", "down" (open
@@ -81,14 +81,14 @@ func (c *Canvas) Marker(x, y float64, kind, colour, title string) {
 	}
 	switch kind {
 	case "open-circle":
-		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="white" stroke="%s" stroke-width="1.5">%s</circle>`+"\n", f1(px), f1(py), colour, t)
+		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="white" stroke="%s" stroke-width="1.5">%s</circle>`+"\n", Px(px), Px(py), colour, t)
 	case "down":
 		c.Raw(`<path d="M%s %sL%s %sL%s %sZ" fill="white" stroke="%s" stroke-width="1.5">%s</path>`+"\n",
-			f1(px-4.5), f1(py-4), f1(px+4.5), f1(py-4), f1(px), f1(py+4), colour, t)
+			Px(px-4.5), Px(py-4), Px(px+4.5), Px(py-4), Px(px), Px(py+4), colour, t)
 	case "plus":
-		c.Raw(`<path d="M%s %sV%sM%s %sH%s" stroke="%s" stroke-width="1.3">%s</path>`+"\n", f1(px), f1(py-4), f1(py+4), f1(px-4), f1(py), f1(px+4), colour, t)
+		c.Raw(`<path d="M%s %sV%sM%s %sH%s" stroke="%s" stroke-width="1.3">%s</path>`+"\n", Px(px), Px(py-4), Px(py+4), Px(px-4), Px(py), Px(px+4), colour, t)
 	default:
-		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s">%s</circle>`+"\n", f1(px), f1(py), colour, t)
+		c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="%s">%s</circle>`+"\n", Px(px), Px(py), colour, t)
 	}
 }
 
@@ -96,47 +96,47 @@ func (c *Canvas) Marker(x, y float64, kind, colour, title string) {
 // its right end.
 func (c *Canvas) HLine(y float64, colour, dash, label string) {
 	py := c.Y(y)
-	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-dasharray="%s"/>`+"\n", f1(c.Left), f1(c.W-c.Right), f1(py), f1(py), colour, dash)
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-dasharray="%s"/>`+"\n", Px(c.Left), Px(c.W-c.Right), Px(py), Px(py), colour, dash)
 	if label != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="%s">%s</text>`+"\n", f1(c.W-c.Right-2), f1(py-3), colour, html.EscapeString(label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="%s">%s</text>`+"\n", Px(c.W-c.Right-2), Px(py-3), colour, html.EscapeString(label))
 	}
 }
 
 // VLine draws a vertical event line with a label at the top.
 func (c *Canvas) VLine(x float64, colour, label string) {
 	px := c.X(x)
-	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1"/>`+"\n", f1(px), f1(px), f1(c.Top), f1(c.H-c.Bottom), colour)
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1"/>`+"\n", Px(px), Px(px), Px(c.Top), Px(c.H-c.Bottom), colour)
 	if label != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">%s</text>`+"\n", f1(px+3), f1(c.Top+10), colour, html.EscapeString(label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">%s</text>`+"\n", Px(px+3), Px(c.Top+10), colour, html.EscapeString(label))
 	}
 }
 
 // Axes draws the frame, ticks and labels. xTicks maps data x to labels.
 func (c *Canvas) Axes(xTicks []Tick, yTicks []Tick, xLabel, yLabel string) {
 	l, r, t, b := c.Left, c.W-c.Right, c.Top, c.H-c.Bottom
-	c.Raw(`<path d="M%s %sV%sH%s" fill="none" stroke="#333"/>`+"\n", f1(l), f1(t), f1(b), f1(r))
+	c.Raw(`<path d="M%s %sV%sH%s" fill="none" stroke="#333"/>`+"\n", Px(l), Px(t), Px(b), Px(r))
 	for _, tk := range xTicks {
 		x := c.X(tk.V)
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n",
-			f1(x), f1(x), f1(b), f1(b+4), f1(x), f1(b+16), html.EscapeString(tk.Label))
+			Px(x), Px(x), Px(b), Px(b+4), Px(x), Px(b+16), html.EscapeString(tk.Label))
 	}
 	for _, tk := range yTicks {
 		y := c.Y(tk.V)
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#eee"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
-			f1(l-4), f1(l), f1(y), f1(y), f1(l), f1(r), f1(y), f1(y), f1(l-6), f1(y+4), html.EscapeString(tk.Label))
+			Px(l-4), Px(l), Px(y), Px(y), Px(l), Px(r), Px(y), Px(y), Px(l-6), Px(y+4), html.EscapeString(tk.Label))
 	}
 	if xLabel != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((l+r)/2), f1(b+32), html.EscapeString(xLabel))
+		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((l+r)/2), Px(b+32), html.EscapeString(xLabel))
 	}
 	if yLabel != "" {
-		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", f1((t+b)/2), html.EscapeString(yLabel))
+		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((t+b)/2), html.EscapeString(yLabel))
 	}
 }
 
 // SVG returns the figure.
 func (c *Canvas) SVG() string {
 	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" font-family="Helvetica, Arial, sans-serif">`+"\n%s</svg>\n",
-		f1(c.W), f1(c.H), f1(c.W), f1(c.H), c.b.String())
+		Px(c.W), Px(c.H), Px(c.W), Px(c.H), c.b.String())
 }
 
 // Tick is an axis tick.
@@ -161,7 +161,7 @@ func LogTicks(lo, hi float64) []Tick {
 // NiceTicks returns about n round ticks over [lo, hi].
 func NiceTicks(lo, hi float64, n int) []Tick {
 	if hi <= lo || n < 1 {
-		return []Tick{{lo, Num(lo)}}
+		return []Tick{{lo, num(lo)}}
 	}
 	raw := (hi - lo) / float64(n)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
@@ -224,9 +224,8 @@ func DateTicks(from, to time.Time) []Tick {
 // Days returns a date as days since 1970-01-01, the x unit of time plots.
 func Days(t time.Time) float64 { return float64(t.Unix()) / 86400 }
 
-// Num formats a number for tables and labels: shortest representation that
-// round-trips, empty for NaN.
-func Num(v float64) string {
+// num formats a tick label: shortest representation that round-trips.
+func num(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return ""
@@ -238,7 +237,9 @@ func Num(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+// Px formats a pixel coordinate with one decimal, the precision of every
+// coordinate in lsc figures.
+func Px(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 // CoverTicks returns round ticks from lo that reach at least hi.
 func CoverTicks(lo, hi float64, n int) []Tick {
