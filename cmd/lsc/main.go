@@ -6,9 +6,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -28,6 +30,30 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one lsc command line and returns the exit code: 0 ok,
+// 1 failure, 2 usage. Tests call it in-process.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(stderr, "lsc:", err)
+		var ue usageError
+		if errors.As(err, &ue) || isUsage(err) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// newRoot builds the command tree; every command is built afresh, so
+// in-process runs share no flag state.
+func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "lsc",
 		Short: "leukemia stem cells: signature scores, stem-like burden, outcome",
@@ -60,29 +86,13 @@ Start with:  lsc demo`,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), demoCmd(), versionCmd())
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "lsc:", err)
-		var ue usageError
-		if errors.As(err, &ue) || isUsage(err) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
+	return root
 }
 
 func isUsage(err error) bool {
 	s := err.Error()
 	for _, p := range []string{"unknown command", "unknown flag", "accepts ", "requires at least", "required flag"} {
-		if len(s) >= len(p) && contains(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
+		if strings.Contains(s, p) {
 			return true
 		}
 	}

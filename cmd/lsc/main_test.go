@@ -104,3 +104,24 @@ func TestInspect(t *testing.T) {
 		}
 	}
 }
+
+// runLSC runs one command line in-process (so coverage sees it) and
+// returns the exit code with what went to stdout and stderr.
+func runLSC(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestRunInProcess(t *testing.T) {
+	if code, out, _ := runLSC(t, "version"); code != 0 || !strings.HasPrefix(out, "lsc ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, errs := runLSC(t, "score", "--bogus"); code != 2 || !strings.Contains(errs, "bogus") {
+		t.Errorf("bad flag: %d %q", code, errs)
+	}
+	if code, _, errs := runLSC(t, "score", "nonexistent.h5ad", "-s", "LSC104", "-q"); code != 1 || !strings.Contains(errs, "nonexistent.h5ad") {
+		t.Errorf("missing input: %d %q", code, errs)
+	}
+}
