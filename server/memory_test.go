@@ -11,18 +11,18 @@ import (
 // own implementations are tested against the same contract in package store.
 type memAccounts struct {
 	mu       sync.Mutex
-	users    map[int64]User
-	sessions map[string]Session
-	tokens   map[string]Token
-	members  map[int64][]Membership
+	users    map[int64]auth.User
+	sessions map[string]auth.Session
+	tokens   map[string]auth.Token
+	members  map[int64][]auth.Membership
 	audit    []auth.AuditRecord
 }
 
 func newMem() *memAccounts {
-	return &memAccounts{users: map[int64]User{}, sessions: map[string]Session{}, tokens: map[string]Token{}, members: map[int64][]Membership{}}
+	return &memAccounts{users: map[int64]auth.User{}, sessions: map[string]auth.Session{}, tokens: map[string]auth.Token{}, members: map[int64][]auth.Membership{}}
 }
 
-func (m *memAccounts) UserByName(_ context.Context, name string) (User, error) {
+func (m *memAccounts) UserByName(_ context.Context, name string) (auth.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, u := range m.users {
@@ -30,32 +30,32 @@ func (m *memAccounts) UserByName(_ context.Context, name string) (User, error) {
 			return u, nil
 		}
 	}
-	return User{}, ErrNotFound
+	return auth.User{}, ErrNotFound
 }
 
-func (m *memAccounts) UserByID(_ context.Context, id int64) (User, error) {
+func (m *memAccounts) UserByID(_ context.Context, id int64) (auth.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	u, ok := m.users[id]
 	if !ok {
-		return User{}, ErrNotFound
+		return auth.User{}, ErrNotFound
 	}
 	return u, nil
 }
 
-func (m *memAccounts) CreateSession(_ context.Context, s Session) error {
+func (m *memAccounts) CreateSession(_ context.Context, s auth.Session) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sessions[s.IDHash] = s
 	return nil
 }
 
-func (m *memAccounts) SessionByHash(_ context.Context, h string) (Session, error) {
+func (m *memAccounts) SessionByHash(_ context.Context, h string) (auth.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, ok := m.sessions[h]
 	if !ok {
-		return Session{}, ErrNotFound
+		return auth.Session{}, ErrNotFound
 	}
 	return s, nil
 }
@@ -67,17 +67,17 @@ func (m *memAccounts) DeleteSession(_ context.Context, h string) error {
 	return nil
 }
 
-func (m *memAccounts) TokenByHash(_ context.Context, h string) (Token, error) {
+func (m *memAccounts) TokenByHash(_ context.Context, h string) (auth.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t, ok := m.tokens[h]
 	if !ok {
-		return Token{}, ErrNotFound
+		return auth.Token{}, ErrNotFound
 	}
 	return t, nil
 }
 
-func (m *memAccounts) Memberships(_ context.Context, uid int64) ([]Membership, error) {
+func (m *memAccounts) Memberships(_ context.Context, uid int64) ([]auth.Membership, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.members[uid], nil

@@ -33,19 +33,19 @@ func newFixture(t *testing.T) *fixture {
 	mem := newMem()
 	for i, u := range []struct {
 		name string
-		ms   []Membership
+		ms   []auth.Membership
 	}{
-		{"alice", []Membership{{"S1", auth.Admin}}},
-		{"victor", []Membership{{"S1", auth.Viewer}}},
-		{"anna", []Membership{{"S1", auth.Analyst}}},
-		{"olga", []Membership{{"S2", auth.Admin}}},
+		{"alice", []auth.Membership{{Study: "S1", Role: auth.Admin}}},
+		{"victor", []auth.Membership{{Study: "S1", Role: auth.Viewer}}},
+		{"anna", []auth.Membership{{Study: "S1", Role: auth.Analyst}}},
+		{"olga", []auth.Membership{{Study: "S2", Role: auth.Admin}}},
 	} {
 		h, err := auth.HashPassword(u.name+"-password", testParams, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := int64(i + 1)
-		mem.users[id] = User{ID: id, Name: u.name, PasswordHash: h}
+		mem.users[id] = auth.User{ID: id, Name: u.name, PasswordHash: h}
 		mem.members[id] = u.ms
 	}
 	f := &fixture{mem: mem, logs: &bytes.Buffer{}, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
@@ -205,7 +205,7 @@ func TestBruteForceLockout(t *testing.T) {
 
 func (f *fixture) token(uid int64, expires time.Time, revoked bool) string {
 	tok, h, _ := auth.NewToken(nil)
-	f.mem.tokens[h] = Token{Hash: h, UserID: uid, Expires: expires, Revoked: revoked}
+	f.mem.tokens[h] = auth.Token{Hash: h, UserID: uid, Expires: expires, Revoked: revoked}
 	return tok
 }
 

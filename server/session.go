@@ -19,8 +19,8 @@ const sessionCookie = "lsc_session"
 
 // identity is who is calling, set by authenticate.
 type identity struct {
-	User        User
-	Memberships []Membership
+	User        auth.User
+	Memberships []auth.Membership
 	sessionID   string // the cookie value (empty for tokens)
 	viaToken    bool
 }
@@ -156,13 +156,13 @@ var dummyHash = func() string {
 // signIn checks a user name and password under the lock-out policy. It
 // returns the user, or an error safe to show ("wrong user name or
 // password", or the lock-out).
-func (s *Server) signIn(r *http.Request, name, password string) (User, error) {
+func (s *Server) signIn(r *http.Request, name, password string) (auth.User, error) {
 	now := s.now()
 	keys := []string{"user:" + strings.ToLower(name), "addr:" + clientAddr(r)}
 	for _, k := range keys {
 		if locked, _ := s.limiter.Locked(k, now); locked {
 			s.audit(r, name, "sign-in", "", "", "locked")
-			return User{}, errLocked
+			return auth.User{}, errLocked
 		}
 	}
 	u, err := s.cfg.Accounts.UserByName(r.Context(), name)
@@ -176,7 +176,7 @@ func (s *Server) signIn(r *http.Request, name, password string) (User, error) {
 			s.limiter.Fail(k, now)
 		}
 		s.audit(r, name, "sign-in", "", "", "failed")
-		return User{}, errSignIn
+		return auth.User{}, errSignIn
 	}
 	for _, k := range keys {
 		s.limiter.Succeed(k)
@@ -191,7 +191,7 @@ var (
 
 // startSession creates a new session (a new id at every sign-in, so a
 // planted id is never promoted: no fixation) and sets its cookie.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u User) error {
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u auth.User) error {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		s.cfg.Accounts.DeleteSession(r.Context(), auth.HashToken(c.Value))
 	}
@@ -200,7 +200,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u User) er
 		return err
 	}
 	now := s.now()
-	if err := s.cfg.Accounts.CreateSession(r.Context(), Session{IDHash: auth.HashToken(id), UserID: u.ID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}); err != nil {
+	if err := s.cfg.Accounts.CreateSession(r.Context(), auth.Session{IDHash: auth.HashToken(id), UserID: u.ID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.cfg.TLSCert != "" || s.cfg.BehindProxy,
