@@ -139,6 +139,7 @@ type CoxResult struct {
 	*stats.Cox
 	Dropped int
 	Levels  map[string][]string // factor covariates: reference level first
+	Rows    []int               // the table rows the model used
 }
 
 // Cox fits a Cox model on the named covariates.
@@ -171,5 +172,5 @@ func (t *Table) Cox(timeCol, eventCol string, covariates []string, ref map[strin
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Path, err)
 	}
-	return &CoxResult{Cox: fit, Dropped: dropped, Levels: d.Levels}, nil
+	return &CoxResult{Cox: fit, Dropped: dropped, Levels: d.Levels, Rows: rows}, nil
 }

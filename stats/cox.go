@@ -502,3 +502,16 @@ func dot(a, b []float64) float64 {
 	}
 	return s
 }
+
+// PerUnit returns the term for the covariate measured in units of k (e.g.
+// its standard deviation): coefficient and standard error times k, the
+// hazard ratio and its interval recomputed, z and p unchanged. It equals
+// coxph's fit on x/k.
+func (t CoxTerm) PerUnit(k float64) CoxTerm {
+	z := distuv.UnitNormal.Quantile(0.975)
+	u := t
+	u.Coef, u.SE = t.Coef*k, t.SE*k
+	u.HR = math.Exp(u.Coef)
+	u.Lower95, u.Upper95 = math.Exp(u.Coef-z*u.SE), math.Exp(u.Coef+z*u.SE)
+	return u
+}

@@ -57,7 +57,7 @@ func KaplanMeier(time []float64, event []bool, conf ConfType, level float64) (*K
 		return nil, err
 	}
 	if !(level > 0 && level < 1) {
-		return nil, fmt.Errorf("%w: confidence level %g must lie between 0 and 1", ErrOption, level)
+		return nil, fmt.Errorf("%w confidence level %g: use a value between 0 and 1", ErrOption, level)
 	}
 	idx := make([]int, n)
 	for i := range idx {

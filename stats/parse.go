@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-// ErrOption reports an unknown method name (a confidence-interval scale or a
+// ErrOption reports an unknown method name ("unknown ... %q: use ...") (a confidence-interval scale or a
 // tie method); callers on the command line treat it as a usage error.
-var ErrOption = errors.New("stats: unknown option")
+var ErrOption = errors.New("unknown")
 
 // ParseConfType validates a confidence-interval scale: log, log-log or plain
 // (survfit's conf.type).
@@ -16,7 +16,7 @@ func ParseConfType(s string) (ConfType, error) {
 	case ConfLog, ConfLogLog, ConfPlain:
 		return ConfType(s), nil
 	}
-	return "", fmt.Errorf("%w: confidence interval type %q: use log, log-log or plain", ErrOption, s)
+	return "", fmt.Errorf("%w confidence interval type %q: use log, log-log or plain", ErrOption, s)
 }
 
 // ParseTies validates a tie method for Cox models: efron or breslow
@@ -26,5 +26,5 @@ func ParseTies(s string) (Ties, error) {
 	case Efron, Breslow:
 		return Ties(s), nil
 	}
-	return "", fmt.Errorf("%w: tie method %q: use efron or breslow", ErrOption, s)
+	return "", fmt.Errorf("%w tie method %q: use efron or breslow", ErrOption, s)
 }
