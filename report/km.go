@@ -52,49 +52,7 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 	}
 	for g, s := range r.Strata {
 		col := plot.Palette[g%len(plot.Palette)]
-		if o.Bands {
-			// Band as a step polygon: upper forward, lower backward.
-			var up, lo [][2]float64
-			pu, pl := 1.0, 1.0
-			prevT := 0.0
-			for _, row := range s.Rows {
-				if math.IsNaN(row.Upper) || math.IsNaN(row.Lower) {
-					break
-				}
-				up = append(up, [2]float64{prevT, pu}, [2]float64{row.Time, pu})
-				lo = append(lo, [2]float64{prevT, pl}, [2]float64{row.Time, pl})
-				pu, pl, prevT = row.Upper, row.Lower, row.Time
-			}
-			up = append(up, [2]float64{prevT, pu})
-			lo = append(lo, [2]float64{prevT, pl})
-			d := ""
-			for i, p := range up {
-				cmd := "L"
-				if i == 0 {
-					cmd = "M"
-				}
-				d += cmd + plot.Px(c.X(p[0])) + " " + plot.Px(c.Y(p[1]))
-			}
-			for i := len(lo) - 1; i >= 0; i-- {
-				d += "L" + plot.Px(c.X(lo[i][0])) + " " + plot.Px(c.Y(lo[i][1]))
-			}
-			c.Raw(`<path d="%sZ" fill="%s" fill-opacity="0.15" stroke="none"/>`+"\n", d, col)
-		}
-		d := "M" + plot.Px(c.X(0)) + " " + plot.Px(c.Y(1))
-		prev := 1.0
-		for _, row := range s.Rows {
-			d += "H" + plot.Px(c.X(row.Time))
-			if row.Surv != prev {
-				d += "V" + plot.Px(c.Y(row.Surv))
-				prev = row.Surv
-			}
-		}
-		c.Raw(`<path d="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", d, col)
-		for _, row := range s.Rows {
-			if row.NCensor > 0 {
-				c.Marker(row.Time, row.Surv, "plus", col, fmt.Sprintf("%s: %d censored at %s", s.Name, row.NCensor, Num(row.Time)))
-			}
-		}
+		kmCurve(c, s, col, o.Bands)
 		label := fmt.Sprintf("%s (n=%d, %d events)", s.Name, s.N, s.Events)
 		ly := c.Top + 12 + float64(g)*16
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
@@ -175,4 +133,52 @@ func trunc(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// kmCurve draws one stratum: the confidence band (a step polygon, upper
+// forward and lower backward) when asked, the step curve, censor marks.
+func kmCurve(c *plot.Canvas, s clinical.Stratum, col string, bands bool) {
+	if bands {
+		// Band as a step polygon: upper forward, lower backward.
+		var up, lo [][2]float64
+		pu, pl := 1.0, 1.0
+		prevT := 0.0
+		for _, row := range s.Rows {
+			if math.IsNaN(row.Upper) || math.IsNaN(row.Lower) {
+				break
+			}
+			up = append(up, [2]float64{prevT, pu}, [2]float64{row.Time, pu})
+			lo = append(lo, [2]float64{prevT, pl}, [2]float64{row.Time, pl})
+			pu, pl, prevT = row.Upper, row.Lower, row.Time
+		}
+		up = append(up, [2]float64{prevT, pu})
+		lo = append(lo, [2]float64{prevT, pl})
+		d := ""
+		for i, p := range up {
+			cmd := "L"
+			if i == 0 {
+				cmd = "M"
+			}
+			d += cmd + plot.Px(c.X(p[0])) + " " + plot.Px(c.Y(p[1]))
+		}
+		for i := len(lo) - 1; i >= 0; i-- {
+			d += "L" + plot.Px(c.X(lo[i][0])) + " " + plot.Px(c.Y(lo[i][1]))
+		}
+		c.Raw(`<path d="%sZ" fill="%s" fill-opacity="0.15" stroke="none"/>`+"\n", d, col)
+	}
+	d := "M" + plot.Px(c.X(0)) + " " + plot.Px(c.Y(1))
+	prev := 1.0
+	for _, row := range s.Rows {
+		d += "H" + plot.Px(c.X(row.Time))
+		if row.Surv != prev {
+			d += "V" + plot.Px(c.Y(row.Surv))
+			prev = row.Surv
+		}
+	}
+	c.Raw(`<path d="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", d, col)
+	for _, row := range s.Rows {
+		if row.NCensor > 0 {
+			c.Marker(row.Time, row.Surv, "plus", col, fmt.Sprintf("%s: %d censored at %s", s.Name, row.NCensor, Num(row.Time)))
+		}
+	}
 }
