@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/formats/sheet"
 	"github.com/lsc-bio/lsc/stats"
 )
 
@@ -109,4 +110,23 @@ func TestMissingTimesTCGA(t *testing.T) {
 	if !errors.Is(err, ErrMissingTimes) || !strings.Contains(err.Error(), "59 of the 59 censored") || !strings.Contains(err.Error(), "days_to_last_followup") {
 		t.Errorf("got %v", err)
 	}
+}
+
+// Any table text gives an analysis or an error, never a panic.
+func FuzzOutcome(f *testing.F) {
+	f.Add("time,event\n1,1\n2,0\n,0\n")
+	f.Add("time\tevent\tg\n5\tdead\ta\n6\talive\tb\n\talive\tb\n")
+	f.Add("time;event\n1;2\n2;1\nNA;1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		sh, err := sheet.Parse("fuzz", strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		tb := &Table{sh}
+		tb.KaplanMeier("time", "event", "", stats.ConfLog, 0.95)
+		if len(tb.Header) > 2 {
+			tb.KaplanMeier("time", "event", tb.Header[2], stats.ConfPlain, 0.9)
+			tb.Cox("time", "event", []string{tb.Header[2]}, nil, stats.Breslow)
+		}
+	})
 }
