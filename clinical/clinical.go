@@ -1,4 +1,5 @@
-// Package clinical turns a clinical table (one row per patient, CSV or TSV)
+// Package clinical turns a clinical table (one row per patient; comma, tab
+// or semicolon separated, as its header line shows)
 // into the inputs of the outcome statistics: survival times and event
 // flags, groups, and covariate design matrices coded as R codes them.
 //
@@ -8,7 +9,9 @@
 // strings), the first level is the reference unless another is chosen, and
 // each other level becomes a 0/1 term named <column><level>. Missing values
 // ("", NA, NaN, N/A, NULL, ".") are dropped per analysis and counted, never
-// turned into zeros (R's na.omit).
+// turned into zeros (R's na.omit), except a time column missing for most
+// rows of one event value (ErrMissingTimes): dropping those would bias every
+// estimate, so it is refused.
 package clinical
 
 import (

@@ -24,11 +24,14 @@ func survivalCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "survival",
 		Short: "Kaplan-Meier, log-rank and Cox models on a clinical table (as R's survival package)",
-		Long: `Outcome statistics on a clinical table (CSV or TSV, one row per patient). Numbers agree with R's
-survival package 3.5 (survfit, survdiff, coxph) to 1e-6; see clinical/testdata for the comparison.
+		Long: `Outcome statistics on a clinical table (one row per patient; comma, tab or semicolon separated,
+read from the header line). Numbers agree with R's survival package 3.5 (survfit, survdiff, coxph)
+to 1e-6; see clinical/testdata for the comparison.
 
 Events may be coded 1/0, 2/1 (R's convention), true/false, yes/no or dead/alive. Missing values
-("", NA, NaN, N/A, NULL, ".") are dropped per analysis and counted in the output. A column whose
+("", NA, NaN, N/A, NULL, ".") are dropped per analysis and counted in the output; but a time column
+empty for most patients of one outcome (days_to_death for everyone alive) is an error: give every
+patient a time (to death, or to last follow-up when censored). A column whose
 values are all numbers is numeric; any other is a factor: levels in sorted order, the first is the
 reference unless --ref col=level, terms named <column><level> as R names them.`,
 	}
