@@ -54,11 +54,11 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	// a study-scoped route needing the analyst role, to test role checks
-	srv.handle(route{method: "POST", pattern: "/api/v1/studies/{study}/probe", summary: "test", access: access{api: true, action: auth.Import}},
+	srv.handle(route{method: "POST", pattern: "/api/v1/studies/{study}/probe", summary: "test", access: access{api: true, scoped: true, action: auth.Import}},
 		func(w http.ResponseWriter, r *http.Request, idn *identity) {
 			writeJSON(w, map[string]string{"ok": r.PathValue("study")})
 		})
-	srv.handle(route{method: "GET", pattern: "/api/v1/studies/{study}/patients/{patient}", summary: "test", access: access{api: true, action: auth.Read}},
+	srv.handle(route{method: "GET", pattern: "/api/v1/studies/{study}/patients/{patient}", summary: "test", access: access{api: true, scoped: true, action: auth.Read}},
 		func(w http.ResponseWriter, r *http.Request, idn *identity) {
 			writeJSON(w, map[string]string{"patient": r.PathValue("patient")})
 		})
