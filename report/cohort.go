@@ -205,7 +205,7 @@ type CohortRun struct {
 
 // CohortRunJSON writes run.json of a cohort analysis.
 func CohortRunJSON(w io.Writer, r *cohort.Result, m CohortMeta, run CohortRun) error {
-	return WriteJSON(w, map[string]any{
+	return JSON(w, map[string]any{
 		"lsc_version": m.Version,
 		"inputs":      map[string]string{"expression": m.Expression, "expression_sha256": run.ExpressionSHA256, "clinical": m.Clinical, "clinical_sha256": run.ClinicalSHA256},
 		"parameters": map[string]any{"signature": r.Signature, "method": r.Method, "normalize": run.Normalize, "cut": run.Cut, "cut_value": F(r.Cut),

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -105,7 +104,7 @@ func newLogRankDoc(lr *stats.LogRank) *LogRankDoc {
 
 // KMJSON writes the JSON document of lsc survival km.
 func KMJSON(w io.Writer, res *clinical.KMResult, o KMOptions) error {
-	return WriteJSON(w, NewKMDoc(res, o))
+	return JSON(w, NewKMDoc(res, o))
 }
 
 // KMText writes the terminal summary of a Kaplan-Meier result: medians with
@@ -152,7 +151,7 @@ func droppedLine(w io.Writer, n int) error {
 func LogRankJSON(w io.Writer, res *clinical.LogRankResult) error {
 	j := newLogRankDoc(res.LogRank)
 	j.Dropped = &res.Dropped
-	return WriteJSON(w, j)
+	return JSON(w, j)
 }
 
 // LogRankText writes the terminal table of a log-rank test (as survdiff
@@ -234,7 +233,7 @@ func CoxWarnings(c *stats.Cox) []string {
 
 // CoxJSON writes the JSON document of lsc survival cox.
 func CoxJSON(w io.Writer, res *clinical.CoxResult, ties stats.Ties) error {
-	return WriteJSON(w, NewCoxDoc(res, ties))
+	return JSON(w, NewCoxDoc(res, ties))
 }
 
 // CoxText writes the terminal table of a Cox model (as summary.coxph).
@@ -270,11 +269,4 @@ func NumNA(v float64) string {
 		return strconv.FormatFloat(f, 'g', 6, 64)
 	}
 	return s
-}
-
-// WriteJSON writes v as indented JSON (two spaces) with a final newline.
-func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

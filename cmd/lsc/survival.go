@@ -196,4 +196,4 @@ func parseRefs(list []string) (map[string]string, error) {
 	return refs, nil
 }
 
-func writeJSON(w io.Writer, v any) error { return report.WriteJSON(w, v) }
+func writeJSON(w io.Writer, v any) error { return report.JSON(w, v) }
