@@ -113,6 +113,9 @@ func Run(src matrix.Source, sig signature.Signature, tb *clinical.Table, o Optio
 	if o.Ties == "" {
 		o.Ties = stats.Efron
 	}
+	if _, err := stats.ParseTies(string(o.Ties)); err != nil {
+		return nil, err
+	}
 	if o.MinProp == 0 {
 		o.MinProp = 0.1
 	}

@@ -130,6 +130,22 @@ func TestScorePerSDMatchesR(t *testing.T) {
 	}
 }
 
+// Unknown options are refused before any work, not turned into a Cox
+// failure note or a default.
+func TestRunRejectsOptions(t *testing.T) {
+	tb, err := clinical.Read("testdata/clinical.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := signature.Lookup("LSC17")
+	if _, err := Run(nil, sig, tb, Options{Time: "os", Event: "os_event", Ties: "exact"}); !errors.Is(err, stats.ErrOption) {
+		t.Errorf("ties exact: %v", err)
+	}
+	if _, err := Run(nil, sig, tb, Options{Time: "os", Event: "os_event", Cut: "jenks"}); !errors.Is(err, ErrCut) {
+		t.Errorf("cut jenks: %v", err)
+	}
+}
+
 func TestParseCut(t *testing.T) {
 	for _, c := range []struct {
 		in   string
