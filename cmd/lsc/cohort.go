@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +24,6 @@ type cohortFlags struct {
 	expr, clin, sig, method, normalize, id, time, event, response, cut, ties, out, timeLabel string
 	covariates, refs                                                                         []string
 	minProp                                                                                  float64
-	jobs                                                                                     int
 	force, quiet                                                                             bool
 }
 
@@ -65,7 +63,6 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
 	fl.StringVar(&f.cut, "cut", "median", "high/low cut: median, maxstat, or a number (--threshold is accepted too)")
 	fl.StringVar(&f.timeLabel, "time-label", "", "Kaplan-Meier x axis label with the unit, e.g. 'overall survival (days)' (default: the time column)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no summary on stderr")
-	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "scoring threads")
 	// One vocabulary with lsc stemcells: --cut is documented, --threshold
 	// (hidden) sets the same value.
 	fl.StringVar(&f.cut, "threshold", "median", "same as --cut")
@@ -163,10 +160,7 @@ func (f cohortFlags) options() (cohort.Options, error) {
 	if err != nil {
 		return cohort.Options{}, err
 	}
-	if f.jobs < 1 {
-		return cohort.Options{}, usageError{fmt.Errorf("--jobs must be at least 1")}
-	}
-	return cohort.Options{Score: score.Options{Method: f.method, Normalize: norm, Workers: f.jobs}, IDColumn: f.id, Time: f.time, Event: f.event,
+	return cohort.Options{Score: score.Options{Method: f.method, Normalize: norm}, IDColumn: f.id, Time: f.time, Event: f.event,
 		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: ties, Cut: f.cut, MinProp: f.minProp}, nil
 }
 
