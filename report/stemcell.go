@@ -53,7 +53,11 @@ func StemPatients(w io.Writer, r *stemcell.Result) error {
 			fr += b.Timepoint + "=" + Num(b.Fraction)
 		}
 		if p.Change == nil {
-			fmt.Fprintf(bw, "%s\t%s\t%s\t\t\t\t\t\t\t\t\t\n", cell(p.ID), cell(p.Outcome), cell(fr))
+			dx := ""
+			if p.Diagnosis != nil {
+				dx = Num(p.Diagnosis.Fraction)
+			}
+			fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\n", cell(p.ID), cell(p.Outcome), cell(fr), dx)
 			continue
 		}
 		c := p.Change

@@ -26,6 +26,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -35,6 +36,20 @@ import (
 
 // Methods lists the method names in documentation order.
 var Methods = []string{"ucell", "aucell", "singscore", "ssgsea", "zscore", "modulescore", "weighted", "mean"}
+
+// ErrUnknownMethod is returned (wrapped) for a method name lsc does not have.
+var ErrUnknownMethod = errors.New("unknown scoring method")
+
+// ParseMethod validates a method name (case-insensitive) and returns it as
+// Methods spells it.
+func ParseMethod(s string) (string, error) {
+	for _, m := range Methods {
+		if strings.EqualFold(strings.TrimSpace(s), m) {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q: use one of %s", ErrUnknownMethod, s, strings.Join(Methods, ", "))
+}
 
 // Options tune the methods; zero values take the documented defaults.
 type Options struct {
@@ -104,9 +119,11 @@ func rankBased(m string) bool {
 // Run scores sigs on src with opt.Method.
 func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, error) {
 	opt.defaults()
-	if !slices.Contains(Methods, opt.Method) {
-		return nil, fmt.Errorf("unknown method %q: use one of %v", opt.Method, Methods)
+	m, err := ParseMethod(opt.Method)
+	if err != nil {
+		return nil, err
 	}
+	opt.Method = m
 	feats := src.Features()
 	res, err := signature.Resolve(sigs, feats, opt.Limits)
 	if err != nil {

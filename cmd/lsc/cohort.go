@@ -13,15 +13,13 @@ import (
 	"github.com/lsc-bio/lsc/clinical"
 	"github.com/lsc-bio/lsc/cohort"
 	"github.com/lsc-bio/lsc/formats/input"
-	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/report"
-	"github.com/lsc-bio/lsc/score"
-	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stats"
 )
 
 type cohortFlags struct {
-	expr, clin, sig, method, normalize, id, time, event, response, cut, ties, out string
+	scoringFlags
+	expr, clin, id, time, event, response, cut, ties, out string
 	covariates, refs                                                              []string
 	minProp                                                                       float64
 	force                                                                         bool
@@ -48,12 +46,11 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
       --time os --event os_event --covariates age --response response --out lsc17/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCohort(cmd, f) },
 	}
+	addScoringFlags(c, &f.scoringFlags, scoringDefaults{sigFlag: "signature", sig: "LSC17", normalize: "none",
+		sigHelp: "one signature: built-in name, file or FILE:NAME"})
 	fl := c.Flags()
 	fl.StringVar(&f.expr, "expression", "", "expression matrix (any input lsc score reads)")
 	fl.StringVar(&f.clin, "clinical", "", "clinical table, one row per sample")
-	fl.StringVarP(&f.sig, "signature", "s", "LSC17", "one signature (built-in name or file)")
-	fl.StringVarP(&f.method, "method", "m", "", "scoring method (default weighted for weighted signatures, else singscore)")
-	fl.StringVar(&f.normalize, "normalize", "none", "normalisation of the matrix: none (already log2), log1p-cp10k, auto")
 	fl.StringVar(&f.id, "id", "", "clinical column with the sample names (default the first column)")
 	fl.StringVar(&f.time, "time", "", "survival time column")
 	fl.StringVar(&f.event, "event", "", "event column")
@@ -72,10 +69,6 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
 }
 
 func runCohort(cmd *cobra.Command, f cohortFlags) error {
-	norm, err := matrix.ParseNormalization(f.normalize)
-	if err != nil {
-		return usageError{err}
-	}
 	if f.ties != "efron" && f.ties != "breslow" {
 		return usageError{fmt.Errorf("--ties must be efron or breslow")}
 	}
@@ -90,12 +83,9 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 		}
 		refs[k] = v
 	}
-	sigs, err := signature.Load(f.sig)
+	sigs, err := f.signatures("signature", true)
 	if err != nil {
 		return err
-	}
-	if len(sigs) != 1 {
-		return usageError{fmt.Errorf("--signature: give one signature (got %d)", len(sigs))}
 	}
 	method := f.method
 	if method == "" {
@@ -104,16 +94,20 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 			method = "weighted"
 		}
 	}
+	so, inOpt, err := f.options(method)
+	if err != nil {
+		return err
+	}
 	tb, err := clinical.Read(f.clin)
 	if err != nil {
 		return err
 	}
-	src, err := input.Open(f.expr, input.Options{})
+	src, err := input.Open(f.expr, inOpt)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	opt := cohort.Options{Score: score.Options{Method: method, Normalize: norm}, IDColumn: f.id, Time: f.time, Event: f.event,
+	opt := cohort.Options{Score: so, IDColumn: f.id, Time: f.time, Event: f.event,
 		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: stats.Ties(f.ties), Cut: f.cut, MinProp: f.minProp}
 	res, err := cohort.Run(src, sigs[0], tb, opt)
 	if err != nil {

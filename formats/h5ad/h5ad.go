@@ -59,7 +59,7 @@ const legacyHint = "this file was written by anndata < 0.7; convert it once with
 func Open(path string, opt Options) (*File, error) {
 	f, err := hdf5x.Open(path)
 	if err != nil {
-		return nil, formats.Errorf(path, 0, "", "give an AnnData .h5ad file", "cannot open as HDF5: %v", err)
+		return nil, formats.Errorf(path, 0, "", "give an AnnData .h5ad file", "cannot open as HDF5: %w", err)
 	}
 	a := &File{f: f, path: path}
 	if err := a.init(opt); err != nil {

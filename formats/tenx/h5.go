@@ -32,7 +32,7 @@ type H5 struct {
 func OpenH5(path, genome string) (*H5, error) {
 	f, err := hdf5x.Open(path)
 	if err != nil {
-		return nil, formats.Errorf(path, 0, "", "give a Cell Ranger .h5 matrix", "cannot open as HDF5: %v", err)
+		return nil, formats.Errorf(path, 0, "", "give a Cell Ranger .h5 matrix", "cannot open as HDF5: %w", err)
 	}
 	h := &H5{f: f, path: path}
 	if err := h.init(genome); err != nil {
@@ -164,7 +164,9 @@ func (h *H5) init(genome string) error {
 			h.other = append(h.other, ft)
 		}
 	}
-	MakeUnique(h.feats)
+	if n := uniqueNote(MakeUnique(h.feats)); n != "" {
+		h.notes = append(h.notes, n)
+	}
 	if len(h.other) > 0 {
 		h.notes = append(h.notes, fmt.Sprintf("%d non-Gene Expression features kept apart", len(h.other)))
 	}
