@@ -20,9 +20,9 @@ import (
 type cohortFlags struct {
 	scoringFlags
 	expr, clin, id, time, event, response, cut, ties, out string
-	covariates, refs                                                              []string
-	minProp                                                                       float64
-	force                                                                         bool
+	covariates, refs                                      []string
+	minProp                                               float64
+	force                                                 bool
 }
 
 func cohortCmd() *cobra.Command {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,10 +20,10 @@ import (
 type stemFlags struct {
 	scoringFlags
 	samples, cut, out, bands, typeCol string
-	refQ                             float64
-	keep, reference                  []string
-	bootstrap                        int
-	force, quiet                     bool
+	refQ                              float64
+	keep, reference                   []string
+	bootstrap                         int
+	force, quiet                      bool
 }
 
 // stemFiles are the files stemcells writes into --out.
