@@ -49,6 +49,7 @@ type Result struct {
 	Changes   []Change
 	Patients  []Patient
 	Cohort    *Cohort
+	Bands     Bands // risk-group limits used
 	Notes     []string
 }
 
@@ -80,7 +81,7 @@ var ErrNoCellsKept = errors.New("no cell kept")
 // patient.
 func Analyze(scored []Scored, sheet *study.Sheet, o Options) (*Result, error) {
 	o.defaults()
-	res := &Result{}
+	res := &Result{Bands: o.Bands}
 	pooled, ref := res.pool(scored, o)
 	if len(pooled) == 0 {
 		return nil, fmt.Errorf("%w: no cell matches --keep %s in any sample; check the cell-type column and values (%s)", ErrNoCellsKept, strings.Join(o.Keep, ","), typeList(countTypes(res.Cells)))
