@@ -25,7 +25,11 @@ func StemCells(w io.Writer, r *stemcell.Result) error {
 		if c.Kept {
 			st = yesNo(c.StemLike)
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Sample), cell(c.Cell), Num(c.Score), st, cell(c.Type), yesNo(c.Kept))
+		v := Num(c.Score)
+		if c.Float32 {
+			v = Num32(c.Score)
+		}
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Sample), cell(c.Cell), v, st, cell(c.Type), yesNo(c.Kept))
 	}
 	return bw.Flush()
 }

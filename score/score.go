@@ -75,8 +75,11 @@ type Result struct {
 	Signatures    []signature.Resolved
 	Scores        [][]float64 // [signature][cell]
 	Normalization string      // what was applied
-	Log           []string    // human-readable notes (normalisation, dropped genes, controls)
-	Params        map[string]any
+	// Float32 reports scores computed as numbers (not ranks) from values
+	// stored as 32-bit floats: they are written with float32 precision.
+	Float32 bool
+	Log     []string // human-readable notes (normalisation, dropped genes, controls)
+	Params  map[string]any
 }
 
 func (o *Options) defaults() {
@@ -171,6 +174,9 @@ func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, e
 		return nil, err
 	}
 	out.Normalization = norm.describe()
+	if d, ok := src.(matrix.Described); ok && d.Info().Float32 && !rankBased(opt.Method) {
+		out.Float32 = true
+	}
 	out.Log = append([]string{"normalisation: " + out.Normalization}, out.Log...)
 	return out, nil
 }

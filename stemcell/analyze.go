@@ -30,6 +30,7 @@ type Cell struct {
 	Score              float64
 	Kept               bool // counted for burden
 	StemLike           bool
+	Float32            bool // the score carries float32 precision
 }
 
 // Cohort compares diagnosis fractions between relapsing and non-relapsing
@@ -121,7 +122,7 @@ func (o *Options) defaults() {
 func (res *Result) pool(scored []Scored, o Options) (pooled, ref []float64) {
 	for _, s := range scored {
 		for i, c := range s.Cells {
-			cell := Cell{Sample: s.Sample.ID, Cell: c, Type: s.Types[i], Score: s.Scores[i]}
+			cell := Cell{Sample: s.Sample.ID, Cell: c, Type: s.Types[i], Score: s.Scores[i], Float32: s.Float32}
 			cell.Kept = len(o.Keep) == 0 || Match(cell.Type, o.Keep)
 			if cell.Kept {
 				pooled = append(pooled, cell.Score)

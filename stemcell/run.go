@@ -32,6 +32,7 @@ type Scored struct {
 	Missing  []string // signature genes absent from the sample
 	Cached   bool
 	Checksum string // of the sample's input files
+	Float32  bool   // scores carry float32 precision (score.Result.Float32)
 }
 
 // ScoreOptions configure ScoreSamples.
@@ -110,7 +111,7 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 		return res, err
 	}
 	res.Cells, res.Scores = sr.Cells, sr.Scores[0]
-	res.Missing = sr.Signatures[0].Missing
+	res.Missing, res.Float32 = sr.Signatures[0].Missing, sr.Float32
 	res.Types = make([]string, len(res.Cells))
 	switch {
 	case s.Annotation != "":
@@ -249,6 +250,9 @@ func writeCache(path string, r Scored) error {
 	return atomicfile.Write(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		fmt.Fprintf(bw, "#missing\t%s\n", strings.Join(r.Missing, ","))
+		if r.Float32 {
+			fmt.Fprintf(bw, "#float32\n")
+		}
 		for i, c := range r.Cells {
 			fmt.Fprintf(bw, "%s\t%s\t%s\n", c, strconv.FormatFloat(r.Scores[i], 'g', -1, 64), r.Types[i])
 		}
@@ -271,6 +275,10 @@ func readCache(path string) (Scored, bool) {
 			if m != "" {
 				r.Missing = strings.Split(m, ",")
 			}
+			continue
+		}
+		if line == "#float32" {
+			r.Float32 = true
 			continue
 		}
 		p := strings.Split(line, "\t")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -169,5 +170,23 @@ func TestDemoEveryMethod(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "HSC-like (96 cells) vs other malignant cells (218)") {
 			t.Errorf("demo --method %s: exit %d\n%s%s", m, code, out, stderr)
 		}
+	}
+}
+
+// Numeric scores of float32 data print with float32 precision (issue 11 item
+// 19). small_obs.h5ad stores float32 counts; cell c1 has G1 = 4, G2 = 0 and
+// 4 UMIs in all, so with log1p CP10k its mean of STEM is log1p(10^4)/2 by
+// hand, printed as the shortest float32 form.
+func TestFloat32Scores(t *testing.T) {
+	dir := t.TempDir()
+	gmt := filepath.Join(dir, "s.gmt")
+	os.WriteFile(gmt, []byte("STEM\tx\tG1\tG2\n"), 0o644)
+	code, out, stderr := runLSC(t, "score", "../../stemcell/testdata/small_obs.h5ad", "-s", gmt, "-m", "mean", "--normalize", "log1p-cp10k", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := strconv.FormatFloat(float64(float32(math.Log1p(1e4)/2)), 'g', -1, 32)
+	if !strings.Contains(out, "\nc1\t"+want+"\n") || strings.Contains(out, "4.605220183") {
+		t.Errorf("c1: want %s in\n%s", want, out)
 	}
 }

@@ -447,7 +447,12 @@ func (a *File) Features() []matrix.Feature { return a.feats }
 func (a *File) CellNames() []string        { return a.cells }
 func (a *File) Close() error               { return a.f.Close() }
 func (a *File) Info() matrix.Info {
-	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...)}
+	values := a.data
+	if values == nil {
+		values = a.dense
+	}
+	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...),
+		Float32: values != nil && hdf5x.IsFloat32(values)}
 }
 
 // Rewind restarts from the first cell.

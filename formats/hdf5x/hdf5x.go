@@ -233,6 +233,9 @@ func TypeInfo(d *hdf5.Dataset) string {
 	return info
 }
 
+// IsFloat32 reports a dataset of 32-bit floats.
+func IsFloat32(d *hdf5.Dataset) bool { return TypeInfo(d) == "float (size=4 bytes)" }
+
 // maxElems bounds a read by the file size: a dataset cannot hold more elements
 // than the file has bytes times a generous compression factor.
 func (f *File) maxElems() int64 { return f.Size*1024 + 1<<20 }

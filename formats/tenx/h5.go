@@ -234,7 +234,7 @@ func (h *H5) CellNames() []string { return h.cells }
 func (h *H5) Rewind() error       { h.pos = 0; return nil }
 func (h *H5) Close() error        { return h.f.Close() }
 func (h *H5) Info() matrix.Info {
-	return matrix.Info{Format: "10x-h5", Path: h.path, Matrix: "/" + h.group, Notes: h.notes}
+	return matrix.Info{Format: "10x-h5", Path: h.path, Matrix: "/" + h.group, Notes: h.notes, Float32: hdf5x.IsFloat32(h.data)}
 }
 
 // Next fills dst with up to max cells.
