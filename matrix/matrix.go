@@ -107,6 +107,11 @@ type Info struct {
 	Float32 bool
 }
 
+var (
+	_ Source    = (*MemSource)(nil)
+	_ Described = (*MemSource)(nil)
+)
+
 // Described is implemented by sources that can say what they read.
 type Described interface {
 	Info() Info
