@@ -24,7 +24,9 @@ func date(t time.Time) string {
 	return t.Format(day)
 }
 
-func cell(s string) string { return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s) }
+var breaks = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
+
+func cell(s string) string { return breaks.Replace(s) }
 
 func yesNo(b bool) string {
 	if b {
@@ -147,10 +149,8 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	anyIS := false
 	lo, hi := math.Inf(1), math.Inf(-1)
 	xlo, xhi := math.Inf(1), math.Inf(-1)
-	for _, s := range a.Samples {
-		if s.Patient != p.ID {
-			continue
-		}
+	for _, si := range a.SamplesOf(p.ID) {
+		s := a.Samples[si]
 		k := s.Fraction + " " + s.Target + "/" + s.ControlGene
 		if s.OnIS {
 			anyIS = true
@@ -246,8 +246,8 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 // FISHPlot draws clone percentages with 95 % intervals per fraction/probe.
 func FISHPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	var rows []mrd.Row
-	for _, r := range a.Rows {
-		if r.Patient == p.ID && r.Assay == mrd.FISH {
+	for _, i := range a.RowsOf(p.ID) {
+		if r := a.Rows[i]; r.Assay == mrd.FISH {
 			rows = append(rows, r)
 		}
 	}

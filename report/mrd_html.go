@@ -47,10 +47,8 @@ func MRDHTML(w io.Writer, a *mrd.Assessment, meta MRDMeta) error {
 			}
 			v.Therapy = strings.Join(th, "; ")
 		}
-		for _, s := range a.Series {
-			if s.Patient == p.ID {
-				v.Series = append(v.Series, s)
-			}
+		for _, i := range a.SeriesOf(p.ID) {
+			v.Series = append(v.Series, a.Series[i])
 		}
 		for _, e := range p.Expansions {
 			v.Expansion = append(v.Expansion, e.Fraction+" "+e.Probe+": "+Num(round6(e.FromCI.Lower))+"–"+Num(round6(e.FromCI.Upper))+"% on "+date(e.From)+
