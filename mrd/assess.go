@@ -71,6 +71,7 @@ type Assessment struct {
 	Patients []PatientResult
 
 	byPatient map[string]*patientIndex
+	unordered map[string][]int // per patient, input lines dated before an earlier row
 }
 
 // patientIndex holds one patient's rows (input order), samples (date
@@ -152,8 +153,17 @@ func Assess(d *Data, patients map[string]*Patient, p Params) (*Assessment, error
 func (a *Assessment) score(d *Data) error {
 	key := map[string]int{}
 	reps := map[string]map[string]int{}
+	latest := map[string]Measurement{} // per patient, the latest-dated row so far
+	a.unordered = map[string][]int{}
 	for i, m := range d.Rows {
 		r := Row{Measurement: m, RatioPercent: math.NaN(), ISPercent: math.NaN(), LogReduction: math.NaN(), ClonePercent: math.NaN(), Sample: -1}
+		if prev, ok := latest[m.Patient]; ok && m.Date.Before(prev.Date) {
+			r.Notes = append(r.Notes, fmt.Sprintf("out of date order: %s is before %s on line %d; the patient's rows are assessed in date order",
+				m.Date.Format(dateLayout), prev.Date.Format(dateLayout), prev.Line))
+			a.unordered[m.Patient] = append(a.unordered[m.Patient], m.Line)
+		} else {
+			latest[m.Patient] = m
+		}
 		if m.Assay == FISH {
 			if err := scoreFISH(&r); err != nil {
 				return fmt.Errorf("%s line %d: %w", d.Path, m.Line, err)
@@ -162,9 +172,9 @@ func (a *Assessment) score(d *Data) error {
 			continue
 		}
 		r.Detectable = m.TargetCopies > 0
-		r.RatioPercent = m.TargetCopies / m.ControlCopies * 100
+		r.RatioPercent = percent(m.TargetCopies, m.ControlCopies, 1)
 		if OnIS(m.Target, m.ControlGene) {
-			r.ISPercent = r.RatioPercent * m.CF
+			r.ISPercent = percent(m.TargetCopies, m.ControlCopies, m.CF)
 			if r.Detectable {
 				r.LogReduction = math.Log10(100 / r.ISPercent)
 			}
@@ -203,12 +213,12 @@ func (a *Assessment) combine() {
 	for si := range a.Samples {
 		s := &a.Samples[si]
 		s.Detectable = s.TargetCopies > 0
-		s.RatioPercent = s.TargetCopies / s.ControlCopies * 100
+		s.RatioPercent = percent(s.TargetCopies, s.ControlCopies, 1)
 		s.ISPercent = math.NaN()
-		s.Limit = 100 / s.ControlCopies
+		s.Limit = percent(1, s.ControlCopies, 1)
 		if s.OnIS {
-			s.ISPercent = s.RatioPercent * s.CF
-			s.Limit *= s.CF
+			s.ISPercent = percent(s.TargetCopies, s.ControlCopies, s.CF)
+			s.Limit = percent(1, s.ControlCopies, s.CF)
 		}
 		s.Response, s.Rule = Classify(s.Target, s.ControlGene, s.TargetCopies, s.ControlCopies, s.CF)
 		var combined string

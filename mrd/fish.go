@@ -18,7 +18,7 @@ type Expansion struct {
 
 // scoreFISH derives the clone percentage and its Clopper-Pearson interval.
 func scoreFISH(r *Row) error {
-	r.ClonePercent = float64(r.Abnormal) / float64(r.Scored) * 100
+	r.ClonePercent = float64(r.Abnormal) * 100 / float64(r.Scored) // one rounding
 	ci, err := stats.ClopperPearson(r.Abnormal, r.Scored, 0.95)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -11,6 +13,7 @@ import (
 type PatientResult struct {
 	ID           string
 	Record       *Patient // nil when the patient sheet has no row for this patient
+	CML          bool     // BCR::ABL1 is monitored by qPCR (or nothing yet): the ELN 2020 CML rules apply
 	TherapyStart time.Time
 	Milestones   []Milestone
 	Deepest      Response
@@ -75,6 +78,27 @@ func (a *Assessment) patient(id string, rec *Patient) PatientResult {
 	if asOf.IsZero() {
 		asOf = last
 	}
+	if lines := a.unordered[id]; len(lines) > 0 {
+		pr.Notes = append(pr.Notes, fmt.Sprintf("rows out of date order in the input (line %s): assessed in date order", joinInts(lines)))
+	}
+	pr.CML = len(rows) == 0
+	for _, i := range rows {
+		if r := a.Rows[i]; r.Assay == QPCR && r.Target == BCRABL1 {
+			pr.CML = true
+			break
+		}
+	}
+	if !pr.CML {
+		if rec != nil && len(rec.Lines) > 0 {
+			pr.TherapyStart = rec.Lines[0].Start
+		}
+		pr.Notes = append(pr.Notes, NotCML)
+		pr.TFR = NotApplicable
+		pr.TFRRules = []string{NotCML}
+		pr.DMRYears, pr.MR45Years = math.NaN(), math.NaN()
+		a.flags(&pr)
+		return pr
+	}
 	switch {
 	case rec == nil:
 		pr.Notes = append(pr.Notes, "no row in the patient sheet: milestones and TFR not assessable")
@@ -104,13 +128,34 @@ func (a *Assessment) patient(id string, rec *Patient) PatientResult {
 		pr.TFR = "not assessable"
 		pr.TFRRules = []string{"no therapy start"}
 	}
-	for _, i := range a.SeriesOf(id) {
+	a.flags(&pr)
+	return pr
+}
+
+// NotApplicable is the TFR (and milestone) status of a patient without
+// BCR::ABL1 qPCR monitoring, e.g. FISH only in del(5q) MDS.
+const NotApplicable = "not applicable"
+
+// NotCML explains NotApplicable.
+const NotCML = "no BCR::ABL1 qPCR measurement: the ELN 2020 CML milestones, molecular response and TFR criteria do not apply"
+
+// flags adds the persistence and FISH expansion flags, which apply to any
+// disease.
+func (a *Assessment) flags(pr *PatientResult) {
+	for _, i := range a.SeriesOf(pr.ID) {
 		if sr := a.Series[i]; sr.Persistent {
 			pr.Persistence = append(pr.Persistence, sr.Fraction)
 		}
 	}
-	pr.Expansions = a.expansions(id)
-	return pr
+	pr.Expansions = a.expansions(pr.ID)
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
 }
 
 // response finds the deepest response, the first MMR, a loss of MMR and
