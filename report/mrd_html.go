@@ -32,7 +32,7 @@ type mrdPatientView struct {
 
 // MRDPatientFiles returns the page of each patient of a.Patients, relative
 // to report.html: patients/ID.html, with characters other than letters,
-// digits, '.', '_' and '-' replaced and a short hash of the identifier
+// digits, '.', '_' and '-' (and a leading '.') replaced and a short hash of the identifier
 // added when the name had to change or would clash (also when two names
 // differ only in case, for case-insensitive file systems).
 func MRDPatientFiles(a *mrd.Assessment) []string {
@@ -40,7 +40,7 @@ func MRDPatientFiles(a *mrd.Assessment) []string {
 	used := map[string]bool{}
 	for i, p := range a.Patients {
 		name := safeName(p.ID)
-		if name != p.ID || used[strings.ToLower(name)] || name == "" || name[0] == '.' {
+		if name != p.ID || used[strings.ToLower(name)] {
 			h := sha256.Sum256([]byte(p.ID))
 			name += "-" + hex.EncodeToString(h[:4])
 		}
@@ -65,6 +65,9 @@ func safeName(id string) string {
 		if b.Len() >= 64 {
 			break
 		}
+	}
+	if b.Len() == 0 || b.String()[0] == '.' {
+		return "_" + b.String() // no hidden files, no "." or ".."
 	}
 	return b.String()
 }
