@@ -151,8 +151,9 @@ func Assess(d *Data, patients map[string]*Patient, p Params) (*Assessment, error
 
 // score derives each row's values and groups qPCR rows into samples.
 func (a *Assessment) score(d *Data) error {
-	key := map[string]int{}
-	reps := map[string]map[string]int{}
+	key := make(map[string]int, len(d.Rows))
+	reps := map[string]map[string]int{} // replicate labels per sample, only where given
+	a.Samples = make([]Sample, 0, len(d.Rows))
 	latest := map[string]Measurement{} // per patient, the latest-dated row so far
 	a.unordered = map[string][]int{}
 	for i, m := range d.Rows {
@@ -187,10 +188,12 @@ func (a *Assessment) score(d *Data) error {
 		if !ok {
 			si = len(a.Samples)
 			key[k] = si
-			reps[k] = map[string]int{}
 			a.Samples = append(a.Samples, Sample{Patient: m.Patient, Fraction: m.Fraction, Target: m.Target, ControlGene: m.ControlGene, Date: m.Date, CF: m.CF, OnIS: OnIS(m.Target, m.ControlGene)})
 		}
 		if m.Replicate != "" {
+			if reps[k] == nil {
+				reps[k] = map[string]int{}
+			}
 			if prev, dup := reps[k][m.Replicate]; dup {
 				return inputErr(ErrReplicate, formats.Errorf(d.Path, m.Line, "column replicate", "number replicates 1, 2, 3 or remove the duplicate row",
 					"replicate %q of patient %s, %s, %s is also on line %d", m.Replicate, m.Patient, m.Date.Format(dateLayout), m.Fraction, prev))

@@ -25,7 +25,8 @@ MEASUREMENTS (CSV or TSV, one row per measurement): patient, date (YYYY-MM-DD), 
 PB, BM-MNC, CD34+CD38+, CD34+CD38- ...), assay (qpcr or fish); for qPCR target (BCR::ABL1 ...),
 target_copies (0 = undetectable), control_gene (ABL1, GUSB or BCR), control_copies, optional
 conversion_factor (lab IS factor, default 1), replicate and transcript (e13a2/e14a2); for FISH
-abnormal_nuclei, scored_nuclei and probe. Each patient's rows must be in date order.
+abnormal_nuclei, scored_nuclei and probe. Dates may have one-digit month and day (2020-4-1). Rows
+out of date order within a patient are assessed in date order, with a note on the row.
 
 PATIENTS: patient, therapy_start and optional diagnosis, therapy, therapy_stop, reason (why a later
 line replaced the previous one; "intolerance" keeps TFR eligibility) and transcript. Several rows
@@ -40,8 +41,13 @@ milestone within --window-days. TFR eligibility follows ELN 2020 Table 7. Kineti
 per fraction with slope, halving time and 95% interval; persistence is flagged when a stem-cell
 fraction does not fall by --decline-log while another fraction does.
 
+Patients without BCR::ABL1 qPCR (FISH only, other targets) get no CML milestones, MMR or TFR:
+"not applicable".
+
 Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_percent,
-log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv and DIR/report.html.
+log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
+(the cohort: counts and one row per patient) and DIR/patients/ID.html (one page per patient:
+time courses, rules, kinetics). DIR is checked before any work.
 In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
 sensitivity (the IS one target copy would give) as its is_percent.`,
 	}
