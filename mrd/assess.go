@@ -151,8 +151,13 @@ func Assess(d *Data, patients map[string]*Patient, p Params) (*Assessment, error
 
 // score derives each row's values and groups qPCR rows into samples.
 func (a *Assessment) score(d *Data) error {
-	key := make(map[string]int, len(d.Rows))
-	reps := map[string]map[string]int{} // replicate labels per sample, only where given
+	type sampleKey struct {
+		patient, fraction, target, control string
+		date                               time.Time
+		cf                                 float64
+	}
+	key := make(map[sampleKey]int, len(d.Rows))
+	reps := map[sampleKey]map[string]int{} // replicate labels per sample, only where given
 	a.Samples = make([]Sample, 0, len(d.Rows))
 	latest := map[string]Measurement{} // per patient, the latest-dated row so far
 	a.unordered = map[string][]int{}
@@ -183,7 +188,7 @@ func (a *Assessment) score(d *Data) error {
 				r.Notes = append(r.Notes, "no conversion factor given: 1 used (IS only if the laboratory's factor is 1)")
 			}
 		}
-		k := strings.Join([]string{m.Patient, m.Date.Format(dateLayout), m.Fraction, m.Target, m.ControlGene, fmt.Sprint(m.CF)}, "\x00")
+		k := sampleKey{m.Patient, m.Fraction, m.Target, m.ControlGene, m.Date, m.CF}
 		si, ok := key[k]
 		if !ok {
 			si = len(a.Samples)

@@ -117,14 +117,16 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	if err != nil {
 		return err
 	}
+	header := d.Header
+	d = nil // the assessment holds every row: let the parsed copy go
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
-		if err := writeDir(f.out, f.force, mrdFiles(d, a, meta)); err != nil {
+		if err := writeDir(f.out, f.force, mrdFiles(header, a, meta)); err != nil {
 			return err
 		}
 	}
 	if f.json {
-		return report.MRDJSON(cmd.OutOrStdout(), d.Header, a)
+		return report.MRDJSON(cmd.OutOrStdout(), header, a)
 	}
 	if !f.quiet {
 		summary(cmd.ErrOrStderr(), a)
@@ -153,9 +155,9 @@ func (f mrdFlags) params() (mrd.Params, error) {
 
 // mrdFiles lists the output files: the tables, the cohort page and one
 // page per patient, each written when its turn comes.
-func mrdFiles(d *mrd.Data, a *mrd.Assessment, meta report.MRDMeta) []outFile {
+func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta) []outFile {
 	files := []outFile{
-		{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, d.Header, a) }},
+		{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, header, a) }},
 		{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.MRDPatients(w, a) }},
 		{Name: "kinetics.tsv", Fill: func(w io.Writer) error { return report.MRDKinetics(w, a) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
