@@ -70,93 +70,33 @@ func ParseMeasurements(sh *sheet.Sheet) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := func(n string) int { return sh.Col(n) }
-	cTarget, cTranscript, cTC, cCG, cCC, cCF, cRep := col("target"), col("transcript"), col("target_copies"), col("control_gene"), col("control_copies"), col("conversion_factor"), col("replicate")
-	cAb, cSc, cProbe := col("abnormal_nuclei"), col("scored_nuclei"), col("probe")
-	d := &Data{Path: sh.Path, Header: sh.Header}
+	col := sh.Col
+	p := rowParser{path: sh.Path, target: col("target"), transcript: col("transcript"), tc: col("target_copies"), cg: col("control_gene"),
+		cc: col("control_copies"), cf: col("conversion_factor"), rep: col("replicate"), ab: col("abnormal_nuclei"), sc: col("scored_nuclei"), probe: col("probe")}
+	d := &Data{Path: sh.Path, Header: sh.Header, Rows: make([]Measurement, 0, len(sh.Rows))}
 	for _, r := range sh.Rows {
-		bad := func(kind error, column, hint, format string, args ...any) error {
-			pe := formats.Errorf(sh.Path, r.Line, column, hint, format, args...)
-			for _, a := range args {
-				if e, ok := a.(error); ok {
-					pe.Err = e
-				}
-			}
-			return inputErr(kind, pe)
-		}
 		m := Measurement{Line: r.Line, Fields: r.Fields, Patient: r.Get(req[0]), Fraction: r.Get(req[2])}
 		if m.Patient == "" {
-			return nil, bad(ErrMissing, "column patient", "give every row a patient identifier", "empty patient")
+			return nil, p.bad(r, ErrMissing, "column patient", "give every row a patient identifier", "empty patient")
 		}
 		if m.Fraction == "" {
-			return nil, bad(ErrMissing, "column fraction", "name what was measured, e.g. PB, BM-MNC, CD34+CD38-", "empty fraction")
+			return nil, p.bad(r, ErrMissing, "column fraction", "name what was measured, e.g. PB, BM-MNC, CD34+CD38-", "empty fraction")
 		}
-		m.Date, err = ParseDate(r.Get(req[1]))
-		if err != nil {
-			return nil, bad(ErrDate, "column date", "write dates as YYYY-MM-DD (ISO 8601); other forms are ambiguous between day and month", "%v", err)
+		if m.Date, err = ParseDate(r.Get(req[1])); err != nil {
+			return nil, p.bad(r, ErrDate, "column date", "write dates as YYYY-MM-DD (ISO 8601); other forms are ambiguous between day and month", "%v", err)
 		}
 		switch a := strings.ToLower(strings.ReplaceAll(r.Get(req[3]), " ", "")); a {
 		case "qpcr", "rq-pcr", "rt-qpcr", "rqpcr", "pcr", "q-pcr":
 			m.Assay = QPCR
+			err = p.qpcr(r, &m)
 		case "fish":
 			m.Assay = FISH
+			err = p.fish(r, &m)
 		default:
-			return nil, bad(ErrAssay, "column assay", "use qpcr or fish", "unknown assay %q", r.Get(req[3]))
+			err = p.bad(r, ErrAssay, "column assay", "use qpcr or fish", "unknown assay %q", r.Get(req[3]))
 		}
-		if m.Assay == QPCR {
-			for _, c := range []struct {
-				idx  int
-				name string
-			}{{cTarget, "target"}, {cTC, "target_copies"}, {cCG, "control_gene"}, {cCC, "control_copies"}} {
-				if c.idx < 0 {
-					return nil, bad(ErrMissing, "header", "add the column: qPCR rows need target, target_copies, control_gene and control_copies", "qPCR row but no %s column", c.name)
-				}
-				if r.Get(c.idx) == "" {
-					return nil, bad(ErrMissing, "column "+c.name, "fill it in (0 target copies means undetectable)", "empty %s on a qPCR row", c.name)
-				}
-			}
-			m.Target = canonicalTarget(r.Get(cTarget))
-			m.Transcript = r.Get(cTranscript)
-			m.Replicate = r.Get(cRep)
-			if m.TargetCopies, err = copies(r.Get(cTC)); err != nil {
-				return nil, bad(ErrNumber, "column target_copies", "write the copy number as a plain non-negative number (0 = undetectable)", "%v", err)
-			}
-			if m.ControlCopies, err = copies(r.Get(cCC)); err != nil {
-				return nil, bad(ErrNumber, "column control_copies", "write the copy number as a plain positive number", "%v", err)
-			}
-			if m.ControlCopies == 0 {
-				return nil, bad(ErrNumber, "column control_copies", "a sample without control-gene copies failed and cannot be scored: repeat it or remove the row", "control copies are 0")
-			}
-			cg, ok := canonicalControl(r.Get(cCG))
-			if !ok {
-				return nil, bad(ErrControlGene, "column control_gene", "use ABL1, GUSB or BCR", "unknown control gene %q", r.Get(cCG))
-			}
-			m.ControlGene = cg
-			m.CF = 1
-			if s := r.Get(cCF); s != "" {
-				v, err := strconv.ParseFloat(s, 64)
-				if err != nil || !(v > 0) || math.IsInf(v, 0) {
-					return nil, bad(ErrNumber, "column conversion_factor", "give the laboratory's IS conversion factor as a positive number, or leave it empty for 1", "conversion factor %q is not a positive number", s)
-				}
-				m.CF, m.CFGiven = v, true
-			}
-		} else {
-			if cAb < 0 || cSc < 0 {
-				return nil, bad(ErrMissing, "header", "add abnormal_nuclei and scored_nuclei columns for FISH rows", "FISH row but no abnormal_nuclei/scored_nuclei column")
-			}
-			if m.Abnormal, err = count(r.Get(cAb)); err != nil {
-				return nil, bad(ErrNumber, "column abnormal_nuclei", "write a whole number of nuclei", "%v", err)
-			}
-			if m.Scored, err = count(r.Get(cSc)); err != nil {
-				return nil, bad(ErrNumber, "column scored_nuclei", "write a whole number of nuclei", "%v", err)
-			}
-			if m.Scored == 0 {
-				return nil, bad(ErrNumber, "column scored_nuclei", "a FISH result needs at least one scored nucleus", "no nuclei scored")
-			}
-			if m.Abnormal > m.Scored {
-				return nil, bad(ErrNumber, "column abnormal_nuclei", "abnormal nuclei are a subset of the scored ones: check the two columns", "%d abnormal of %d scored", m.Abnormal, m.Scored)
-			}
-			m.Probe = r.Get(cProbe)
+		if err != nil {
+			return nil, err
 		}
 		d.Rows = append(d.Rows, m)
 	}
@@ -164,6 +104,88 @@ func ParseMeasurements(sh *sheet.Sheet) (*Data, error) {
 		return nil, inputErr(ErrNoRows, formats.Errorf(sh.Path, 0, "", "add one row per measurement", "no measurement rows"))
 	}
 	return d, nil
+}
+
+// rowParser holds the optional columns of a measurement sheet (-1 when
+// absent).
+type rowParser struct {
+	path                                    string
+	target, transcript, tc, cg, cc, cf, rep int
+	ab, sc, probe                           int
+}
+
+// bad builds the error of a row: a ParseError of the given kind; an error
+// among the format arguments becomes its cause.
+func (p *rowParser) bad(r sheet.Row, kind error, column, hint, format string, args ...any) error {
+	pe := formats.Errorf(p.path, r.Line, column, hint, format, args...)
+	for _, a := range args {
+		if e, ok := a.(error); ok {
+			pe.Err = e
+		}
+	}
+	return inputErr(kind, pe)
+}
+
+func (p *rowParser) qpcr(r sheet.Row, m *Measurement) error {
+	var err error
+	for _, c := range []struct {
+		idx  int
+		name string
+	}{{p.target, "target"}, {p.tc, "target_copies"}, {p.cg, "control_gene"}, {p.cc, "control_copies"}} {
+		if c.idx < 0 {
+			return p.bad(r, ErrMissing, "header", "add the column: qPCR rows need target, target_copies, control_gene and control_copies", "qPCR row but no %s column", c.name)
+		}
+		if r.Get(c.idx) == "" {
+			return p.bad(r, ErrMissing, "column "+c.name, "fill it in (0 target copies means undetectable)", "empty %s on a qPCR row", c.name)
+		}
+	}
+	m.Target = canonicalTarget(r.Get(p.target))
+	m.Transcript = r.Get(p.transcript)
+	m.Replicate = r.Get(p.rep)
+	if m.TargetCopies, err = copies(r.Get(p.tc)); err != nil {
+		return p.bad(r, ErrNumber, "column target_copies", "write the copy number as a plain non-negative number (0 = undetectable)", "%v", err)
+	}
+	if m.ControlCopies, err = copies(r.Get(p.cc)); err != nil {
+		return p.bad(r, ErrNumber, "column control_copies", "write the copy number as a plain positive number", "%v", err)
+	}
+	if m.ControlCopies == 0 {
+		return p.bad(r, ErrNumber, "column control_copies", "a sample without control-gene copies failed and cannot be scored: repeat it or remove the row", "control copies are 0")
+	}
+	cg, ok := canonicalControl(r.Get(p.cg))
+	if !ok {
+		return p.bad(r, ErrControlGene, "column control_gene", "use ABL1, GUSB or BCR", "unknown control gene %q", r.Get(p.cg))
+	}
+	m.ControlGene = cg
+	m.CF = 1
+	if s := r.Get(p.cf); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return p.bad(r, ErrNumber, "column conversion_factor", "give the laboratory's IS conversion factor as a positive number, or leave it empty for 1", "conversion factor %q is not a positive number", s)
+		}
+		m.CF, m.CFGiven = v, true
+	}
+	return nil
+}
+
+func (p *rowParser) fish(r sheet.Row, m *Measurement) error {
+	var err error
+	if p.ab < 0 || p.sc < 0 {
+		return p.bad(r, ErrMissing, "header", "add abnormal_nuclei and scored_nuclei columns for FISH rows", "FISH row but no abnormal_nuclei/scored_nuclei column")
+	}
+	if m.Abnormal, err = count(r.Get(p.ab)); err != nil {
+		return p.bad(r, ErrNumber, "column abnormal_nuclei", "write a whole number of nuclei", "%v", err)
+	}
+	if m.Scored, err = count(r.Get(p.sc)); err != nil {
+		return p.bad(r, ErrNumber, "column scored_nuclei", "write a whole number of nuclei", "%v", err)
+	}
+	if m.Scored == 0 {
+		return p.bad(r, ErrNumber, "column scored_nuclei", "a FISH result needs at least one scored nucleus", "no nuclei scored")
+	}
+	if m.Abnormal > m.Scored {
+		return p.bad(r, ErrNumber, "column abnormal_nuclei", "abnormal nuclei are a subset of the scored ones: check the two columns", "%d abnormal of %d scored", m.Abnormal, m.Scored)
+	}
+	m.Probe = r.Get(p.probe)
+	return nil
 }
 
 const dateLayout = "2006-01-02"

@@ -152,3 +152,24 @@ func TestErrorKinds(t *testing.T) {
 		t.Errorf("duplicate replicate: %v", err)
 	}
 }
+
+// Any string either fails with ErrDate or gives a date that reads back the
+// same from its canonical form.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2020-4-1", "2020-04-01T10:00", "2020-02-30", "0000-1-1", "9999-12-31 x", "-2020-1-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			if !errors.Is(err, ErrDate) {
+				t.Fatalf("%q: %v is not ErrDate", s, err)
+			}
+			return
+		}
+		back, err := ParseDate(d.Format(dateLayout))
+		if err != nil || !back.Equal(d) {
+			t.Fatalf("%q -> %v -> %v, %v", s, d, back, err)
+		}
+	})
+}
