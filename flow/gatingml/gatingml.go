@@ -29,11 +29,12 @@ func ReadFile(path string) (*flow.Strategy, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Read(path, f)
+	return Read(f, path)
 }
 
-// Read parses Gating-ML 2.0 from r; path names the source in errors.
-func Read(path string, r io.Reader) (*flow.Strategy, error) {
+// Read parses Gating-ML 2.0 from r; name is the file named in errors.
+func Read(r io.Reader, name string) (*flow.Strategy, error) {
+	path := name
 	root, err := parseTree(r)
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Reason: "not well-formed XML", Err: err, Hint: "check the file is complete Gating-ML 2.0"}

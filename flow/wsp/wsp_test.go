@@ -29,7 +29,7 @@ func gateSample(t *testing.T, wspPath, fcsPath string) []pair {
 		t.Fatal(err)
 	}
 	fil, _ := ds[0].Keyword("$FIL")
-	s, err := w.Find(fcsPath, fil, "")
+	s, err := w.Find(fcsPath, fil, ds[0].Events, "")
 	if err != nil {
 		t.Fatal(err)
 	}
