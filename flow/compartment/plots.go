@@ -50,7 +50,11 @@ func Plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Po
 		if err != nil {
 			return nil, "", false, false
 		}
-		return v, marker + " (" + ch + ")", linear, true
+		label := marker + " (" + ch + ", logicle)"
+		if linear {
+			label = ch + " (linear)"
+		}
+		return v, label, linear, true
 	}
 	threshold := func(marker string) (float64, bool) {
 		for _, g := range t.Gates {
