@@ -42,13 +42,13 @@ func (s *Spillover) prepare() error {
 	var inv mat.Dense
 	if nf == nd {
 		if err := inv.Inverse(m); err != nil {
-			return fmt.Errorf("spillover matrix %s is singular: %v", s.Source, err)
+			return fmt.Errorf("spillover matrix %s is singular: %w", s.Source, err)
 		}
 	} else {
 		var mmt, mmti mat.Dense
 		mmt.Mul(m, m.T())
 		if err := mmti.Inverse(&mmt); err != nil {
-			return fmt.Errorf("spectral matrix %s cannot be unmixed: %v", s.Source, err)
+			return fmt.Errorf("spectral matrix %s cannot be unmixed: %w", s.Source, err)
 		}
 		inv.Mul(m.T(), &mmti)
 	}

@@ -30,7 +30,9 @@ package fcs
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -92,7 +94,7 @@ func ReadFile(path string) ([]*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, b)
+	return parse(path, b)
 }
 
 // ReadMeta reads the HEADER and TEXT of the first data set only (no
@@ -106,8 +108,18 @@ func ReadMeta(path string) (*Dataset, error) {
 	return d, err
 }
 
-// Parse reads every data set from the bytes of an FCS file.
-func Parse(path string, b []byte) ([]*Dataset, error) {
+// Read reads every data set of an FCS file from r; name is the file named
+// in errors and in Dataset.Path.
+func Read(r io.Reader, name string) ([]*Dataset, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return parse(name, b)
+}
+
+// parse reads every data set from the bytes of an FCS file.
+func parse(path string, b []byte) ([]*Dataset, error) {
 	var out []*Dataset
 	off := int64(0)
 	seen := map[int64]bool{}
@@ -133,8 +145,31 @@ func Parse(path string, b []byte) ([]*Dataset, error) {
 	}
 }
 
-func perr(path, where, hint, format string, a ...any) error {
-	return &formats.ParseError{File: path, Where: where, Hint: hint, Reason: fmt.Sprintf(format, a...)}
+// Errors callers branch on with errors.Is; every one comes wrapped with a
+// *formats.ParseError that names the file, the segment or keyword, and the
+// fix.
+var (
+	ErrNotFCS      = errors.New("not a readable FCS file")   // HEADER or TEXT unreadable, keywords missing or invalid
+	ErrTruncated   = errors.New("FCS file truncated")        // DATA lies beyond the end of the file or is too short
+	ErrNoData      = errors.New("FCS file without events")   // HEADER and TEXT only (read its keywords with ReadMeta)
+	ErrUnsupported = errors.New("FCS feature not supported") // histogram mode, unknown $DATATYPE or $BYTEORD
+	ErrValue       = errors.New("FCS value unreadable")      // an ASCII value that is not a number
+	// Channel lookups (Dataset.Channel).
+	ErrNoChannel        = errors.New("no parameter")   // no $PnN, $PnS or P<n> of that name
+	ErrAmbiguousChannel = errors.New("two parameters") // the name fits two parameters
+)
+
+// parseError is a formats.ParseError that also matches its kind (one of
+// the Err values) with errors.Is, without changing the message.
+type parseError struct {
+	*formats.ParseError
+	kind error
+}
+
+func (e *parseError) Unwrap() []error { return []error{e.ParseError, e.kind} }
+
+func perr(kind error, path, where, hint, format string, a ...any) error {
+	return &parseError{&formats.ParseError{File: path, Where: where, Hint: hint, Reason: fmt.Sprintf(format, a...)}, kind}
 }
 
 const notFCS = "the file is not a readable FCS file: check that it was exported as FCS (not .wsp/.jo/.csv) and copied completely"
@@ -142,11 +177,11 @@ const notFCS = "the file is not a readable FCS file: check that it was exported 
 func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) (*Dataset, int64, error) {
 	b := all[off:]
 	if len(b) < 58 {
-		return nil, 0, perr(path, "HEADER", notFCS, "only %d bytes: an FCS HEADER alone is 58", len(b))
+		return nil, 0, perr(ErrNotFCS, path, "HEADER", notFCS, "only %d bytes: an FCS HEADER alone is 58", len(b))
 	}
 	ver := string(b[0:6])
 	if !strings.HasPrefix(ver, "FCS") {
-		return nil, 0, perr(path, "HEADER", notFCS, "does not start with FCS (found %q)", sanitize(b[:6]))
+		return nil, 0, perr(ErrNotFCS, path, "HEADER", notFCS, "does not start with FCS (found %q)", sanitize(b[:6]))
 	}
 	d := &Dataset{Path: path, Index: index, Offset: off, Version: strings.TrimPrefix(ver, "FCS"), kw: map[string]int{}}
 	field := func(i int) (int64, error) {
@@ -156,7 +191,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 		}
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v < 0 {
-			return 0, perr(path, "HEADER", notFCS, "offset field %d is %q, not a number", i+1, s)
+			return 0, perr(ErrNotFCS, path, "HEADER", notFCS, "offset field %d is %q, not a number", i+1, s)
 		}
 		return v, nil
 	}
@@ -173,7 +208,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 	}
 	ts, te := offs[0], offs[1]
 	if ts < 58 || te < ts || te >= int64(len(b)) {
-		return nil, 0, perr(path, "HEADER", "the file is truncated or its HEADER is damaged", "TEXT segment %d-%d lies outside the %d-byte file", ts, te, len(b))
+		return nil, 0, perr(ErrTruncated, path, "HEADER", "the file is truncated or its HEADER is damaged", "TEXT segment %d-%d lies outside the %d-byte file", ts, te, len(b))
 	}
 	if err := d.parseText(b[ts : te+1]); err != nil {
 		return nil, 0, err
@@ -215,7 +250,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 		}
 	}
 	if mode, _ := d.Keyword("$MODE"); mode != "" && !strings.EqualFold(strings.TrimSpace(mode), "L") {
-		return nil, 0, perr(path, "TEXT keyword $MODE", "only list-mode data can be read; re-export the file as list mode", "$MODE is %q (histogram data)", mode)
+		return nil, 0, perr(ErrUnsupported, path, "TEXT keyword $MODE", "only list-mode data can be read; re-export the file as list mode", "$MODE is %q (histogram data)", mode)
 	}
 	if metaOnly {
 		return d, 0, nil
@@ -239,7 +274,7 @@ func (d *Dataset) add(k, v string) {
 
 func (d *Dataset) parseText(t []byte) error {
 	if len(t) < 2 {
-		return perr(d.Path, "TEXT", notFCS, "TEXT segment of %d bytes", len(t))
+		return perr(ErrNotFCS, d.Path, "TEXT", notFCS, "TEXT segment of %d bytes", len(t))
 	}
 	toks := splitText(t, false)
 	if len(toks)%2 == 1 {
@@ -331,12 +366,12 @@ func (d *Dataset) parseParams() error {
 	npar, ok := d.num("$PAR")
 	if !ok || npar < 1 || npar > 10000 || npar != math.Trunc(npar) {
 		s, _ := d.Keyword("$PAR")
-		return perr(d.Path, "TEXT keyword $PAR", notFCS, "$PAR is %q: the number of parameters is missing or invalid", s)
+		return perr(ErrNotFCS, d.Path, "TEXT keyword $PAR", notFCS, "$PAR is %q: the number of parameters is missing or invalid", s)
 	}
 	tot, ok := d.num("$TOT")
 	if !ok || tot < 0 || tot != math.Trunc(tot) || tot > 1e12 {
 		s, _ := d.Keyword("$TOT")
-		return perr(d.Path, "TEXT keyword $TOT", notFCS, "$TOT is %q: the number of events is missing or invalid", s)
+		return perr(ErrNotFCS, d.Path, "TEXT keyword $TOT", notFCS, "$TOT is %q: the number of events is missing or invalid", s)
 	}
 	d.Events = int(tot)
 	dt, _ := d.Keyword("$DATATYPE")
@@ -344,7 +379,7 @@ func (d *Dataset) parseParams() error {
 	switch d.DataType {
 	case "I", "F", "D", "A":
 	default:
-		return perr(d.Path, "TEXT keyword $DATATYPE", "only I, F, D and A data can be read", "$DATATYPE is %q", dt)
+		return perr(ErrUnsupported, d.Path, "TEXT keyword $DATATYPE", "only I, F, D and A data can be read", "$DATATYPE is %q", dt)
 	}
 	d.ByteOrder, _ = d.Keyword("$BYTEORD")
 	seen := map[string]int{}
@@ -362,22 +397,22 @@ func (d *Dataset) parseParams() error {
 		bs = strings.TrimSpace(bs)
 		if bs == "*" {
 			if d.DataType != "A" {
-				return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is * but $DATATYPE is %s", i, d.DataType)
+				return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is * but $DATATYPE is %s", i, d.DataType)
 			}
 		} else {
 			v, err := strconv.Atoi(bs)
 			if err != nil || v < 1 || v > 64 {
-				return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is %q: not a bit width", i, bs)
+				return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is %q: not a bit width", i, bs)
 			}
 			p.Bits = v
 			switch d.DataType {
 			case "F":
 				if v != 32 {
-					return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE F needs $P%dB 32, found %d", i, v)
+					return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE F needs $P%dB 32, found %d", i, v)
 				}
 			case "D":
 				if v != 64 {
-					return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE D needs $P%dB 64, found %d", i, v)
+					return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE D needs $P%dB 64, found %d", i, v)
 				}
 			}
 		}
@@ -427,7 +462,7 @@ func (d *Dataset) order() (binary.ByteOrder, error) {
 	case s == "" && d.DataType == "A":
 		return binary.BigEndian, nil
 	}
-	return nil, perr(d.Path, "TEXT keyword $BYTEORD", "only little- and big-endian files can be read", "$BYTEORD %q is not supported", d.ByteOrder)
+	return nil, perr(ErrUnsupported, d.Path, "TEXT keyword $BYTEORD", "only little- and big-endian files can be read", "$BYTEORD %q is not supported", d.ByteOrder)
 }
 
 func (d *Dataset) parseData(b []byte, ds, de int64) error {
@@ -438,10 +473,10 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 	}
 	if ds <= 0 || de < ds || ds >= int64(len(b)) {
 		if ds >= int64(len(b)) {
-			return perr(d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
+			return perr(ErrNoData, d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
 				"DATA segment starts at byte %d of a %d-byte file ($TOT %d events)", ds, len(b), d.Events)
 		}
-		return perr(d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
+		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
 	}
 	if de >= int64(len(b)) {
 		if de > int64(len(b)) {
@@ -464,7 +499,7 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		per += widths[i]
 	}
 	if per == 0 || int64(d.Events) > int64(len(seg))/int64(per)+1 {
-		return perr(d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
+		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
 	}
 	need := int64(per) * int64(d.Events)
 	switch have := int64(len(seg)); {
@@ -476,7 +511,7 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("DATA segment holds %d bytes, $TOT x event size is %d: the first %d events are read", have, need, d.Events))
 		seg = seg[:need]
 	default:
-		return perr(d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
+		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
 	}
 	d.Data = make([]float64, d.Events*np)
 	switch d.DataType {
@@ -591,7 +626,7 @@ func (d *Dataset) parseASCII(seg []byte) error {
 			}
 			v, err := strconv.ParseFloat(string(f), 64)
 			if err != nil {
-				return perr(d.Path, "DATA", "", "ASCII value %q is not a number", sanitize(f))
+				return perr(ErrValue, d.Path, "DATA", "", "ASCII value %q is not a number", sanitize(f))
 			}
 			d.Data = append(d.Data, v)
 		}
@@ -601,11 +636,11 @@ func (d *Dataset) parseASCII(seg []byte) error {
 			for _, p := range d.Params {
 				w := p.Bits // for A data, $PnB counts characters
 				if pos+w > len(seg) {
-					return perr(d.Path, "DATA", "the file is truncated", "ASCII DATA ends at event %d", e+1)
+					return perr(ErrTruncated, d.Path, "DATA", "the file is truncated", "ASCII DATA ends at event %d", e+1)
 				}
 				v, err := strconv.ParseFloat(strings.TrimSpace(string(seg[pos:pos+w])), 64)
 				if err != nil {
-					return perr(d.Path, "DATA", "", "ASCII value %q at event %d is not a number", sanitize(seg[pos:pos+w]), e+1)
+					return perr(ErrValue, d.Path, "DATA", "", "ASCII value %q at event %d is not a number", sanitize(seg[pos:pos+w]), e+1)
 				}
 				d.Data = append(d.Data, v)
 				pos += w
@@ -613,7 +648,7 @@ func (d *Dataset) parseASCII(seg []byte) error {
 		}
 	}
 	if len(d.Data) != d.Events*np {
-		return perr(d.Path, "DATA", "the file is truncated", "ASCII DATA holds %d values, $TOT x $PAR is %d", len(d.Data), d.Events*np)
+		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated", "ASCII DATA holds %d values, $TOT x $PAR is %d", len(d.Data), d.Events*np)
 	}
 	return nil
 }
@@ -661,7 +696,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for i, p := range d.Params {
 		if p.N == name {
 			if found >= 0 {
-				return 0, fmt.Errorf("%s: two parameters are named %q (P%d, P%d): name them by number", d.Path, name, found+1, i+1)
+				return 0, fmt.Errorf("%s: %w are named %q (P%d, P%d): name them by number", d.Path, ErrAmbiguousChannel, name, found+1, i+1)
 			}
 			found = i
 		}
@@ -672,7 +707,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for i, p := range d.Params {
 		if p.S != "" && strings.EqualFold(p.S, name) {
 			if found >= 0 {
-				return 0, fmt.Errorf("%s: two parameters are labelled %q: name them by $PnN", d.Path, name)
+				return 0, fmt.Errorf("%s: %w are labelled %q: name them by $PnN", d.Path, ErrAmbiguousChannel, name)
 			}
 			found = i
 		}
@@ -684,7 +719,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for _, p := range d.Params {
 		names = append(names, p.N)
 	}
-	return 0, fmt.Errorf("%s: no parameter %q; the file has %s", d.Path, name, strings.Join(names, ", "))
+	return 0, fmt.Errorf("%s: %w %q; the file has %s", d.Path, ErrNoChannel, name, strings.Join(names, ", "))
 }
 
 func (d *Dataset) countN(n string) int {

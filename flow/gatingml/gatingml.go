@@ -45,7 +45,13 @@ func Read(r io.Reader, name string) (*flow.Strategy, error) {
 	}
 	s := &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}
 	bad := func(n *node, format string, a ...any) error {
-		return formats.Errorf(path, n.Line, "<"+n.Name+">", "fix the element as Gating-ML 2.0 defines it", format, a...)
+		pe := formats.Errorf(path, n.Line, "<"+n.Name+">", "fix the element as Gating-ML 2.0 defines it", format, a...)
+		for _, x := range a { // keep a cause given to %v in the chain
+			if err, ok := x.(error); ok {
+				pe.Err = err
+			}
+		}
+		return pe
 	}
 	for _, n := range flatten(top) {
 		switch n.Name {

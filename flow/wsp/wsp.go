@@ -186,7 +186,7 @@ func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpac
 
 func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 	s := &Sample{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}}
-	bad := func(n *xmltree.Node, format string, a ...any) error {
+	bad := func(n *xmltree.Node, format string, a ...any) *formats.ParseError {
 		return formats.Errorf(p, n.Line, "<"+n.Name+">", "", format, a...)
 	}
 	if ds := sn.Child("DataSet"); ds != nil {
@@ -232,7 +232,9 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 				continue
 			}
 			if err != nil {
-				return nil, bad(t, "channel %s: %v", ch, err)
+				pe := bad(t, "channel %s: %v", ch, err)
+				pe.Err = err
+				return nil, pe
 			}
 			xf[ch] = x
 			s.Strategy.Transforms["xf:"+ch] = x
@@ -438,7 +440,7 @@ func (c *converter) population(n *xmltree.Node) (*flow.Gate, error) {
 	case "EllipsoidGate":
 		v, err := ellipseToPolygon(el, xfs)
 		if err != nil {
-			return nil, formats.Errorf(c.path, el.Line, "EllipsoidGate", "", "%v", err)
+			return nil, &formats.ParseError{File: c.path, Line: el.Line, Where: "EllipsoidGate", Reason: err.Error(), Err: err}
 		}
 		g.Kind, g.Vertices = "polygon", v
 	default:
