@@ -54,96 +54,113 @@ func Read(r io.Reader, name string) (*flow.Strategy, error) {
 		return pe
 	}
 	for _, n := range flatten(top) {
+		var err error
 		switch n.Name {
 		case "transformation":
-			id := n.Attr["id"]
-			if id == "" || len(n.Kids) == 0 {
-				return nil, bad(n, "transformation without id or body")
-			}
-			t := n.Kids[0]
-			num := func(k string, def float64) (float64, error) {
-				v, ok := t.Attr[k]
-				if !ok {
-					return def, nil
-				}
-				return strconv.ParseFloat(strings.TrimSpace(v), 64)
-			}
-			vals := map[string]float64{}
-			for _, k := range []string{"T", "W", "M", "A", "B", "C"} {
-				v, err := num(k, 0)
-				if err != nil {
-					return nil, bad(t, "parameter %s is not a number", k)
-				}
-				vals[k] = v
-			}
-			switch t.Name {
-			case "flin":
-				s.Transforms[id] = flow.Linear{T: vals["T"], A: vals["A"]}
-			case "flog":
-				s.Transforms[id] = flow.Log{T: vals["T"], M: vals["M"]}
-			case "fasinh":
-				s.Transforms[id] = flow.Asinh{T: vals["T"], M: vals["M"], A: vals["A"]}
-			case "logicle":
-				l, err := flow.NewLogicle(vals["T"], vals["W"], vals["M"], vals["A"])
-				if err != nil {
-					return nil, bad(t, "%v", err)
-				}
-				s.Transforms[id] = l
-			case "hyperlog":
-				h, err := flow.NewHyperlog(vals["T"], vals["W"], vals["M"], vals["A"])
-				if err != nil {
-					return nil, bad(t, "%v", err)
-				}
-				s.Transforms[id] = h
-			case "fratio":
-				dims := t.Children("fcs-dimension")
-				if len(dims) != 2 {
-					return nil, bad(t, "fratio needs two fcs-dimension elements")
-				}
-				s.Ratios[id] = flow.Ratio{A: vals["A"], B: vals["B"], C: vals["C"], X: dims[0].Attr["name"], Y: dims[1].Attr["name"]}
-			default:
-				return nil, bad(t, "transformation %q is not supported", t.Name)
-			}
+			err = readTransform(s, n, bad)
 		case "spectrumMatrix":
-			id := n.Attr["id"]
-			sp := &flow.Spillover{Source: "Gating-ML " + id}
-			if f := n.Child("fluorochromes"); f != nil {
-				for _, d := range f.Children("fcs-dimension") {
-					sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
-				}
-			}
-			if f := n.Child("detectors"); f != nil {
-				for _, d := range f.Children("fcs-dimension") {
-					sp.Detectors = append(sp.Detectors, d.Attr["name"])
-				}
-			}
-			for _, row := range n.Children("spectrum") {
-				var r []float64
-				for _, c := range row.Children("coefficient") {
-					v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
-					if err != nil {
-						return nil, bad(c, "coefficient %q is not a number", c.Attr["value"])
-					}
-					r = append(r, v)
-				}
-				sp.M = append(sp.M, r)
-			}
-			if len(sp.M) != len(sp.Fluorochromes) || len(sp.Detectors) < len(sp.Fluorochromes) {
-				return nil, bad(n, "spectrum matrix %s: %d fluorochromes, %d detectors, %d spectra", id, len(sp.Fluorochromes), len(sp.Detectors), len(sp.M))
-			}
-			s.Matrices[id] = sp
+			err = readSpectrum(s, n, bad)
 		case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
-			g, err := parseGate(n, bad)
-			if err != nil {
-				return nil, err
+			var g *flow.Gate
+			if g, err = parseGate(n, bad); err == nil {
+				s.Gates = append(s.Gates, g)
 			}
-			s.Gates = append(s.Gates, g)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(s.Gates) == 0 {
 		return nil, formats.Errorf(path, 0, "", "", "no gates in the file")
 	}
 	return s, nil
+}
+
+type badFunc = func(*node, string, ...any) error
+
+// readTransform reads one transformation element into s.
+func readTransform(s *flow.Strategy, n *node, bad badFunc) error {
+	id := n.Attr["id"]
+	if id == "" || len(n.Kids) == 0 {
+		return bad(n, "transformation without id or body")
+	}
+	t := n.Kids[0]
+	num := func(k string, def float64) (float64, error) {
+		v, ok := t.Attr[k]
+		if !ok {
+			return def, nil
+		}
+		return strconv.ParseFloat(strings.TrimSpace(v), 64)
+	}
+	vals := map[string]float64{}
+	for _, k := range []string{"T", "W", "M", "A", "B", "C"} {
+		v, err := num(k, 0)
+		if err != nil {
+			return bad(t, "parameter %s is not a number", k)
+		}
+		vals[k] = v
+	}
+	switch t.Name {
+	case "flin":
+		s.Transforms[id] = flow.Linear{T: vals["T"], A: vals["A"]}
+	case "flog":
+		s.Transforms[id] = flow.Log{T: vals["T"], M: vals["M"]}
+	case "fasinh":
+		s.Transforms[id] = flow.Asinh{T: vals["T"], M: vals["M"], A: vals["A"]}
+	case "logicle":
+		l, err := flow.NewLogicle(vals["T"], vals["W"], vals["M"], vals["A"])
+		if err != nil {
+			return bad(t, "%v", err)
+		}
+		s.Transforms[id] = l
+	case "hyperlog":
+		h, err := flow.NewHyperlog(vals["T"], vals["W"], vals["M"], vals["A"])
+		if err != nil {
+			return bad(t, "%v", err)
+		}
+		s.Transforms[id] = h
+	case "fratio":
+		dims := t.Children("fcs-dimension")
+		if len(dims) != 2 {
+			return bad(t, "fratio needs two fcs-dimension elements")
+		}
+		s.Ratios[id] = flow.Ratio{A: vals["A"], B: vals["B"], C: vals["C"], X: dims[0].Attr["name"], Y: dims[1].Attr["name"]}
+	default:
+		return bad(t, "transformation %q is not supported", t.Name)
+	}
+	return nil
+}
+
+// readSpectrum reads one spectrumMatrix element into s.
+func readSpectrum(s *flow.Strategy, n *node, bad badFunc) error {
+	id := n.Attr["id"]
+	sp := &flow.Spillover{Source: "Gating-ML " + id}
+	if f := n.Child("fluorochromes"); f != nil {
+		for _, d := range f.Children("fcs-dimension") {
+			sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
+		}
+	}
+	if f := n.Child("detectors"); f != nil {
+		for _, d := range f.Children("fcs-dimension") {
+			sp.Detectors = append(sp.Detectors, d.Attr["name"])
+		}
+	}
+	for _, row := range n.Children("spectrum") {
+		var r []float64
+		for _, c := range row.Children("coefficient") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
+			if err != nil {
+				return bad(c, "coefficient %q is not a number", c.Attr["value"])
+			}
+			r = append(r, v)
+		}
+		sp.M = append(sp.M, r)
+	}
+	if len(sp.M) != len(sp.Fluorochromes) || len(sp.Detectors) < len(sp.Fluorochromes) {
+		return bad(n, "spectrum matrix %s: %d fluorochromes, %d detectors, %d spectra", id, len(sp.Fluorochromes), len(sp.Detectors), len(sp.M))
+	}
+	s.Matrices[id] = sp
+	return nil
 }
 
 func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }

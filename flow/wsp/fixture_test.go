@@ -1,7 +1,9 @@
 package wsp
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -93,4 +95,22 @@ func TestFlowJo9Latin1(t *testing.T) {
 	if len(s.Populations) != 2 || s.Populations[1].Name != "léger" || s.Populations[1].FlowJoCount != 25 {
 		t.Errorf("populations %+v", s.Populations)
 	}
+}
+
+// Any bytes: an error or a workspace, never a panic or a hang.
+func FuzzRead(f *testing.F) {
+	for _, p := range []string{"testdata/nested.wsp", "testdata/nested_fj9_latin1.wsp", "testdata/flowjo9_layout.xml"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := Read(bytes.NewReader(b), "fuzz.wsp")
+		if err != nil {
+			return
+		}
+		for _, s := range w.Samples {
+			w.Find("x.fcs", "", s.Count, s.Name)
+		}
+	})
 }

@@ -204,7 +204,32 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 			}
 		}
 	}
-	// Transforms, one per channel.
+	xf, err := readTransforms(s, sn, bad)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readMatrix(s, sn, bad)
+	if err != nil {
+		return nil, err
+	}
+	node := sn.Child("SampleNode")
+	if node == nil {
+		return s, nil
+	}
+	s.Name = node.Attr["name"]
+	s.Count, _ = strconv.Atoi(node.Attr["count"])
+	conv := &converter{s: s, xf: xf, prefix: m.prefix, suffix: m.suffix, compID: m.compID, detectors: m.detectors, path: p}
+	if subs := node.Child("Subpopulations"); subs != nil {
+		if err := conv.walk(subs, ""); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// readTransforms reads a sample's per-channel transforms into its
+// strategy and returns them by channel.
+func readTransforms(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string, ...any) *formats.ParseError) (map[string]flow.Transform, error) {
 	xf := map[string]flow.Transform{}
 	if tr := sn.Child("Transformations"); tr != nil {
 		for _, t := range tr.Kids {
@@ -240,12 +265,22 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 			s.Strategy.Transforms["xf:"+ch] = x
 		}
 	}
-	// Compensation.
-	prefix, suffix, compID := "", "", ""
-	var detectors map[string]bool
+	return xf, nil
+}
+
+// matrixRef is the compensation a sample's gates were drawn in: the
+// matrix id and the prefix/suffix FlowJo adds to compensated channel names.
+type matrixRef struct {
+	prefix, suffix, compID string
+	detectors              map[string]bool
+}
+
+// readMatrix reads a sample's spillover matrix into its strategy.
+func readMatrix(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string, ...any) *formats.ParseError) (matrixRef, error) {
+	var mt matrixRef
 	if m := sn.Child("spilloverMatrix"); m != nil {
-		prefix, suffix = m.Attr["prefix"], m.Attr["suffix"]
-		compID = "wsp:" + m.Attr["name"]
+		mt.prefix, mt.suffix = m.Attr["prefix"], m.Attr["suffix"]
+		mt.compID = "wsp:" + m.Attr["name"]
 		sp := &flow.Spillover{Source: "FlowJo matrix " + m.Attr["name"]}
 		if ps := m.Child("parameters"); ps != nil {
 			for _, pp := range ps.Children("parameter") {
@@ -264,36 +299,24 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 		for _, row := range m.Children("spillover") {
 			i, ok := index[row.Attr["parameter"]]
 			if !ok {
-				return nil, bad(row, "spillover row for %q, which the matrix does not list", row.Attr["parameter"])
+				return mt, bad(row, "spillover row for %q, which the matrix does not list", row.Attr["parameter"])
 			}
 			for _, c := range row.Children("coefficient") {
 				j, ok := index[c.Attr["parameter"]]
 				v, err := num(c.Attr["value"])
 				if !ok || err != nil {
-					return nil, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
+					return mt, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
 				}
 				sp.M[i][j] = v
 			}
 		}
-		s.Strategy.Matrices[compID] = sp
-		detectors = map[string]bool{}
+		s.Strategy.Matrices[mt.compID] = sp
+		mt.detectors = map[string]bool{}
 		for _, d := range sp.Detectors {
-			detectors[d] = true
+			mt.detectors[d] = true
 		}
 	}
-	node := sn.Child("SampleNode")
-	if node == nil {
-		return s, nil
-	}
-	s.Name = node.Attr["name"]
-	s.Count, _ = strconv.Atoi(node.Attr["count"])
-	conv := &converter{s: s, xf: xf, prefix: prefix, suffix: suffix, compID: compID, detectors: detectors, path: p}
-	if subs := node.Child("Subpopulations"); subs != nil {
-		if err := conv.walk(subs, ""); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
+	return mt, nil
 }
 
 type wspLog struct{ offset, decades float64 }
