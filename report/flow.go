@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -166,11 +165,7 @@ func NewFCSInfo(d *fcs.Dataset, nsets int, sp *flow.Spillover) FCSInfo {
 }
 
 // FCSInfoJSON writes the description as indented JSON.
-func FCSInfoJSON(w io.Writer, in FCSInfo) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(in)
-}
+func FCSInfoJSON(w io.Writer, in FCSInfo) error { return JSON(w, in) }
 
 // FCSInfoText writes the description for a terminal: a summary line, the
 // parameter table and the spillover channels.

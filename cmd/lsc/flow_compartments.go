@@ -82,7 +82,7 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	compRef := map[bool]string{true: "uncompensated", false: "FCS"}[f.comp == "none"]
 	var rows []report.CompartmentSample
 	var first *compartment.Compiled
-	inputs := []map[string]string{}
+	inputs := []map[string]any{} // per sample, for lsc study import
 	for _, it := range items {
 		ds, err := fcs.ReadFile(it.Path)
 		if err != nil {
@@ -102,7 +102,8 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 		for _, w := range append(res.Notes, warns...) {
 			fmt.Fprintf(notes(cmd), "lsc: warning: %s: %s\n", it.ID, w)
 		}
-		inputs = append(inputs, map[string]string{"sample": it.ID, "path": it.Path, "sha256": sha(it.Path)})
+		inputs = append(inputs, map[string]any{"sample": it.ID, "patient": it.Patient, "timepoint": it.Timepoint.Label, "date": it.Date,
+			"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path, "sha256": sha(it.Path)})
 	}
 	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	run := map[string]any{"lsc_version": version, "template": name, "template_sha256": sha(f.tmplPath), "control": f.control, "control_sha256": sha(f.control),
@@ -110,7 +111,7 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	return writeDir(f.out, f.force, []outFile{
 		{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.CompartmentHTML(w, rows, rep) }},
-		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
+		{Name: "run.json", Fill: func(w io.Writer) error { return report.JSON(w, run) }},
 		{Name: "gates.xml", Fill: func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }},
 	})
 }

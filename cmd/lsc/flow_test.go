@@ -273,7 +273,7 @@ func TestFlowCompartmentsCLI(t *testing.T) {
 		t.Error("no caution on the built-in cuts")
 	}
 	var run struct {
-		Inputs []map[string]string `json:"inputs"`
+		Inputs []map[string]any `json:"inputs"`
 	}
 	rj, _ := os.ReadFile(filepath.Join(out, "run.json"))
 	if err := json.Unmarshal(rj, &run); err != nil || len(run.Inputs) != 2 {
