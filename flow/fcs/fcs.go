@@ -466,17 +466,49 @@ func (d *Dataset) order() (binary.ByteOrder, error) {
 }
 
 func (d *Dataset) parseData(b []byte, ds, de int64) error {
-	np := len(d.Params)
 	if d.Events == 0 {
 		d.Data = []float64{}
 		return nil
 	}
+	seg, err := d.segment(b, ds, de)
+	if err != nil || d.DataType == "A" {
+		if err == nil {
+			err = d.parseASCII(seg)
+		}
+		return err
+	}
+	ord, err := d.order()
+	if err != nil {
+		return err
+	}
+	widths := make([]int, len(d.Params))
+	per := 0
+	for i, p := range d.Params {
+		widths[i] = (p.Bits + 7) / 8
+		per += widths[i]
+	}
+	if seg, err = d.fit(seg, per); err != nil {
+		return err
+	}
+	d.Data = make([]float64, d.Events*len(d.Params))
+	switch d.DataType {
+	case "F", "D":
+		d.decodeFloats(seg, ord)
+	case "I":
+		d.decodeInts(seg, ord, widths)
+	}
+	return nil
+}
+
+// segment returns the DATA bytes: a start beyond the file is a file
+// without events, an end beyond it is read up to the file's end.
+func (d *Dataset) segment(b []byte, ds, de int64) ([]byte, error) {
 	if ds <= 0 || de < ds || ds >= int64(len(b)) {
 		if ds >= int64(len(b)) {
-			return perr(ErrNoData, d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
+			return nil, perr(ErrNoData, d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
 				"DATA segment starts at byte %d of a %d-byte file ($TOT %d events)", ds, len(b), d.Events)
 		}
-		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
 	}
 	if de >= int64(len(b)) {
 		if de > int64(len(b)) {
@@ -484,22 +516,14 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		}
 		de = int64(len(b)) - 1
 	}
-	seg := b[ds : de+1]
-	if d.DataType == "A" {
-		return d.parseASCII(seg)
-	}
-	ord, err := d.order()
-	if err != nil {
-		return err
-	}
-	widths := make([]int, np)
-	per := 0
-	for i, p := range d.Params {
-		widths[i] = (p.Bits + 7) / 8
-		per += widths[i]
-	}
+	return b[ds : de+1], nil
+}
+
+// fit checks that seg holds $TOT events of per bytes and trims what is
+// beyond them, with a warning.
+func (d *Dataset) fit(seg []byte, per int) ([]byte, error) {
 	if per == 0 || int64(d.Events) > int64(len(seg))/int64(per)+1 {
-		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
 	}
 	need := int64(per) * int64(d.Events)
 	switch have := int64(len(seg)); {
@@ -511,74 +535,83 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("DATA segment holds %d bytes, $TOT x event size is %d: the first %d events are read", have, need, d.Events))
 		seg = seg[:need]
 	default:
-		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
 	}
-	d.Data = make([]float64, d.Events*np)
-	switch d.DataType {
-	case "F":
-		// Concrete byte orders, not the interface, keep this loop at memory speed.
-		if ord == binary.BigEndian {
-			for i := range d.Data {
-				d.Data[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(seg[4*i:])))
-			}
-		} else {
-			for i := range d.Data {
-				d.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(seg[4*i:])))
+	return seg, nil
+}
+
+// decodeFloats reads $DATATYPE F (32-bit) or D (64-bit) values.
+func (d *Dataset) decodeFloats(seg []byte, ord binary.ByteOrder) {
+	// Concrete byte orders, not the interface, keep these loops at memory speed.
+	big := ord == binary.BigEndian
+	switch {
+	case d.DataType == "F" && big:
+		for i := range d.Data {
+			d.Data[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(seg[4*i:])))
+		}
+	case d.DataType == "F":
+		for i := range d.Data {
+			d.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(seg[4*i:])))
+		}
+	case big:
+		for i := range d.Data {
+			d.Data[i] = math.Float64frombits(binary.BigEndian.Uint64(seg[8*i:]))
+		}
+	default:
+		for i := range d.Data {
+			d.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(seg[8*i:]))
+		}
+	}
+}
+
+// intMasks returns each parameter's mask: $PnB bits, and below the next
+// power of two of $PnR (FlowIO).
+func (d *Dataset) intMasks() []uint64 {
+	masks := make([]uint64, len(d.Params))
+	for i, p := range d.Params {
+		m := uint64(math.MaxUint64)
+		if p.Bits < 64 {
+			m = 1<<uint(p.Bits) - 1
+		}
+		if p.Range > 0 && p.Range < float64(uint64(1)<<62) {
+			r := nextPow2(uint64(math.Ceil(p.Range)))
+			if r-1 < m {
+				m = r - 1
 			}
 		}
-	case "D":
-		if ord == binary.BigEndian {
-			for i := range d.Data {
-				d.Data[i] = math.Float64frombits(binary.BigEndian.Uint64(seg[8*i:]))
+		masks[i] = m
+	}
+	return masks
+}
+
+// decodeInts reads $DATATYPE I values of the given byte widths, masked.
+func (d *Dataset) decodeInts(seg []byte, ord binary.ByteOrder, widths []int) {
+	np := len(d.Params)
+	masks := d.intMasks()
+	little := ord == binary.LittleEndian
+	masked := 0
+	if w, ok := uniform(widths); ok && (w == 2 || w == 4) {
+		// Fast path for the common layouts: one width for every parameter.
+		for k := range d.Data {
+			var v uint64
+			switch {
+			case w == 2 && little:
+				v = uint64(binary.LittleEndian.Uint16(seg[2*k:]))
+			case w == 2:
+				v = uint64(binary.BigEndian.Uint16(seg[2*k:]))
+			case little:
+				v = uint64(binary.LittleEndian.Uint32(seg[4*k:]))
+			default:
+				v = uint64(binary.BigEndian.Uint32(seg[4*k:]))
 			}
-		} else {
-			for i := range d.Data {
-				d.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(seg[8*i:]))
+			m := masks[k%np]
+			if v&^m != 0 {
+				masked++
 			}
+			d.Data[k] = float64(v & m)
 		}
-	case "I":
-		masks := make([]uint64, np)
-		for i, p := range d.Params {
-			m := uint64(math.MaxUint64)
-			if p.Bits < 64 {
-				m = 1<<uint(p.Bits) - 1
-			}
-			if p.Range > 0 && p.Range < float64(uint64(1)<<62) {
-				r := nextPow2(uint64(math.Ceil(p.Range)))
-				if r-1 < m {
-					m = r - 1
-				}
-			}
-			masks[i] = m
-		}
-		little := ord == binary.LittleEndian
+	} else {
 		pos := 0
-		masked := 0
-		if w, ok := uniform(widths); ok && (w == 2 || w == 4) {
-			// Fast path for the common layouts: one width for every parameter.
-			for k := range d.Data {
-				var v uint64
-				switch {
-				case w == 2 && little:
-					v = uint64(binary.LittleEndian.Uint16(seg[2*k:]))
-				case w == 2:
-					v = uint64(binary.BigEndian.Uint16(seg[2*k:]))
-				case little:
-					v = uint64(binary.LittleEndian.Uint32(seg[4*k:]))
-				default:
-					v = uint64(binary.BigEndian.Uint32(seg[4*k:]))
-				}
-				m := masks[k%np]
-				if v&^m != 0 {
-					masked++
-				}
-				d.Data[k] = float64(v & m)
-			}
-			if masked > 0 {
-				d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
-			}
-			return nil
-		}
 		for e := 0; e < d.Events; e++ {
 			for i := 0; i < np; i++ {
 				w := widths[i]
@@ -599,11 +632,10 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 				d.Data[e*np+i] = float64(v & masks[i])
 			}
 		}
-		if masked > 0 {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
-		}
 	}
-	return nil
+	if masked > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
+	}
 }
 
 func nextPow2(x uint64) uint64 {
