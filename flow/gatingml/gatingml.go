@@ -238,65 +238,13 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	case "EllipsoidGate":
 		g.Kind = "ellipsoid"
-		m := n.Child("mean")
-		cv := n.Child("covarianceMatrix")
-		ds := n.Child("distanceSquare")
-		if m == nil || cv == nil || ds == nil {
-			return nil, bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
-		}
-		var err error
-		if g.Mean, err = coords(m, "coordinate"); err != nil {
-			return nil, bad(m, "%v", err)
-		}
-		for _, row := range cv.Children("row") {
-			r, err := coords(row, "entry")
-			if err != nil {
-				return nil, bad(row, "%v", err)
-			}
-			g.Covariance = append(g.Covariance, r)
-		}
-		if g.Distance2, err = num(ds.Attr["value"]); err != nil {
-			return nil, bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
-		}
-		k := len(g.Dims)
-		if len(g.Mean) != k || len(g.Covariance) != k {
-			return nil, bad(n, "ellipsoid %s: %d dimensions but mean %d and covariance %d rows", g.ID, k, len(g.Mean), len(g.Covariance))
-		}
-		for _, r := range g.Covariance {
-			if len(r) != k {
-				return nil, bad(n, "ellipsoid %s: covariance rows need %d entries", g.ID, k)
-			}
+		if err := ellipsoid(g, n, bad); err != nil {
+			return nil, err
 		}
 	case "QuadrantGate":
 		g.Kind = "quadrant"
-		for _, dn := range n.Children("divider") {
-			d, err := parseDim(dn)
-			if err != nil {
-				return nil, bad(dn, "quadrant %s: %v", g.ID, err)
-			}
-			dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
-			for _, v := range dn.Children("value") {
-				x, err := num(v.Text)
-				if err != nil {
-					return nil, bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
-				}
-				dv.Values = append(dv.Values, x)
-			}
-			g.Dividers = append(g.Dividers, dv)
-		}
-		for _, qn := range n.Children("Quadrant") {
-			q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
-			for _, p := range qn.Children("position") {
-				x, err := num(p.Attr["location"])
-				if err != nil {
-					return nil, bad(p, "location %q is not a number", p.Attr["location"])
-				}
-				q.Positions[p.Attr["divider_ref"]] = x
-			}
-			g.Quadrants = append(g.Quadrants, q)
-		}
-		if len(g.Dividers) == 0 || len(g.Quadrants) == 0 {
-			return nil, bad(n, "quadrant gate %s needs dividers and quadrants", g.ID)
+		if err := quadrants(g, n, bad); err != nil {
+			return nil, err
 		}
 	case "BooleanGate":
 		g.Kind = "boolean"
@@ -313,6 +261,74 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	}
 	return g, nil
+}
+
+// ellipsoid reads an EllipsoidGate's mean, covariance and distance.
+func ellipsoid(g *flow.Gate, n *node, bad badFunc) error {
+	m := n.Child("mean")
+	cv := n.Child("covarianceMatrix")
+	ds := n.Child("distanceSquare")
+	if m == nil || cv == nil || ds == nil {
+		return bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
+	}
+	var err error
+	if g.Mean, err = coords(m, "coordinate"); err != nil {
+		return bad(m, "%v", err)
+	}
+	for _, row := range cv.Children("row") {
+		r, err := coords(row, "entry")
+		if err != nil {
+			return bad(row, "%v", err)
+		}
+		g.Covariance = append(g.Covariance, r)
+	}
+	if g.Distance2, err = num(ds.Attr["value"]); err != nil {
+		return bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
+	}
+	k := len(g.Dims)
+	if len(g.Mean) != k || len(g.Covariance) != k {
+		return bad(n, "ellipsoid %s: %d dimensions but mean %d and covariance %d rows", g.ID, k, len(g.Mean), len(g.Covariance))
+	}
+	for _, r := range g.Covariance {
+		if len(r) != k {
+			return bad(n, "ellipsoid %s: covariance rows need %d entries", g.ID, k)
+		}
+	}
+	return nil
+}
+
+// quadrants reads a QuadrantGate's dividers and quadrants.
+func quadrants(g *flow.Gate, n *node, bad badFunc) error {
+	for _, dn := range n.Children("divider") {
+		d, err := parseDim(dn)
+		if err != nil {
+			return bad(dn, "quadrant %s: %v", g.ID, err)
+		}
+		dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
+		for _, v := range dn.Children("value") {
+			x, err := num(v.Text)
+			if err != nil {
+				return bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
+			}
+			dv.Values = append(dv.Values, x)
+		}
+		g.Dividers = append(g.Dividers, dv)
+	}
+	for _, qn := range n.Children("Quadrant") {
+		q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
+		for _, p := range qn.Children("position") {
+			x, err := num(p.Attr["location"])
+			if err != nil {
+				return bad(p, "location %q is not a number", p.Attr["location"])
+			}
+			q.Positions[p.Attr["divider_ref"]] = x
+		}
+		g.Quadrants = append(g.Quadrants, q)
+	}
+	if len(g.Dividers) == 0 || len(g.Quadrants) == 0 {
+		return bad(n, "quadrant gate %s needs dividers and quadrants", g.ID)
+	}
+	return nil
 }
 
 // flatten lists the definitions under the root, looking inside wrapper
