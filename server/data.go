@@ -38,7 +38,7 @@ func (s *Server) registerData() {
 	s.handle(route{method: "GET", pattern: "/api/v1/runs/{run}", summary: "one run with its parameters, input checksums and files", access: read, responses: ok}, s.apiRun)
 	s.handle(route{method: "GET", pattern: "/api/v1/table", summary: "cohort table: one metric per patient (?metric=, ?at=, ?assay=, ?fraction=, ?target=)", access: read, responses: ok}, s.apiTable)
 	s.handle(route{method: "POST", pattern: "/api/v1/imports", summary: "import a run folder sent as a tar, tar.gz or zip archive",
-		access: access{api: true, scoped: true, action: auth.Import, maxBody: 1 << 30},
+		access:    access{api: true, scoped: true, action: auth.Import, maxBody: 1 << 30},
 		responses: map[string]string{"201": "imported", "200": "already imported", "400": "not an lsc run folder", "403": "role may not import", "413": "archive too large"}}, s.apiImport)
 }
 
