@@ -26,7 +26,7 @@ func flowEventsCmd() *cobra.Command {
 		Short: "write the events as TSV or FCS, raw or scaled, compensated, transformed, of one population",
 		Long: `Writes one column per channel (header = $PnN names; duplicate names get .2, .3 suffixes), or an
 FCS 3.1 file (32-bit float) when --out ends in .fcs, which keeps the source file's keywords ($FIL,
-$CYT, SPILL, ...; $TIMESTEP is dropped once time is scaled) and adds $SRC, LSC_STAGE and
+$CYT, SPILL, $PnV, ...; $TIMESTEP and $PnG are dropped once values are scaled) and adds $SRC, LSC_STAGE and
 LSC_POPULATION. --gating (Gating-ML 2.0 or a FlowJo workspace, with --sample as for lsc flow gate)
 and --population (gate id or path) keep one population. Values from 32-bit float files print as
 float32 (0.002, not 0.0020000000298023225).
@@ -58,7 +58,7 @@ func runFlowEvents(cmd *cobra.Command, path string, f flowEventsFlags) error {
 	if f.population != "" && f.gating == "" {
 		return usageError{fmt.Errorf("--population needs --gating")}
 	}
-	if f.out != "-" {
+	if f.out != "-" && f.out != "" {
 		if err := refuseOverwrite(f.out, f.force); err != nil {
 			return err
 		}

@@ -154,7 +154,7 @@ func TestFlowEventsFCSKeepsKeywords(t *testing.T) {
 	src := filepath.Join(dir, "src.fcs")
 	f, _ := os.Create(src)
 	err := fcs.Write(f, []fcs.Channel{{N: "FL1-A", S: "CD34"}, {N: "FL2-A", S: "CD38"}}, []float64{1, 2, 3, 4},
-		map[string]string{"$FIL": "tube7.fcs", "SPILL": "2,FL1-A,FL2-A,1,0.1,0.2,1", "$CYT": "FACSCanto II", "$TIMESTEP": "0.01"})
+		map[string]string{"$FIL": "tube7.fcs", "SPILL": "2,FL1-A,FL2-A,1,0.1,0.2,1", "$CYT": "FACSCanto II", "$TIMESTEP": "0.01", "$P1V": "480", "$P2G": "2"})
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -167,13 +167,16 @@ func TestFlowEventsFCSKeepsKeywords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, want := range map[string]string{"$FIL": "tube7.fcs", "SPILL": "2,FL1-A,FL2-A,1,0.1,0.2,1", "$CYT": "FACSCanto II", "LSC_STAGE": "compensated", "$SRC": "src.fcs", "$P1S": "CD34"} {
+	for k, want := range map[string]string{"$FIL": "tube7.fcs", "SPILL": "2,FL1-A,FL2-A,1,0.1,0.2,1", "$CYT": "FACSCanto II", "LSC_STAGE": "compensated", "$SRC": "src.fcs", "$P1S": "CD34", "$P1V": "480"} {
 		if v, _ := ds[0].Keyword(k); v != want {
 			t.Errorf("%s = %q, want %q", k, v, want)
 		}
 	}
 	if _, ok := ds[0].Keyword("$TIMESTEP"); ok {
 		t.Error("$TIMESTEP kept on scaled time")
+	}
+	if _, ok := ds[0].Keyword("$P2G"); ok {
+		t.Error("$P2G kept on values with the gain divided out")
 	}
 }
 
