@@ -11,8 +11,8 @@ import (
 // the receptor_type and receptor_subtype scirpy expects.
 func TestChainQCScirpy(t *testing.T) {
 	rows := []struct {
-		multi            bool
-		loci             [4]string
+		multi           bool
+		loci            [4]string
 		rtype, rsubtype string
 	}{
 		{false, [4]string{"", "", "", ""}, "no IR", "no IR"},
