@@ -107,3 +107,11 @@ func InferLocus(v, d, j, c string) string {
 	}
 	return ""
 }
+
+// Seq returns the junction in nucleotides ("nt") or amino acids ("aa").
+func (c *Chain) Seq(kind string) string {
+	if kind == "aa" {
+		return c.JunctionAA
+	}
+	return c.Junction
+}
