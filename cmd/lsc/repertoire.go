@@ -12,8 +12,8 @@ import (
 
 	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/formats/sheet"
-	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/repertoire"
+	"github.com/lsc-bio/lsc/report"
 )
 
 func repertoireCmd() *cobra.Command {
