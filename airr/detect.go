@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/lsc-bio/lsc/formats"
@@ -97,4 +98,23 @@ func ReadFormat(f Format, r io.Reader, name string) ([]Chain, error) {
 	return nil, &formats.ParseError{File: name, Line: 1, Where: "header", Err: ErrFormat,
 		Reason: "not a receptor contig table",
 		Hint:   "give a 10x filtered_contig_annotations.csv or all_contig_annotations.json, an AIRR Rearrangement TSV, a Change-O .tab or a BD Rhapsody VDJ table"}
+}
+
+// Sniff tells the receptor format of a file (plain or gzip) from its first
+// bytes; FormatUnknown for anything else (including folders).
+func Sniff(path string) (Format, error) {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		return FormatUnknown, err
+	}
+	rc, err := formats.OpenText(path)
+	if err != nil {
+		return FormatUnknown, err
+	}
+	defer rc.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(rc, head)
+	if bytes.IndexByte(head[:n], 0) >= 0 {
+		return FormatUnknown, nil
+	}
+	return Detect(head[:n]), nil
 }

@@ -84,3 +84,20 @@ func TestRepertoireSheet(t *testing.T) {
 		t.Errorf("diversity:\n%s\n%s", outs[0], outs[1])
 	}
 }
+
+// lsc inspect recognises receptor tables and feature references; lsc score
+// refuses them with a pointer to the right command.
+func TestInspectReceptor(t *testing.T) {
+	code, out, errs := runLSC(t, "inspect", "../../airr/testdata/filtered_contig_annotations.csv")
+	if code != 0 || !strings.Contains(out, "10x-contig-csv, 19 contigs in 5 cells") || !strings.Contains(out, "multichain 1") {
+		t.Errorf("%d %s %s", code, out, errs)
+	}
+	code, out, _ = runLSC(t, "inspect", "--json", "../../airr/testdata/feature_reference.csv")
+	if code != 0 || !strings.Contains(out, `"features": 3`) || !strings.Contains(out, "CD269=BCMA_TotalSeqC") {
+		t.Errorf("%d %s", code, out)
+	}
+	code, _, errs = runLSC(t, "score", "../../airr/testdata/rearrangement_tra.tsv", "--signatures", "LSC17", "--out", filepath.Join(t.TempDir(), "x.tsv"))
+	if code != 1 || !strings.Contains(errs, "lsc repertoire clonotypes") {
+		t.Errorf("score on contigs: %d %s", code, errs)
+	}
+}
