@@ -1,0 +1,146 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/lsc-bio/lsc/cart"
+	"github.com/lsc-bio/lsc/plot"
+)
+
+// CartSamples writes samples.tsv of lsc cart: one row per sample.
+func CartSamples(w io.Writer, r *cart.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "sample\tpatient\ttimepoint\tgroup\tcells\tcar_pos\tcar_fraction\tcar_lower95\tcar_upper95\tcd4\tcd4_car\tcd8\tcd8_car\treceptor_cells\tjoined\tjoin_rule\tclonotypes\tshannon\tnormalized_shannon\tshannon_cd4\tshannon_cd8\ttop_share\texpanded_share\tcar_clonotypes")
+	for _, s := range r.Samples {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n",
+			cell(s.Sample.Sample), cell(s.Patient), cell(s.Timepoint), cell(s.Group), s.Cells, s.CARPos, Num(s.CARFraction), Num(s.CARLo), Num(s.CARHi),
+			s.CD4, s.CD4CAR, s.CD8, s.CD8CAR, s.ReceptorCells, s.Joined, s.JoinRule, s.Clonotypes, Num(s.Shannon), Num(s.NormShannon),
+			Num(s.ShannonCD4), Num(s.ShannonCD8), Num(s.TopShare), Num(s.ExpandedShare), s.CARClones)
+	}
+	return bw.Flush()
+}
+
+// CartTests writes tests.tsv: per timepoint and metric the Wilcoxon
+// rank-sum test between the two groups, BH-adjusted over all rows.
+func CartTests(w io.Writer, r *cart.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "timepoint\tmetric\tgroup_a\tgroup_b\tn_a\tn_b\tmedian_a\tmedian_b\tW\tp\tp_adj_bh")
+	for _, t := range r.Tests {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", cell(t.Timepoint), t.Metric, cell(t.GroupA), cell(t.GroupB), t.NA, t.NB,
+			Num(t.MedianA), Num(t.MedianB), Num(t.W), Num(t.P), Num(t.PAdj))
+	}
+	return bw.Flush()
+}
+
+// CartClones writes car_clones.tsv: clonotypes holding CAR+ cells.
+func CartClones(w io.Writer, r *cart.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "clone_id\tsample\tpatient\ttimepoint\tcells\tcar_pos\tvj_junction\tvdj_junction")
+	for _, c := range r.CARClones {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", c.CloneID, cell(c.Sample), cell(c.Patient), cell(c.Timepoint), c.Cells, c.CARPos, cell(c.VJ), cell(c.VDJ))
+	}
+	return bw.Flush()
+}
+
+// CartMetricPlot draws one metric per sample as points by timepoint (x) and
+// group (colour), patients joined by lines.
+func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
+	var tps []string
+	pos := map[string]int{}
+	hi := 0.0
+	for i := range r.Samples {
+		s := &r.Samples[i]
+		if _, ok := pos[s.Timepoint]; !ok {
+			pos[s.Timepoint] = len(tps)
+			tps = append(tps, s.Timepoint)
+		}
+		if v := s.Value(metric); !math.IsNaN(v) {
+			hi = math.Max(hi, v)
+		}
+	}
+	scale := 1.0
+	if percent {
+		scale = 100
+	}
+	c := plot.NewCanvas(560, 340)
+	c.Top = 34
+	c.XMin, c.XMax = -0.5, float64(len(tps))-0.5
+	ticks := plot.CoverTicks(0, math.Max(hi*scale, 1e-9), 5)
+	c.YMin, c.YMax = 0, ticks[len(ticks)-1].V
+	var xt []plot.Tick
+	for i, tp := range tps {
+		xt = append(xt, plot.Tick{V: float64(i), Label: tp})
+	}
+	c.Axes(xt, ticks, "timepoint", label)
+	colour := map[string]string{}
+	for i, g := range r.Groups {
+		colour[g] = plot.Palette[i%len(plot.Palette)]
+		x := c.Left + float64(i)*120
+		c.Raw(`<circle cx="%s" cy="14" r="5" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), colour[g], plot.Px(x+9), template.HTMLEscapeString(g))
+	}
+	byPatient := map[string][]int{}
+	var patients []string
+	for i := range r.Samples {
+		p := r.Samples[i].Patient
+		if _, ok := byPatient[p]; !ok {
+			patients = append(patients, p)
+		}
+		byPatient[p] = append(byPatient[p], i)
+	}
+	sort.Strings(patients)
+	for _, p := range patients {
+		var xs, ys []float64
+		var col string
+		for _, i := range byPatient[p] {
+			s := &r.Samples[i]
+			v := s.Value(metric)
+			if math.IsNaN(v) {
+				continue
+			}
+			col = colour[s.Group]
+			if col == "" {
+				col = "#777"
+			}
+			xs, ys = append(xs, float64(pos[s.Timepoint])), append(ys, v*scale)
+			c.Marker(float64(pos[s.Timepoint]), v*scale, "circle", col, fmt.Sprintf("%s (%s, %s): %.3g", s.Sample.Sample, p, s.Group, v*scale))
+		}
+		if len(xs) > 1 {
+			c.Line(xs, ys, col, 1, "")
+		}
+	}
+	return c.SVG()
+}
+
+// CartMeta is what the HTML report says about the run.
+type CartMeta struct{ Version, Sheet string }
+
+var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": Num}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lsc cart</title><style>{{.CSS}}</style></head><body>
+<h1>CAR-T study: CAR+ cells, clonality, responders</h1>
+<p class="meta">lsc {{.Meta.Version}} · sheet {{.Meta.Sheet}} · groups {{range .R.Groups}}{{.}} {{end}}· CAR+ = summed CAR feature count above the threshold (Rade et al. 2024)</p>
+<h2>CAR+ cells over time</h2>{{.CARPlot}}
+<h2>Clonal diversity (Shannon, natural log)</h2>{{.ShannonPlot}}
+<h2>Group comparisons (Wilcoxon rank-sum, BH-adjusted)</h2>
+<table><tr><th>timepoint</th><th>metric</th><th>n</th><th>median {{index .GA 0}}</th><th>median {{index .GA 1}}</th><th>W</th><th>p</th><th>p (BH)</th></tr>
+{{range .R.Tests}}<tr><td>{{.Timepoint}}</td><td>{{.Metric}}</td><td>{{.NA}} vs {{.NB}}</td><td>{{num .MedianA}}</td><td>{{num .MedianB}}</td><td>{{num .W}}</td><td>{{num .P}}</td><td>{{num .PAdj}}</td></tr>{{end}}</table>
+<h2>Samples</h2>
+<table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>group</th><th>cells</th><th>CAR+ (95% CI)</th><th>CD8 CAR+</th><th>CD4 CAR+</th><th>receptor cells joined</th><th>clonotypes</th><th>Shannon</th><th>top-10 share</th><th>CAR+ clonotypes</th></tr>
+{{range .R.Samples}}<tr><td>{{.Sample.Sample}}</td><td>{{.Patient}}</td><td>{{.Timepoint}}</td><td>{{.Group}}</td><td>{{.Cells}}</td><td>{{.CARPos}} ({{num .CARFraction}}, {{num .CARLo}}-{{num .CARHi}})</td><td>{{.CD8CAR}}/{{.CD8}}</td><td>{{.CD4CAR}}/{{.CD4}}</td><td>{{.Joined}}/{{.ReceptorCells}} {{.JoinRule}}</td><td>{{.Clonotypes}}</td><td>{{num .Shannon}}</td><td>{{num .TopShare}}</td><td>{{.CARClones}}</td></tr>{{end}}</table>
+</body></html>
+`))
+
+// CartHTML writes the self-contained study report.
+func CartHTML(w io.Writer, r *cart.Result, m CartMeta) error {
+	ga := append([]string(nil), r.Groups...)
+	for len(ga) < 2 {
+		ga = append(ga, "-")
+	}
+	return cartPage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "GA": ga,
+		"CARPlot":     template.HTML(CartMetricPlot(r, "car_fraction", "CAR+ cells (%)", true)),
+		"ShannonPlot": template.HTML(CartMetricPlot(r, "shannon", "Shannon entropy of clonotypes", false))})
+}
