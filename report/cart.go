@@ -119,7 +119,7 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 // CartMeta is what the HTML report says about the run.
 type CartMeta struct{ Version, Sheet string }
 
-var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": Num}).Parse(`<!doctype html>
+var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": sig4}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc cart</title><style>{{.CSS}}</style></head><body>
 <h1>CAR-T study: CAR+ cells, clonality, responders</h1>
 <p class="meta">lsc {{.Meta.Version}} · sheet {{.Meta.Sheet}} · groups {{range .R.Groups}}{{.}} {{end}}· CAR+ = summed CAR feature count above the threshold (Rade et al. 2024)</p>

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
+	"strconv"
 
 	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/plot"
@@ -115,7 +117,7 @@ func CloneSizePlot(r *repertoire.Result) string {
 // RepertoireMeta is what the HTML report says about the run.
 type RepertoireMeta struct{ Version, Command string }
 
-var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"num": Num}).Parse(`<!doctype html>
+var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"num": sig4}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc repertoire</title><style>{{.CSS}}</style></head><body>
 <h1>Immune receptor repertoire</h1>
 <p class="meta">lsc {{.Meta.Version}} · {{.Meta.Command}} · clonotypes by junction {{.R.Options.Sequence}} identity, receptor_arms {{.R.Options.ReceptorArms}}, dual_ir {{.R.Options.DualIR}}{{if not .R.Options.NoGroup}}, within receptor_type{{end}} (scirpy's define_clonotypes)</p>
@@ -134,4 +136,13 @@ var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"n
 // RepertoireHTML writes the self-contained report.
 func RepertoireHTML(w io.Writer, r *repertoire.Result, m RepertoireMeta) error {
 	return repertoirePage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "SizePlot": template.HTML(CloneSizePlot(r))})
+}
+
+// sig4 formats a number for HTML tables with 4 significant digits (the TSV
+// files keep every digit).
+func sig4(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
