@@ -3,7 +3,6 @@ package repertoire
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lsc-bio/lsc/airr"
@@ -53,15 +52,12 @@ type Clonotypes struct {
 	Size []int // by clone id
 }
 
-// view is the receptor of one cell as the options see it.
+// view is the receptor of one cell as the options see it: sequences and
+// the group as small integers (0 = absent), so nodes are map keys without
+// string building.
 type view struct {
-	arms  [2][2]string // [VJ,VDJ][1,2] sequences, "" when absent
-	use   [2]bool      // arms considered
-	group string
-}
-
-func (v *view) key() string {
-	return v.group + "\x00" + v.arms[0][0] + "\x01" + v.arms[0][1] + "\x00" + v.arms[1][0] + "\x01" + v.arms[1][1]
+	arms  [2][2]int32 // [VJ,VDJ][1,2]
+	group int32
 }
 
 // Define assigns clonotypes to cells. Cells with the same receptor
@@ -72,107 +68,125 @@ func Define(cells []Cell, opt Options) (*Clonotypes, error) {
 	if err := opt.fill(); err != nil {
 		return nil, err
 	}
-	seq := func(ch *airr.Chain) string {
+	ids := map[string]int32{}
+	intern := func(s string) int32 {
+		if s == "" {
+			return 0
+		}
+		id, ok := ids[s]
+		if !ok {
+			id = int32(len(ids) + 1)
+			ids[s] = id
+		}
+		return id
+	}
+	groups := map[string]int32{}
+	seq := func(ch *airr.Chain) int32 {
 		if ch == nil {
-			return ""
+			return 0
 		}
-		if opt.Sequence == "aa" {
-			return ch.JunctionAA
-		}
-		return ch.Junction
+		return intern(ch.Seq(opt.Sequence))
 	}
 	use := [2]bool{opt.ReceptorArms != "VDJ", opt.ReceptorArms != "VJ"}
-	nodeOf := make([]int, len(cells))
+	nodeOf := make([]int32, len(cells))
 	var nodes []view
-	index := map[string]int{}
+	index := map[view]int32{}
 	for i := range cells {
 		c := &cells[i]
 		nodeOf[i] = -1
 		if !c.HasIR() {
 			continue
 		}
-		v := view{use: use}
+		var v view
 		if !opt.NoGroup {
-			v.group = c.ReceptorType
+			g, ok := groups[c.ReceptorType]
+			if !ok {
+				g = int32(len(groups) + 1)
+				groups[c.ReceptorType] = g
+			}
+			v.group = g
 		}
 		any := false
 		for a, arm := range [2][2]*airr.Chain{c.VJ, c.VDJ} {
 			if !use[a] {
 				continue
 			}
-			for k := 0; k < 2; k++ {
-				if k == 1 && opt.DualIR == "primary_only" {
-					break
-				}
-				v.arms[a][k] = seq(arm[k])
-				any = any || v.arms[a][k] != ""
+			p := &v.arms[a]
+			p[0] = seq(arm[0])
+			if opt.DualIR != "primary_only" {
+				p[1] = seq(arm[1])
 			}
-			if opt.DualIR == "all" && v.arms[a][1] != "" && v.arms[a][1] < v.arms[a][0] {
-				v.arms[a][0], v.arms[a][1] = v.arms[a][1], v.arms[a][0] // both chains as a set
+			if p[0] == 0 {
+				p[0], p[1] = p[1], 0
 			}
-			if v.arms[a][0] == "" && v.arms[a][1] != "" {
-				v.arms[a][0], v.arms[a][1] = v.arms[a][1], ""
+			if opt.DualIR == "all" && p[1] != 0 && p[1] < p[0] {
+				p[0], p[1] = p[1], p[0] // both chains as a set
 			}
+			any = any || p[0] != 0
 		}
 		if !any {
 			continue
 		}
-		k := v.key()
-		n, ok := index[k]
+		n, ok := index[v]
 		if !ok {
-			n = len(nodes)
-			index[k] = n
+			n = int32(len(nodes))
+			index[v] = n
 			nodes = append(nodes, v)
 		}
 		nodeOf[i] = n
 	}
 	uf := newUnionFind(len(nodes))
 	joinNodes(nodes, opt, uf)
-	// number components by first cell
-	compID := map[int]int{}
+	compID := make([]int32, len(nodes))
+	for i := range compID {
+		compID[i] = -1
+	}
 	res := &Clonotypes{ID: make([]int, len(cells))}
 	for i, n := range nodeOf {
 		if n < 0 {
 			res.ID[i] = -1
 			continue
 		}
-		r := uf.find(n)
-		id, ok := compID[r]
-		if !ok {
-			id = len(res.Size)
-			compID[r] = id
+		r := uf.find(int(n))
+		if compID[r] < 0 {
+			compID[r] = int32(len(res.Size))
 			res.Size = append(res.Size, 0)
 		}
+		id := int(compID[r])
 		res.ID[i] = id
 		res.Size[id]++
 	}
 	return res, nil
 }
 
-// tokens are what two nodes must share on arm a to match there: the
-// primary sequence (primary_only), the set of both chains (all), or any one
-// chain (any).
-func tokens(v *view, a int, dual string) []string {
+// token is what two nodes must share on an arm to match there: the
+// primary chain (primary_only), the set of both chains (all), or any one
+// chain (any: one token per chain).
+type token [2]int32
+
+func tokens(v *view, a int, dual string, buf []token) []token {
+	buf = buf[:0]
 	p := v.arms[a]
-	if p[0] == "" {
-		return nil
+	if p[0] == 0 {
+		return buf
 	}
 	switch dual {
 	case "primary_only":
-		return []string{p[0]}
+		return append(buf, token{p[0], 0})
 	case "all":
-		return []string{p[0] + "\x01" + p[1]}
+		return append(buf, token{p[0], p[1]})
 	}
-	if p[1] == "" || p[1] == p[0] {
-		return []string{p[0]}
+	buf = append(buf, token{p[0], 0})
+	if p[1] != 0 && p[1] != p[0] {
+		buf = append(buf, token{p[1], 0})
 	}
-	return []string{p[0], p[1]}
+	return buf
 }
 
 func armCount(v *view) int {
 	n := 0
 	for a := 0; a < 2; a++ {
-		if v.use[a] && v.arms[a][0] != "" {
+		if v.arms[a][0] != 0 {
 			n++
 		}
 	}
@@ -185,57 +199,54 @@ func armCount(v *view) int {
 //   - all: the number of arms present must agree; with one arm, that arm's
 //     token must be shared; with two, a VJ token and a VDJ token must both
 //     be shared (found per VJ token through a map of VDJ tokens).
+//
+// The partition does not depend on the order of the unions, so map order
+// does not change the result.
 func joinNodes(nodes []view, opt Options, uf *unionFind) {
 	type skey struct {
-		group string
-		arms  int
-		arm   int
-		tok   string
+		group, arms, arm int32
+		tok              token
 	}
-	first := map[skey]int{}
-	link := func(k skey, n int) {
-		if m, ok := first[k]; ok {
-			uf.union(m, n)
-		} else {
-			first[k] = n
-		}
-	}
-	pairs := map[skey][]int{}
+	first := map[skey]int32{}
+	pairs := map[skey][]int32{}
+	var buf []token
 	for n := range nodes {
 		v := &nodes[n]
-		cnt := 0
+		cnt := int32(0)
 		if opt.ReceptorArms == "all" {
-			cnt = armCount(v)
+			cnt = int32(armCount(v))
 		}
 		if cnt == 2 {
-			for _, t := range tokens(v, 0, opt.DualIR) {
+			buf = tokens(v, 0, opt.DualIR, buf)
+			for _, t := range buf {
 				k := skey{v.group, 2, 0, t}
-				pairs[k] = append(pairs[k], n)
+				pairs[k] = append(pairs[k], int32(n))
 			}
 			continue
 		}
 		for a := 0; a < 2; a++ {
-			for _, t := range tokens(v, a, opt.DualIR) {
-				link(skey{v.group, cnt, a, t}, n)
+			buf = tokens(v, a, opt.DualIR, buf)
+			for _, t := range buf {
+				k := skey{v.group, cnt, int32(a), t}
+				if m, ok := first[k]; ok {
+					uf.union(int(m), n)
+				} else {
+					first[k] = int32(n)
+				}
 			}
 		}
 	}
-	keys := make([]skey, 0, len(pairs))
-	for k := range pairs {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].group != keys[j].group {
-			return keys[i].group < keys[j].group
+	vdj := map[token]int32{}
+	for _, list := range pairs {
+		if len(list) < 2 {
+			continue
 		}
-		return keys[i].tok < keys[j].tok
-	})
-	for _, k := range keys {
-		vdj := map[string]int{}
-		for _, n := range pairs[k] {
-			for _, t := range tokens(&nodes[n], 1, opt.DualIR) {
+		clear(vdj)
+		for _, n := range list {
+			buf = tokens(&nodes[n], 1, opt.DualIR, buf)
+			for _, t := range buf {
 				if m, ok := vdj[t]; ok {
-					uf.union(m, n)
+					uf.union(int(m), int(n))
 				} else {
 					vdj[t] = n
 				}
