@@ -10,7 +10,7 @@ import (
 
 // Options define clonotypes (scirpy tl.define_clonotypes, identity metric).
 type Options struct {
-	Sequence     string // "nt" (junction, default) or "aa" (junction_aa)
+	Sequence     string // "nt" (junction, default), "aa" (junction_aa) or "strict" (V(D)JC genes + junction nt, scRepertoire's CTstrict)
 	ReceptorArms string // "all" (default), "any", "VJ", "VDJ"
 	DualIR       string // "any" (default), "primary_only", "all"
 	// WithinGroup keeps clonotypes inside one receptor_type (scirpy's
@@ -33,7 +33,7 @@ func (o *Options) fill() error {
 		}
 		return fmt.Errorf("%w %q (use one of %s)", ErrOption, *s, strings.Join(ok, ", "))
 	}
-	if err := def(&o.Sequence, "nt", "nt", "aa"); err != nil {
+	if err := def(&o.Sequence, "nt", "nt", "aa", "strict"); err != nil {
 		return fmt.Errorf("sequence: %w", err)
 	}
 	if err := def(&o.ReceptorArms, "all", "all", "any", "VJ", "VDJ"); err != nil {
@@ -84,6 +84,12 @@ func Define(cells []Cell, opt Options) (*Clonotypes, error) {
 	seq := func(ch *airr.Chain) int32 {
 		if ch == nil {
 			return 0
+		}
+		if opt.Sequence == "strict" {
+			if ch.Junction == "" {
+				return 0
+			}
+			return intern(ch.VCall + "." + ch.DCall + "." + ch.JCall + "." + ch.CCall + "_" + ch.Junction)
 		}
 		return intern(ch.Seq(opt.Sequence))
 	}

@@ -19,8 +19,9 @@ type Input struct {
 type RunOptions struct {
 	Options
 	Index      IndexOptions
-	RarefyReps int    // draws for the rarefied indices when samples are compared (default 100)
-	Seed       uint64 // rarefaction seed
+	RarefyReps int     // draws for the rarefied indices when samples are compared (default 100)
+	BIdentity  float64 // > 0: also B-cell clonal clusters at this junction aa identity (BClusters)
+	Seed       uint64  // rarefaction seed
 }
 
 // SampleDiversity is one row of diversity.tsv.
@@ -45,6 +46,7 @@ type Result struct {
 	Files     []FileSummary
 	Cells     []Cell
 	Clones    *Clonotypes
+	BCluster  []int // per cell, with RunOptions.BIdentity > 0 (else nil)
 	Samples   []string
 	Diversity []SampleDiversity
 	CloneRows []CloneRow
@@ -97,6 +99,9 @@ func Run(inputs []Input, opt RunOptions) (*Result, error) {
 		return nil, err
 	}
 	res.Clones = cl
+	if opt.BIdentity > 0 {
+		res.BCluster = BClusters(all, opt.BIdentity)
+	}
 	res.measure()
 	return res, nil
 }

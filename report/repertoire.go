@@ -19,15 +19,23 @@ import (
 // samples); every cell read, including those without a receptor.
 func RepertoireCells(w io.Writer, r *repertoire.Result) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "cell\tsample\treceptor_type\tchain_pairing\tvj_junction\tvdj_junction\tclone_id\tclone_size")
+	extra := ""
+	if r.BCluster != nil {
+		extra = "\tb_cluster"
+	}
+	fmt.Fprintln(bw, "cell\tsample\treceptor_type\tchain_pairing\tvj_junction\tvdj_junction\tclone_id\tclone_size"+extra)
 	for i := range r.Cells {
 		c := &r.Cells[i]
 		id, size := r.Clones.ID[i], ""
 		if id >= 0 {
 			size = fmt.Sprint(r.Clones.Size[id])
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.ID), cell(c.Sample), c.ReceptorType, c.ChainPairing,
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", cell(c.ID), cell(c.Sample), c.ReceptorType, c.ChainPairing,
 			primary(c.VJ[0], r.Options.Sequence), primary(c.VDJ[0], r.Options.Sequence), repertoire.CloneID(id), size)
+		if r.BCluster != nil {
+			bw.WriteString("\t" + repertoire.CloneID(r.BCluster[i]))
+		}
+		bw.WriteByte('\n')
 	}
 	return bw.Flush()
 }

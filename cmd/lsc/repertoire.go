@@ -30,6 +30,7 @@ type repFlags struct {
 	allContigs, noGroup, force    bool
 	quiet                         bool
 	reps, jobs                    int
+	bIdentity                     float64
 	seed                          uint64
 }
 
@@ -45,7 +46,8 @@ func clonotypesCmd() *cobra.Command {
 keeps productive chains with a CDR3, indexes up to two VJ and two VDJ chains per cell by UMI count and
 classifies chain pairing exactly as scirpy (pp.index_chains, tl.chain_qc). Clonotypes are defined over
 all samples together (shared clones get one id) as scirpy's define_clonotypes with the identity metric:
---sequence nt|aa, --receptor-arms all|any|VJ|VDJ, --dual-ir primary_only|any|all; clonotypes stay
+--sequence nt|aa|strict (strict = V(D)JC genes + junction nt, scRepertoire's CTstrict; use it with
+--dual-ir all), --receptor-arms all|any|VJ|VDJ, --dual-ir primary_only|any|all; clonotypes stay
 within one receptor type unless --no-group. Contigs with is_cell or high_confidence false are dropped
 (scirpy's default) unless --all-contigs.
 
@@ -65,11 +67,12 @@ run.json.`,
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.samples, "samples", "", "sample sheet with columns sample, path")
-	fl.StringVar(&f.seq, "sequence", "nt", "junction compared: nt or aa")
+	fl.StringVar(&f.seq, "sequence", "nt", "junction compared: nt, aa or strict (genes + nt)")
 	fl.StringVar(&f.arms, "receptor-arms", "all", "all, any, VJ or VDJ")
 	fl.StringVar(&f.dual, "dual-ir", "any", "primary_only, any or all")
 	fl.BoolVar(&f.noGroup, "no-group", false, "let clonotypes span receptor types")
 	fl.BoolVar(&f.allContigs, "all-contigs", false, "keep contigs with is_cell/high_confidence false")
+	fl.Float64Var(&f.bIdentity, "b-identity", 0, "also B-cell clonal clusters (same V/J, heavy junction aa identity >= this, e.g. 0.85 as dandelion) in cells.tsv b_cluster")
 	fl.IntVar(&f.reps, "rarefy", 100, "rarefaction draws when samples are compared")
 	fl.Uint64Var(&f.seed, "seed", 1, "rarefaction seed")
 	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel jobs (reading is sequential today)")
@@ -86,7 +89,7 @@ func runClonotypes(cmd *cobra.Command, args []string, f repFlags) error {
 		return err
 	}
 	opt := repertoire.RunOptions{Options: repertoire.Options{Sequence: f.seq, ReceptorArms: f.arms, DualIR: f.dual, NoGroup: f.noGroup},
-		Index: repertoire.IndexOptions{KeepAllContigs: f.allContigs}, RarefyReps: f.reps, Seed: f.seed}
+		Index: repertoire.IndexOptions{KeepAllContigs: f.allContigs}, RarefyReps: f.reps, Seed: f.seed, BIdentity: f.bIdentity}
 	if _, err := repertoire.Define(nil, opt.Options); err != nil {
 		return usageError{err}
 	}

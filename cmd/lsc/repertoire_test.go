@@ -101,3 +101,16 @@ func TestInspectReceptor(t *testing.T) {
 		t.Errorf("score on contigs: %d %s", code, errs)
 	}
 }
+
+// --b-identity adds b_cluster: only the IGH cell of the fixture has one.
+func TestRepertoireBCluster(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runLSC(t, "repertoire", "clonotypes", "../../airr/testdata/filtered_contig_annotations.csv", "--b-identity", "0.85", "--out", dir, "-q"); code != 0 {
+		t.Fatal(errs)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "cells.tsv"))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if !strings.HasSuffix(lines[0], "\tclone_size\tb_cluster") || !strings.HasSuffix(lines[5], "\t0") || !strings.HasSuffix(lines[1], "\t1\t") {
+		t.Errorf("cells.tsv:\n%s", b)
+	}
+}
