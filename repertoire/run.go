@@ -50,7 +50,15 @@ type Result struct {
 	Samples   []string
 	Diversity []SampleDiversity
 	CloneRows []CloneRow
+	Overlap   []Overlap // every pair of samples, in sample order
 	Options   RunOptions
+}
+
+// Overlap compares the clonotypes of two samples.
+type Overlap struct {
+	A, B                  string
+	Shared                int // clonotypes in both
+	Jaccard, MorisitaHorn float64
 }
 
 // FileSummary says what was read from one input.
@@ -176,6 +184,26 @@ func (r *Result) measure() {
 			r.CloneRows = append(r.CloneRows, CloneRow{ID: CloneID(id), Sample: s, Cells: n, Total: total, Fraction: f,
 				VJ: junction(c.VJ[0], r.Options.Sequence), VDJ: junction(c.VDJ[0], r.Options.Sequence),
 				ReceptorType: c.ReceptorType, CountBin: CountBin(n), PropBin: ProportionBin(f)})
+		}
+	}
+	vec := func(s string) []int {
+		v := make([]int, len(r.Clones.Size))
+		for id, n := range perSample[s] {
+			v[id] = n
+		}
+		return v
+	}
+	for i, a := range r.Samples {
+		va := vec(a)
+		for _, b := range r.Samples[i+1:] {
+			vb := vec(b)
+			o := Overlap{A: a, B: b, Jaccard: Jaccard(va, vb), MorisitaHorn: MorisitaHorn(va, vb)}
+			for k := range va {
+				if va[k] > 0 && vb[k] > 0 {
+					o.Shared++
+				}
+			}
+			r.Overlap = append(r.Overlap, o)
 		}
 	}
 	for si, s := range r.Samples {

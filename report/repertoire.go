@@ -62,6 +62,17 @@ func RepertoireClonotypes(w io.Writer, r *repertoire.Result) error {
 	return bw.Flush()
 }
 
+// RepertoireOverlap writes overlap.tsv: for every pair of samples the
+// clonotypes they share, Jaccard index and Morisita-Horn index.
+func RepertoireOverlap(w io.Writer, r *repertoire.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "sample_a\tsample_b\tshared_clonotypes\tjaccard\tmorisita_horn")
+	for _, o := range r.Overlap {
+		fmt.Fprintf(bw, "%s\t%s\t%d\t%s\t%s\n", cell(o.A), cell(o.B), o.Shared, Num(o.Jaccard), Num(o.MorisitaHorn))
+	}
+	return bw.Flush()
+}
+
 // DiversityHeader is the column list of diversity.tsv.
 const DiversityHeader = "sample\tgroup\tcells\tclonotypes\tshannon\tnormalized_shannon\tclonality\tsimpson\tinverse_simpson\tgini_simpson\tgini\tchao1\tchao1_lower\tchao1_upper\td50_count\td50_percent\thill_0\thill_1\thill_2\thill_3\trarefied_cells\trarefied_clonotypes\trarefied_shannon\trarefied_normalized_shannon\trarefied_inverse_simpson"
 

@@ -4,8 +4,8 @@ import (
 	"os"
 
 	"github.com/lsc-bio/lsc/adt"
-	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/repertoire"
+	"github.com/lsc-bio/lsc/report"
 )
 
 // One sample of four clones with 4, 2, 1 and 1 cells (the hand-derived case

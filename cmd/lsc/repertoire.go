@@ -34,7 +34,7 @@ type repFlags struct {
 	seed                          uint64
 }
 
-var repOutputs = []string{"cells.tsv", "clonotypes.tsv", "diversity.tsv", "report.html", "run.json"}
+var repOutputs = []string{"cells.tsv", "clonotypes.tsv", "diversity.tsv", "overlap.tsv", "report.html", "run.json"}
 
 func clonotypesCmd() *cobra.Command {
 	var f repFlags
@@ -59,8 +59,8 @@ DIR: cells.tsv (cell, sample, receptor_type, chain_pairing, vj_junction, vdj_jun
 clone_size), clonotypes.tsv (per clone and sample: cells, fraction, size bin 1/<=5/<=20/<=100/>100 as
 Rade et al. 2024, scRepertoire proportion bin), diversity.tsv (Shannon, normalised Shannon, clonality,
 Simpson, inverse Simpson, Gini-Simpson, Gini, Chao1 with 95% interval, D50 count (immunarch) and %
-(scirpy), Hill numbers q=0..3, and indices rarefied to the smallest sample with --seed), report.html,
-run.json.`,
+(scirpy), Hill numbers q=0..3, and indices rarefied to the smallest sample with --seed), overlap.tsv
+(per pair of samples: shared clonotypes, Jaccard, Morisita-Horn), report.html, run.json.`,
 		Example: `  lsc repertoire clonotypes filtered_contig_annotations.csv --out rep/
   lsc repertoire clonotypes --samples vdj.tsv --sequence aa --dual-ir primary_only --out rep/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runClonotypes(cmd, args, f) },
@@ -108,6 +108,7 @@ func runClonotypes(cmd *cobra.Command, args []string, f repFlags) error {
 		{Name: "cells.tsv", Fill: func(w io.Writer) error { return report.RepertoireCells(w, res) }},
 		{Name: "clonotypes.tsv", Fill: func(w io.Writer) error { return report.RepertoireClonotypes(w, res) }},
 		{Name: "diversity.tsv", Fill: func(w io.Writer) error { return report.RepertoireDiversity(w, res.Diversity) }},
+		{Name: "overlap.tsv", Fill: func(w io.Writer) error { return report.RepertoireOverlap(w, res) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.RepertoireHTML(w, res, meta) }},
 		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
 	}); err != nil {

@@ -83,6 +83,12 @@ func TestRepertoireSheet(t *testing.T) {
 	if outs[0] != outs[1] || !strings.Contains(outs[0], "\nA\tall\t5\t5\t") || !strings.Contains(outs[0], "\nB\tall\t3\t3\t") {
 		t.Errorf("diversity:\n%s\n%s", outs[0], outs[1])
 	}
+	// AAACCTGAGTACGCCC-1 is in both files but paired in A and orphan VJ in
+	// B (scirpy's readings), so no clonotype is shared: Jaccard 0/8, MH 0.
+	ov, _ := os.ReadFile(filepath.Join(dir, "out0", "overlap.tsv"))
+	if string(ov) != "sample_a\tsample_b\tshared_clonotypes\tjaccard\tmorisita_horn\nA\tB\t0\t0\t0\n" {
+		t.Errorf("overlap.tsv:\n%s", ov)
+	}
 }
 
 // lsc inspect recognises receptor tables and feature references; lsc score
