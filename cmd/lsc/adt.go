@@ -52,6 +52,9 @@ antibodies, as Rade et al. 2024). Equal to Seurat to 1e-9 on the CBMC CITE-seq d
 			if f.method != "clr" {
 				return usageError{fmt.Errorf("unknown --method %q (use clr)", f.method)}
 			}
+			if f.margin != 1 && f.margin != 2 {
+				return usageError{fmt.Errorf("--margin %d: %w", f.margin, adt.ErrMargin)}
+			}
 			if err := refuseOverwrite(f.out, f.force); err != nil {
 				return err
 			}
@@ -66,7 +69,7 @@ antibodies, as Rade et al. 2024). Equal to Seurat to 1e-9 on the CBMC CITE-seq d
 			}
 			n, err := adt.CLR(m, f.margin)
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			return writeAtomic(f.out, cmd.OutOrStdout(), func(w io.Writer) error { return report.ADTTable(w, n) })
 		},
