@@ -16,7 +16,8 @@ type Diversity struct {
 	InverseSimpson    float64 // 1 / Simpson (Hill q=2)
 	GiniSimpson       float64 // 1 - Simpson
 	Gini              float64 // Gini coefficient of the clone sizes
-	Chao1             float64 // bias-corrected Chao1
+	Chao1             float64 // bias-corrected Chao1 (vegan's estimateR)
+	Chao1SE           float64 // its standard error (vegan's se.chao1)
 	Chao1Lower        float64 // log-normal 95% interval (Chao 1987)
 	Chao1Upper        float64
 	Hill              [4]float64 // Hill numbers q = 0, 1, 2, 3
@@ -39,7 +40,7 @@ func Measure(sizes []int) Diversity {
 	if n == 0 {
 		nan := math.NaN()
 		d.Shannon, d.NormalizedShannon, d.Clonality, d.Simpson, d.InverseSimpson, d.GiniSimpson = nan, nan, nan, nan, nan, nan
-		d.Gini, d.Chao1, d.Chao1Lower, d.Chao1Upper, d.D50Percent = nan, nan, nan, nan, nan
+		d.Gini, d.Chao1, d.Chao1SE, d.Chao1Lower, d.Chao1Upper, d.D50Percent = nan, nan, nan, nan, nan, nan
 		d.Hill = [4]float64{0, nan, nan, nan}
 		return d
 	}
@@ -79,35 +80,41 @@ func Measure(sizes []int) Diversity {
 		}
 	}
 	d.D50Percent = float64(d.D50Count) / S * 100
-	d.Chao1, d.Chao1Lower, d.Chao1Upper = chao1(x, n)
+	d.Chao1, d.Chao1SE, d.Chao1Lower, d.Chao1Upper = chao1(x)
 	return d
 }
 
-// chao1 is the bias-corrected Chao1 S + (N-1)/N f1(f1-1)/(2(f2+1)) with
-// its variance (Chao 1987; EstimateS 9 user guide, bias-corrected form) and
-// the log-normal 95% interval S + T/K, S + T*K, T = Chao1 - S,
-// K = exp(1.96 sqrt(ln(1 + var/T^2))). With T = 0 the interval is [S, S].
-func chao1(x []int, n int) (est, lo, hi float64) {
-	var f1, f2 float64
+// chao1 is the bias-corrected Chao1 as vegan 2.6-4's estimateR (and
+// scRepertoire): S + f1(f1-1)/(2(f2+1)), f1 and f2 the clonotypes seen once
+// and twice, with vegan's variance
+//
+//	var = f1 (C*Chao1 - f1 (f1+f2)^2) / (4 (f2+1)^4 Chao1),
+//	C = -1 - 4f2 - 5f2^2 - 2f2^3 + f1(-2 - f2 + 2f2^2 + 2f2^3) + f1^2(4 + 6f2 + 4f2^2) + f1^3 f2,
+//
+// and the log-normal 95% interval of Chao (1987): S + T/K, S + T*K with
+// T = Chao1 - S, K = exp(1.96 sqrt(ln(1 + var/T^2))). When T = 0 the lower
+// bound is S and the upper S + 1.96 se.
+func chao1(x []int) (est, se, lo, hi float64) {
+	var a, b float64
 	for _, s := range x {
 		switch s {
 		case 1:
-			f1++
+			a++
 		case 2:
-			f2++
+			b++
 		}
 	}
 	S := float64(len(x))
-	a := float64(n-1) / float64(n)
-	est = S + a*f1*(f1-1)/(2*(f2+1))
+	est = S + a*(a-1)/(2*(b+1))
+	C := -1 - 4*b - 5*b*b - 2*b*b*b + a*(-2-b+2*b*b+2*b*b*b) + a*a*(4+6*b+4*b*b) + a*a*a*b
+	v := a * (C*est - a*(a+b)*(a+b)) / (4 * math.Pow(b+1, 4) * est)
+	se = math.Sqrt(math.Max(v, 0))
 	T := est - S
 	if T <= 0 {
-		return est, S, S
+		return est, se, S, S + 1.96*se
 	}
-	v := a*f1*(f1-1)/(2*(f2+1)) + a*a*f1*(2*f1-1)*(2*f1-1)/(4*(f2+1)*(f2+1)) +
-		a*a*f1*f1*f2*(f1-1)*(f1-1)/(4*math.Pow(f2+1, 4))
 	K := math.Exp(1.96 * math.Sqrt(math.Log(1+v/(T*T))))
-	return est, S + T/K, S + T*K
+	return est, se, S + T/K, S + T*K
 }
 
 // Rarefy draws depth cells without replacement from the repertoire, reps
@@ -150,7 +157,7 @@ func Rarefy(sizes []int, depth, reps int, seed uint64) Diversity {
 
 func (s *Diversity) fields() []*float64 {
 	return []*float64{&s.Shannon, &s.NormalizedShannon, &s.Clonality, &s.Simpson, &s.InverseSimpson, &s.GiniSimpson,
-		&s.Gini, &s.Chao1, &s.Chao1Lower, &s.Chao1Upper, &s.D50Percent, &s.Hill[0], &s.Hill[1], &s.Hill[2], &s.Hill[3]}
+		&s.Gini, &s.Chao1, &s.Chao1SE, &s.Chao1Lower, &s.Chao1Upper, &s.D50Percent, &s.Hill[0], &s.Hill[1], &s.Hill[2], &s.Hill[3]}
 }
 
 func (s *Diversity) scale(reps float64) {

@@ -15,9 +15,9 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math
 //	Hill: q0 4, q1 2^1.75, q2 64/22, q3 (sum p^3)^(-1/2) = (74/512)^(-1/2) = 2.6303837968857167
 //	Gini: sum|xi-xj| over ordered pairs 20 / (2 S^2 mean = 2*16*2) = 0.3125
 //	D50: the largest clone (4 of 8 cells) covers half: 1 clonotype, 25%
-//	Chao1: f1 = 2, f2 = 1, A = 7/8: 4 + 7/8 * 2/(2*2) = 4.4375
-//	  var = A*2/4 + A^2*2*9/16 + A^2*4*1*1/(4*16) = 1.3466796875
-//	  T = 0.4375, K = exp(1.96 sqrt(ln(1 + var/T^2))): 4.0258336642037005, 11.409179297630615
+//	Chao1: f1 = 2, f2 = 1: 4 + 2/(2*2) = 4.5; vegan's variance with C = 54:
+//	  2 (54*4.5 - 2*9) / (4 * 16 * 4.5) = 450/288 = 1.5625 (se 1.25, as vegan)
+//	  T = 0.5, K = exp(1.96 sqrt(ln(1 + 6.25))): 4.031688259235045, 11.889357321449827
 func TestMeasureHand(t *testing.T) {
 	d := Measure([]int{1, 4, 1, 2})
 	checks := []struct {
@@ -36,9 +36,10 @@ func TestMeasureHand(t *testing.T) {
 		{"hill3", d.Hill[3], 2.6303837968857167},
 		{"gini", d.Gini, 0.3125},
 		{"d50 percent", d.D50Percent, 25},
-		{"chao1", d.Chao1, 4.4375},
-		{"chao1 lower", d.Chao1Lower, 4.0258336642037005},
-		{"chao1 upper", d.Chao1Upper, 11.409179297630615},
+		{"chao1", d.Chao1, 4.5},
+		{"chao1 se", d.Chao1SE, 1.25},
+		{"chao1 lower", d.Chao1Lower, 4.031688259235045},
+		{"chao1 upper", d.Chao1Upper, 11.889357321449827},
 	}
 	for _, c := range checks {
 		if !near(c.got, c.want, 1e-12) {
@@ -58,7 +59,7 @@ func TestMeasureScirpy(t *testing.T) {
 	if a.NormalizedShannon != 0 || a.D50Percent != 100 || b.NormalizedShannon != 1 || b.D50Percent != 50 {
 		t.Errorf("A %v %v, B %v %v", a.NormalizedShannon, a.D50Percent, b.NormalizedShannon, b.D50Percent)
 	}
-	// one clonotype: no singletons, Chao1 = S with a degenerate interval; Gini 0
+	// one clonotype: no singletons or doubletons, Chao1 = S, se 0, interval [S, S]; Gini 0
 	if a.Chao1 != 1 || a.Chao1Lower != 1 || a.Chao1Upper != 1 || a.Gini != 0 {
 		t.Errorf("A chao1 %v [%v,%v] gini %v", a.Chao1, a.Chao1Lower, a.Chao1Upper, a.Gini)
 	}

@@ -16,8 +16,8 @@
 //     clonotype; scirpy's normalized_shannon_entropy), clonality (1 minus it),
 //     Simpson's index sum p^2 (immunarch's "gini.simp" reports 1 minus it,
 //     which lsc calls gini_simpson), inverse Simpson, Gini coefficient of clone
-//     sizes, bias-corrected Chao1 (Chao 1987; the form of vegan::estimateR and
-//     EstimateS) with the log-normal 95% interval, Hill numbers q = 0..3, D50
+//     sizes, bias-corrected Chao1 and its standard error as vegan 2.6-4's
+//     estimateR, with the log-normal 95% interval of Chao (1987), Hill numbers q = 0..3, D50
 //     as a count (immunarch repDiversity "d50") and as a percentage of
 //     clonotypes (scirpy alpha_diversity "D50").
 package repertoire

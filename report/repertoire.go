@@ -148,7 +148,7 @@ var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"n
 <h2>Diversity</h2>
 <table><tr><th>sample</th><th>cells</th><th>clonotypes</th><th>Shannon</th><th>normalised Shannon</th><th>clonality</th><th>inverse Simpson</th><th>Gini</th><th>Chao1 (95% CI)</th><th>D50</th><th>rarefied to</th><th>rarefied Shannon</th></tr>
 {{range .R.Diversity}}<tr><td>{{.Sample}}</td><td>{{.Cells}}</td><td>{{.Clonotypes}}</td><td>{{num .Shannon}}</td><td>{{num .NormalizedShannon}}</td><td>{{num .Clonality}}</td><td>{{num .InverseSimpson}}</td><td>{{num .Gini}}</td><td>{{num .Chao1}} ({{num .Chao1Lower}}-{{num .Chao1Upper}})</td><td>{{.D50Count}} ({{num .D50Percent}}%)</td><td>{{.Rarefied.Cells}}</td><td>{{num .Rarefied.Shannon}}</td></tr>{{end}}</table>
-<p class="meta">Shannon uses natural logarithms; normalised Shannon = Shannon / ln(clonotypes) (scirpy); clonality = 1 - normalised Shannon; D50 = fewest clonotypes holding half the cells (count as immunarch, % of clonotypes as scirpy); Chao1 bias-corrected with a log-normal 95% interval.</p>
+<p class="meta">Shannon uses natural logarithms; normalised Shannon = Shannon / ln(clonotypes) (scirpy); clonality = 1 - normalised Shannon; D50 = fewest clonotypes holding half the cells (count as immunarch, % of clonotypes as scirpy); Chao1 as vegan's estimateR with a log-normal 95% interval (Chao 1987).</p>
 </body></html>
 `))
 

@@ -58,7 +58,7 @@ sheet).
 DIR: cells.tsv (cell, sample, receptor_type, chain_pairing, vj_junction, vdj_junction, clone_id,
 clone_size), clonotypes.tsv (per clone and sample: cells, fraction, size bin 1/<=5/<=20/<=100/>100 as
 Rade et al. 2024, scRepertoire proportion bin), diversity.tsv (Shannon, normalised Shannon, clonality,
-Simpson, inverse Simpson, Gini-Simpson, Gini, Chao1 with 95% interval, D50 count (immunarch) and %
+Simpson, inverse Simpson, Gini-Simpson, Gini, Chao1 (vegan's) with 95% interval, D50 count (immunarch) and %
 (scirpy), Hill numbers q=0..3, and indices rarefied to the smallest sample with --seed), overlap.tsv
 (per pair of samples: shared clonotypes, Jaccard, Morisita-Horn), report.html, run.json.`,
 		Example: `  lsc repertoire clonotypes filtered_contig_annotations.csv --out rep/

@@ -43,8 +43,8 @@ func TestRepertoireClonotypesCmd(t *testing.T) {
 		t.Errorf("cell AAACCTGAGTACGCCC-1 row wrong:\n%s", b)
 	}
 	d, _ := os.ReadFile(filepath.Join(dir, "diversity.tsv"))
-	// five cells, five singletons: Shannon ln 5, normalised 1, D50 3 (60%), Chao1 5 + 4/5*5*4/2 = 13
-	if !strings.Contains(string(d), "filtered_contig_annotations\tall\t5\t5\t1.6094379124341003\t1\t0\t0.2\t5\t0.8\t0\t13\t") {
+	// five cells, five singletons: Shannon ln 5, normalised 1, D50 3 (60%), Chao1 5 + 5*4/(2*1) = 15 (vegan: 15)
+	if !strings.Contains(string(d), "filtered_contig_annotations\tall\t5\t5\t1.6094379124341003\t1\t0\t0.2\t5\t0.8\t0\t15\t") {
 		t.Errorf("diversity.tsv:\n%s", d)
 	}
 	for _, f := range []string{"clonotypes.tsv", "report.html", "run.json"} {
