@@ -48,7 +48,8 @@ func CartClones(w io.Writer, r *cart.Result) error {
 }
 
 // CartMetricPlot draws one metric per sample as points by timepoint (x) and
-// group (colour), patients joined by lines.
+// group (colour), patients joined by lines (each patient shifted a little
+// sideways so that equal values stay visible).
 func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 	var tps []string
 	pos := map[string]int{}
@@ -93,7 +94,12 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 		byPatient[p] = append(byPatient[p], i)
 	}
 	sort.Strings(patients)
-	for _, p := range patients {
+	for pi, p := range patients {
+		// a small fixed offset per patient keeps equal values apart
+		off := 0.0
+		if len(patients) > 1 {
+			off = (float64(pi)/float64(len(patients)-1) - 0.5) * 0.2
+		}
 		var xs, ys []float64
 		var col string
 		for _, i := range byPatient[p] {
@@ -106,8 +112,8 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 			if col == "" {
 				col = "#777"
 			}
-			xs, ys = append(xs, float64(pos[s.Timepoint])), append(ys, v*scale)
-			c.Marker(float64(pos[s.Timepoint]), v*scale, "circle", col, fmt.Sprintf("%s (%s, %s): %.3g", s.Sample.Sample, p, s.Group, v*scale))
+			xs, ys = append(xs, float64(pos[s.Timepoint])+off), append(ys, v*scale)
+			c.Marker(float64(pos[s.Timepoint])+off, v*scale, "circle", col, fmt.Sprintf("%s (%s, %s): %.3g", s.Sample.Sample, p, s.Group, v*scale))
 		}
 		if len(xs) > 1 {
 			c.Line(xs, ys, col, 1, "")
