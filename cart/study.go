@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/repertoire"
@@ -92,11 +93,20 @@ type CARClone struct {
 	VJ, VDJ                             string
 }
 
+// Expanded is a clonotype followed between two samples of one patient
+// (consecutive in the sheet).
+type Expanded struct {
+	Patient, FromSample, ToSample, FromTimepoint, ToTimepoint, CloneID string
+	repertoire.Change
+	CARPosTo int // CAR+ cells of the clone in the later sample
+}
+
 // Result is a study run.
 type Result struct {
 	Samples   []SampleResult
 	Tests     []Test
 	CARClones []CARClone
+	Expansion []Expanded
 	Groups    []string
 	Rep       *repertoire.Result // nil without contigs
 }
@@ -132,7 +142,44 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 		res.CARClones = append(res.CARClones, r.carClones...)
 	}
 	res.compare()
+	res.expansion(samples)
 	return res, nil
+}
+
+// expansion follows clones between consecutive samples of each patient
+// (clones with at least 2 cells on one side), Fisher's exact test with BH
+// per pair of samples.
+func (res *Result) expansion(samples []Sample) {
+	if res.Rep == nil {
+		return
+	}
+	sizes := map[string][]int{}
+	for _, cr := range res.Rep.CloneRows {
+		v := sizes[cr.Sample]
+		if v == nil {
+			v = make([]int, len(res.Rep.Clones.Size))
+			sizes[cr.Sample] = v
+		}
+		id, _ := strconv.Atoi(cr.ID)
+		v[id] = cr.Cells
+	}
+	car := map[[2]string]int{}
+	for _, c := range res.CARClones {
+		car[[2]string{c.Sample, c.CloneID}] = c.CARPos
+	}
+	last := map[string]Sample{}
+	for _, s := range samples {
+		prev, ok := last[s.Patient]
+		last[s.Patient] = s
+		if !ok || sizes[prev.Sample] == nil || sizes[s.Sample] == nil {
+			continue
+		}
+		for _, ch := range repertoire.Expansion(sizes[prev.Sample], sizes[s.Sample], 2) {
+			id := repertoire.CloneID(ch.Clone)
+			res.Expansion = append(res.Expansion, Expanded{Patient: s.Patient, FromSample: prev.Sample, ToSample: s.Sample,
+				FromTimepoint: prev.Timepoint, ToTimepoint: s.Timepoint, CloneID: id, Change: ch, CARPosTo: car[[2]string{s.Sample, id}]})
+		}
+	}
 }
 
 func measure(s Sample, rep *repertoire.Result, opt Options) (SampleResult, error) {

@@ -47,6 +47,18 @@ func CartClones(w io.Writer, r *cart.Result) error {
 	return bw.Flush()
 }
 
+// CartExpansion writes expansion.tsv: clones followed between consecutive
+// samples of each patient, Fisher's exact test, BH per sample pair.
+func CartExpansion(w io.Writer, r *cart.Result) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "patient\tfrom_sample\tto_sample\tfrom_timepoint\tto_timepoint\tclone_id\tcells_from\tcells_to\tfraction_from\tfraction_to\tlog2_fold_change\tp\tp_adj_bh\tcar_pos_to")
+	for _, e := range r.Expansion {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\n", cell(e.Patient), cell(e.FromSample), cell(e.ToSample),
+			cell(e.FromTimepoint), cell(e.ToTimepoint), e.CloneID, e.From, e.To, Num(e.FracFrom), Num(e.FracTo), Num(e.Log2FC), Num(e.P), Num(e.PAdj), e.CARPosTo)
+	}
+	return bw.Flush()
+}
+
 // CartMetricPlot draws one metric per sample as points by timepoint (x) and
 // group (colour), patients joined by lines (each patient shifted a little
 // sideways so that equal values stay visible).

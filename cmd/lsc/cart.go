@@ -23,7 +23,7 @@ type cartFlags struct {
 	force, quiet                  bool
 }
 
-var cartOutputs = []string{"samples.tsv", "tests.tsv", "car_clones.tsv", "report.html", "run.json"}
+var cartOutputs = []string{"samples.tsv", "tests.tsv", "car_clones.tsv", "expansion.tsv", "report.html", "run.json"}
 
 func cartCmd() *cobra.Command {
 	var f cartFlags
@@ -41,7 +41,9 @@ them matching is an error showing both sides). Clonotypes as lsc repertoire clon
 
 DIR: samples.tsv (CAR+ fraction with Wilson 95% CI, CD4/CD8 CAR+, clonotypes, Shannon overall and per
 CD4/CD8, top-10 share, expanded share, CAR+ clonotypes), tests.tsv (per timepoint and metric, the
-Wilcoxon rank-sum test between the two groups, BH-adjusted), car_clones.tsv, report.html, run.json.`,
+Wilcoxon rank-sum test between the two groups, BH-adjusted), car_clones.tsv, expansion.tsv (clones
+of >= 2 cells followed between consecutive samples of a patient: Fisher's exact test, BH per pair, CAR+
+cells), report.html, run.json.`,
 		Args:    cobra.NoArgs,
 		Example: `  lsc cart --samples study.tsv --out cart/`,
 		RunE:    func(cmd *cobra.Command, args []string) error { return runCart(cmd, f) },
@@ -85,6 +87,7 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 		{Name: "samples.tsv", Fill: func(w io.Writer) error { return report.CartSamples(w, res) }},
 		{Name: "tests.tsv", Fill: func(w io.Writer) error { return report.CartTests(w, res) }},
 		{Name: "car_clones.tsv", Fill: func(w io.Writer) error { return report.CartClones(w, res) }},
+		{Name: "expansion.tsv", Fill: func(w io.Writer) error { return report.CartExpansion(w, res) }},
 		{Name: "report.html", Fill: func(w io.Writer) error {
 			return report.CartHTML(w, res, report.CartMeta{Version: version, Sheet: f.samples})
 		}},
