@@ -13,9 +13,12 @@ import (
 
 // Sample is one row of the study sheet.
 type Sample struct {
-	Sample, Patient, Timepoint, Group string
-	Expression                        string // 10x folder/.h5, h5ad or table with the CAR feature ("" = none)
-	Contigs                           string // receptor contigs ("" = none)
+	Sample     string `json:"sample"`
+	Patient    string `json:"patient"`
+	Timepoint  string `json:"timepoint"`
+	Group      string `json:"group"`
+	Expression string `json:"expression"` // 10x folder/.h5, h5ad or table with the CAR feature ("" = none)
+	Contigs    string `json:"contigs"`    // receptor contigs ("" = none)
 }
 
 // Options for a study run.
