@@ -2,8 +2,13 @@ package adt
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/lsc-bio/lsc/formats/input"
 )
 
 // Hand-derived: x = (0, 1, 3): sum log1p over x > 0 = ln 2 + ln 4 = 3 ln 2,
@@ -31,5 +36,41 @@ func TestCLRHand(t *testing.T) {
 	}
 	if _, err := CLR(m, 3); !errors.Is(err, ErrMargin) {
 		t.Errorf("margin 3: %v", err)
+	}
+}
+
+// The Antibody Capture features of a Cell Ranger 3 folder (Seurat's test
+// files): CD3 counts 0, 70000, 0, 5, 3332 and CD19 0, 0, 0, 0, 1200 in the
+// matrix.mtx. Cell 2 at margin 2: log1p(70000 / exp(log1p(70000) / 2)).
+func TestFromTenx(t *testing.T) {
+	path := "../../shared/testdata/10x/seurat/cr3.0"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("shared test data absent")
+	}
+	src, err := input.Open(path, input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	m, err := FromSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Antibodies, ",") != "CD3,CD19" || len(m.Cells) != 5 ||
+		fmt.Sprint(m.Values[0]) != "[0 70000 0 5 3332]" || fmt.Sprint(m.Values[1]) != "[0 0 0 0 1200]" {
+		t.Fatalf("%v %v %v", m.Antibodies, m.Cells, m.Values)
+	}
+	n, _ := CLR(m, 2)
+	if want := math.Log1p(70000 / math.Exp(math.Log1p(70000)/2)); math.Abs(n.Values[0][1]-want) > 1e-15 || n.Values[1][1] != 0 {
+		t.Errorf("cell 2: %v %v, want %v 0", n.Values[0][1], n.Values[1][1], want)
+	}
+	// a gene-expression-only 10x folder has no antibodies
+	g, err := input.Open("../../shared/testdata/10x/scanpy/10x_data/3.0.0/filtered_feature_bc_matrix", input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := FromSource(g); !errors.Is(err, ErrNoADT) {
+		t.Errorf("GEX only: %v", err)
 	}
 }
