@@ -1,6 +1,8 @@
 package repertoire
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/lsc-bio/lsc/airr"
@@ -168,5 +170,34 @@ func TestScirpyBD(t *testing.T) {
 	}
 	if c := m["10681"].VJ[0]; c.Locus != "IGK" || c.UMICount != 2 {
 		t.Errorf("cell 10681 %+v", *c)
+	}
+}
+
+// scirpy's test_read_10x_cr6: the Cell Ranger 6 CSV and JSON of the same
+// contigs give 2 cells; cell AAACCTGCACAGGTTT-1 has VDJ_1 cdr3
+// ASSWMDRGEAF and VJ_1 cdr3 ALYKVTGNQFY (scirpy's cdr3 = the junction less
+// its first and last residue).
+func TestScirpyCR6(t *testing.T) {
+	for _, p := range []string{"../airr/testdata/10k_BMMNC_5pv2_nextgem_Multiplex_vdj_t_all_contig_annotations_small.csv",
+		"../../shared/testdata/vdj/scirpy/10x/10k_BMMNC_5pv2_nextgem_Multiplex_vdj_t_all_contig_annotations_small.json"} {
+		if strings.Contains(p, "shared") {
+			if _, err := os.Stat(p); err != nil {
+				continue
+			}
+		}
+		m := readCells(t, p)
+		c, ok := m["AAACCTGCACAGGTTT-1"]
+		if len(m) != 2 || !ok {
+			t.Fatalf("%s: %d cells", p, len(m))
+		}
+		inner := func(s string) string {
+			if len(s) < 2 {
+				return s
+			}
+			return s[1 : len(s)-1]
+		}
+		if inner(c.VDJ[0].JunctionAA) != "ASSWMDRGEAF" || inner(c.VJ[0].JunctionAA) != "ALYKVTGNQFY" {
+			t.Errorf("%s: %s %s", p, c.VDJ[0].JunctionAA, c.VJ[0].JunctionAA)
+		}
 	}
 }
