@@ -201,3 +201,26 @@ func TestScirpyCR6(t *testing.T) {
 		}
 	}
 }
+
+// scirpy's test_airr_df (regression test for its issue #348): the data
+// frame of that test as an AIRR TSV (testdata/scirpy_issue348.tsv, the
+// fields the test sets, sequences left empty). Non-productive chains with
+// more UMIs must not be indexed: receptor_subtype IGH+IGL, IGH, IGH;
+// chain_pairing single pair, orphan VDJ, orphan VDJ; VJ_1 locus IGL, -, -.
+func TestScirpyAIRRDataFrame(t *testing.T) {
+	_, chains, err := airr.ReadFile("testdata/scirpy_issue348.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := Index(chains, IndexOptions{})
+	want := [][3]string{{"IGH+IGL", "single pair", "IGL"}, {"IGH", "orphan VDJ", ""}, {"IGH", "orphan VDJ", ""}}
+	if len(cells) != 3 {
+		t.Fatalf("%d cells", len(cells))
+	}
+	for i, c := range cells {
+		got := [3]string{c.ReceptorSubtype, c.ChainPairing, locus(c.VJ[0])}
+		if got != want[i] || locus(c.VDJ[0]) != "IGH" {
+			t.Errorf("%s: %v, scirpy %v", c.ID, got, want[i])
+		}
+	}
+}
