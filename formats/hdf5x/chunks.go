@@ -483,6 +483,66 @@ func (ix *chunkIndex) convert(raw []byte, out []float64) {
 	}
 }
 
+// convertIndices turns len(out) stored integers at the start of raw into
+// int32, and returns the position of the first outside [0, limit) or -1.
+// limit must be at most 1<<31 - 1.
+func (ix *chunkIndex) convertIndices(raw []byte, out []int32, limit int) int {
+	var bo binary.ByteOrder = binary.LittleEndian
+	if ix.bigEndian {
+		bo = binary.BigEndian
+	}
+	lim := uint64(limit)
+	switch {
+	case ix.elemSize == 4 && !ix.bigEndian:
+		raw = raw[:4*len(out)]
+		for j := range out {
+			v := binary.LittleEndian.Uint32(raw[4*j:])
+			if ix.signed {
+				if int32(v) < 0 || uint64(v) >= lim {
+					return j
+				}
+			} else if uint64(v) >= lim {
+				return j
+			}
+			out[j] = int32(v)
+		}
+	case ix.elemSize == 8 && !ix.bigEndian:
+		raw = raw[:8*len(out)]
+		for j := range out {
+			v := binary.LittleEndian.Uint64(raw[8*j:])
+			if v >= lim { // negative int64 values are huge as uint64
+				return j
+			}
+			out[j] = int32(v)
+		}
+	default:
+		for j := range out {
+			var v int64
+			switch {
+			case ix.elemSize == 1 && ix.signed:
+				v = int64(int8(raw[j]))
+			case ix.elemSize == 1:
+				v = int64(raw[j])
+			case ix.elemSize == 2 && ix.signed:
+				v = int64(int16(bo.Uint16(raw[2*j:])))
+			case ix.elemSize == 2:
+				v = int64(bo.Uint16(raw[2*j:]))
+			case ix.elemSize == 4 && ix.signed:
+				v = int64(int32(bo.Uint32(raw[4*j:])))
+			case ix.elemSize == 4:
+				v = int64(bo.Uint32(raw[4*j:]))
+			default:
+				v = int64(bo.Uint64(raw[8*j:]))
+			}
+			if v < 0 || uint64(v) >= lim {
+				return j
+			}
+			out[j] = int32(v)
+		}
+	}
+	return -1
+}
+
 // chunkBytes returns chunk i with its filters undone (chunkLen elements).
 func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
 	raw, err := readAt(f, ix.addrs[i], int(ix.sizes[i]))
