@@ -451,16 +451,18 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 	}
 	out := make([]float64, count)
 	return out, f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at int, n int) error {
-		ix.convert(raw, out[at:at+n])
+		if raw != nil {
+			ix.convert(raw, out[at:at+n])
+		}
 		return nil
 	})
 }
 
 // readIndexedInto calls conv for the part of each chunk that holds elements
 // [off, off+count) of the 1-D dataset d: raw starts at the first element
-// wanted, at is its place in the range, n the number of elements. Two
-// chunks are inflated and converted at a time; a chunk never written is
-// left alone (its values are the fill value, 0).
+// wanted, at is its place in the range, n the number of elements; raw is
+// nil for a chunk never written (its values are the fill value, 0). Two
+// chunks are inflated and converted at a time.
 func (f *File) readIndexedInto(d *hdf5.Dataset, ix *chunkIndex, off, count int, conv func(raw []byte, at, n int) error) error {
 	if int64(off+count) > ix.n {
 		return fmt.Errorf("read of %d elements at %d beyond the %d the dataset holds", count, off, ix.n)
@@ -480,8 +482,9 @@ func (f *File) readIndexedInto(d *hdf5.Dataset, ix *chunkIndex, off, count int, 
 		lo := c * ix.chunkLen
 		a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
 		if raw != nil {
-			errs[c-first] = conv(raw[(a-lo)*ix.elemSize:], a-off, b-a)
+			raw = raw[(a-lo)*ix.elemSize:]
 		}
+		errs[c-first] = conv(raw, a-off, b-a)
 	})
 	return errors.Join(errs...)
 }
@@ -492,9 +495,12 @@ func (f *File) readIndexedInto(d *hdf5.Dataset, ix *chunkIndex, off, count int, 
 func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
 	if ix := f.fastIndex(d); ix != nil && ix.rank == 1 && off >= 0 {
 		if ix.class == 1 || ix.class == 0 {
-			clear(out)
 			if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
-				ix.convert(raw, out[at:at+n])
+				if raw == nil {
+					clear(out[at : at+n])
+				} else {
+					ix.convert(raw, out[at:at+n])
+				}
 				return nil
 			}); err != nil {
 				return fmt.Errorf("dataset %s: %w", d.Name(), err)
@@ -518,8 +524,11 @@ func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
 // [0, limit): the error gives the first that does not and its element number.
 func (f *File) ReadIndicesInto(d *hdf5.Dataset, off int, out []int32, limit int) error {
 	if ix := f.fastIndex(d); ix != nil && ix.rank == 1 && ix.class == 0 && off >= 0 {
-		clear(out)
 		if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
+			if raw == nil {
+				clear(out[at : at+n])
+				return nil
+			}
 			if k := ix.convertIndices(raw, out[at:at+n], limit); k >= 0 {
 				return fmt.Errorf("%w: value at element %d is not in [0, %d)", ErrIndexRange, off+at+k, limit)
 			}
