@@ -379,6 +379,11 @@ func (d *Decoder) codes(dst []byte, out int, lt *[litSize]uint32, dt *[distSize]
 			end := out + length
 			switch {
 			case dist >= 8:
+				// Most matches are short: two words without a loop.
+				binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
+				binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[from+8:]))
+				out += 16
+				from += 16
 				for out < end {
 					binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
 					out += 8
