@@ -221,6 +221,10 @@ func normFraction(s string) string {
 	return strings.ToUpper(strings.NewReplacer(" ", "", "_", "", ".", "").Replace(s))
 }
 
+// IsBlood reports whether a fraction name counts as blood under the
+// assessment's parameters (Params.BloodFractions or the default names).
+func (a *Assessment) IsBlood(f string) bool { return a.isBlood(f) }
+
 func (a *Assessment) isBlood(f string) bool {
 	n := normFraction(f)
 	if len(a.Params.BloodFractions) > 0 {
