@@ -17,14 +17,23 @@ func (f *fitted) profileAll(unit func(string) string) []Param {
 	m := f.m
 	u := m.toInternal(f.p)
 	out := make([]Param, len(m.names))
-	for k, name := range m.names {
-		k := k
+	for k := range m.names {
+		out[k] = f.profileOne(k, u, unit)
+	}
+	return out
+}
+
+// profileOne gives parameter k its profile-likelihood 95% interval; u is
+// the estimate on the internal scale.
+func (f *fitted) profileOne(k int, u []float64, unit func(string) string) Param {
+	m, name := f.m, f.m.names[k]
+	{
 		dev := func(v float64, warm []float64) (float64, []float64) {
 			nat := v
 			if m.positive[k] {
 				nat = math.Exp(v)
 			}
-			ll, w := m.profileFit(f.obs, fixParam(k, nat), warm, u)
+			ll, w := m.profileFit(f.obs, fixParam(k, nat), warm)
 			return 2 * (f.LogLik - ll), w
 		}
 		step := 0.1
@@ -35,15 +44,14 @@ func (f *fitted) profileAll(unit func(string) string) []Param {
 		if m.positive[k] {
 			l, h = math.Exp(l), math.Exp(h)
 		}
-		out[k] = Param{Name: name, Estimate: f.p[k], Lower: l, Upper: h, Method: "maximum likelihood, left-censored normal on log10; profile-likelihood 95% interval", Unit: unit(name)}
+		return Param{Name: name, Estimate: f.p[k], Lower: l, Upper: h, Method: "maximum likelihood, left-censored normal on log10; profile-likelihood 95% interval", Unit: unit(name)}
 	}
-	return out
 }
 
 // curveDeviance is the profile deviance of "the curve passes through
 // level 10^y at day t".
 func (f *fitted) curveDeviance(t, y float64, warm []float64) (float64, []float64) {
-	ll, w := f.m.profileFit(f.obs, f.m.through(f.p, t, y), warm, f.m.toInternal(f.p))
+	ll, w := f.m.profileFit(f.obs, f.m.through(f.p, t, y), warm)
 	return 2 * (f.LogLik - ll), w
 }
 
