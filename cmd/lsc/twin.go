@@ -34,7 +34,9 @@ limit), lloq, optional unit and response. NCA (Cmax, Tmax, AUC0-28, AUC0-90 line
 Clast, Tlast, terminal half-life with adjusted R^2) and the Stein 2019 expansion-contraction-
 persistence model.
 
-michor2005: not available (the published rate constants could not be checked against the paper).
+michor2005: not available from the command line yet. The four-compartment structure is in the library
+(twin.SimulateMichor) with rate constants from a parameter file; the published constants could not be
+checked against the paper here, so lsc ships none.
 
 Writes DIR/fits.tsv, DIR/projections.tsv, DIR/report.html, DIR/run.json.`,
 	}
@@ -82,7 +84,7 @@ func runTwin(cmd *cobra.Command, f twinFlags) error {
 	switch f.model {
 	case "biphasic", "cart":
 	case "michor2005":
-		return fmt.Errorf("--model michor2005: not available in this version: the Michor et al. 2005 rate constants could not be checked against the paper's own table, so lsc does not ship them")
+		return fmt.Errorf("--model michor2005: not available from the command line in this version (fitting and projection are not implemented; the Michor et al. 2005 rate constants could not be checked against the paper's own table, so lsc ships none)")
 	default:
 		return usageError{fmt.Errorf("--model %q: use biphasic or cart", f.model)}
 	}
