@@ -36,3 +36,5 @@ func parallel(n, jobs int, f func(i int) error) error {
 	}
 	return nil
 }
+
+func fmtInt(n int) string { return strconv.Itoa(n) }

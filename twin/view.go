@@ -186,6 +186,15 @@ func (r *CARTResult) Report() *Report {
 			FitRow{p.ID, "CAR-T", "stein2019", "loglik", p.Fit.LogLik, nan, nan, "", "maximised log-likelihood"})
 		rep.Panels = append(rep.Panels, pn)
 	}
+	for _, t := range r.RelateResponse() {
+		n := FitRow{Patient: "all", Series: "CAR-T", Model: "response", Lower: nan, Upper: nan}
+		n.Parameter, n.Estimate = t.Measure+"_mannwhitney_p", t.MannWhitneyP
+		n.Method = fmtInt(t.Responders) + " responders vs " + fmtInt(t.NonResp) + " non-responders, two-sided Wilcoxon rank-sum (R wilcox.test)"
+		rep.Fits = append(rep.Fits, n)
+		n.Parameter, n.Estimate, n.Lower, n.Upper = t.Measure+"_roc_auc", t.AUC, t.AUCLower, t.AUCUpper
+		n.Method = "ROC AUC for response, DeLong 95% interval (pROC)"
+		rep.Fits = append(rep.Fits, n)
+	}
 	return rep
 }
 

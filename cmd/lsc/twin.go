@@ -32,7 +32,8 @@ Half-lives, predicted days of MMR/MR4/MR4.5 (IS series), stem-cell vs blood fina
 cart: patient, day (from infusion), value (copies/ug DNA or CAR+ cells/uL; BLQ or <LIMIT below the
 limit), lloq, optional unit and response. NCA (Cmax, Tmax, AUC0-28, AUC0-90 linear-up log-down,
 Clast, Tlast, terminal half-life with adjusted R^2) and the Stein 2019 expansion-contraction-
-persistence model.
+persistence model; with a response column, Cmax and AUC0-28 of responders (CR, PR, VGPR, ...) vs
+non-responders by Mann-Whitney and ROC AUC with DeLong interval.
 
 michor2005: not available from the command line yet. The four-compartment structure is in the library
 (twin.SimulateMichor) with rate constants from a parameter file; the published constants could not be
