@@ -29,6 +29,7 @@ type Sample struct {
 	TypeColumn string // its cell-type column used to restrict cells (optional)
 	Outcome    string // raw value, "" when absent
 	Treatment  string
+	Date       string            // sampling date YYYY-MM-DD (optional "date" column), "" when undated
 	Fields     map[string]string // every column, as given
 }
 
@@ -91,12 +92,13 @@ func Read(path string, requireDiagnosis bool) (*Sheet, error) {
 		return filepath.Join(dir, p)
 	}
 	cAnn, cCell, cType, cOut, cTreat := sh.Col("annotation"), sh.Col("cell_column"), sh.Col("celltype_column"), sh.Col("outcome"), sh.Col("treatment")
+	cDate := sh.Col("date")
 	st := &Sheet{Path: path, HasOutcome: cOut >= 0}
 	seen := map[string]int{}
 	for _, r := range sh.Rows {
 		s := Sample{Line: r.Line, ID: r.Get(req[0]), Patient: r.Get(req[1]), Timepoint: parseTimepoint(r.Get(req[2])),
 			Path: resolve(r.Get(req[3])), Annotation: resolve(r.Get(cAnn)), CellColumn: r.Get(cCell), TypeColumn: r.Get(cType),
-			Outcome: r.Get(cOut), Treatment: r.Get(cTreat), Fields: map[string]string{}}
+			Outcome: r.Get(cOut), Treatment: r.Get(cTreat), Date: r.Get(cDate), Fields: map[string]string{}}
 		for i, h := range sh.Header {
 			s.Fields[h] = r.Get(i)
 		}
@@ -112,6 +114,11 @@ func Read(path string, requireDiagnosis bool) (*Sheet, error) {
 			return nil, bad("timepoint", "write diagnosis, remission, relapse, a day (e.g. day29) or a date", "empty timepoint")
 		case r.Get(req[3]) == "":
 			return nil, bad("path", "give the data file of this sample", "empty path")
+		}
+		if s.Date != "" {
+			if _, err := time.Parse("2006-01-02", s.Date); err != nil {
+				return nil, bad("date", "write the sampling date as YYYY-MM-DD, or leave it empty (the sample is then placed by its timepoint)", "%q is not a date", s.Date)
+			}
 		}
 		if prev, dup := seen[s.ID]; dup {
 			return nil, bad("sample", "sample ids must be unique", "sample %q is also on line %d", s.ID, prev)

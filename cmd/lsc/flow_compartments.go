@@ -82,6 +82,7 @@ DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and DI
 				}
 			}
 			var rows []report.CompartmentSample
+			var inputs []map[string]any // per sample, for lsc study import
 			var first *compartment.Compiled
 			for _, it := range items {
 				ds, err := fcs.ReadFile(it.Path)
@@ -104,13 +105,15 @@ DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and DI
 				if first == nil {
 					first = cmp
 				}
+				inputs = append(inputs, map[string]any{"sample": it.ID, "patient": it.Patient, "timepoint": it.Timepoint.Label, "date": it.Date,
+					"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path})
 				rows = append(rows, report.CompartmentSample{Sample: it.ID, Patient: it.Patient, Timepoint: it.Timepoint.Label, Path: it.Path, Events: d.Events,
 					Counts: counts, Plots: compartment.Plots(tp, cmp, d, cref, pops), Missing: cmp.Missing, Warnings: append(d.Warnings, warns...), Channels: cmp.Channels})
 				for _, wmsg := range append(d.Warnings, warns...) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "lsc: warning: %s: %s\n", it.ID, wmsg)
 				}
 			}
-			run := map[string]any{"lsc_version": version, "template": name, "control": control, "quantile": quantile, "thresholds_from_control": thresholds, "compensation": comp}
+			run := map[string]any{"lsc_version": version, "template": name, "control": control, "quantile": quantile, "thresholds_from_control": thresholds, "compensation": comp, "inputs": inputs}
 			var files []outFile
 			files = append(files,
 				outFile{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},

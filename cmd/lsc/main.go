@@ -85,7 +85,7 @@ Start with:  lsc demo`,
 		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), twinCmd(), demoCmd(), versionCmd())
+	root.AddCommand(scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), studyCmd(), twinCmd(), demoCmd(), versionCmd())
 	return root
 }
 

@@ -151,7 +151,8 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	inputs := []map[string]any{}
 	for _, s := range scored {
 		inputs = append(inputs, map[string]any{"sample": s.Sample.ID, "path": s.Sample.Path, "annotation": s.Sample.Annotation,
-			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": nonNilS(s.Missing), "reused_from_cache": s.Cached})
+			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": nonNilS(s.Missing), "reused_from_cache": s.Cached,
+			"patient": s.Sample.Patient, "timepoint": s.Sample.Timepoint.Label, "date": s.Sample.Date, "tissue": s.Sample.Fields["tissue"], "fraction": s.Sample.Fields["fraction"]})
 	}
 	run := map[string]any{
 		"lsc_version": version, "sheet": f.samples, "sheet_sha256": sha(f.samples), "inputs": inputs,

@@ -1,0 +1,342 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Timeline is one patient's course: the public JSON contract of
+// `lsc study timeline --json` and GET /api/v1/patients/{id}/timeline.
+//
+//	{"patient": "P7", "day0": "2020-01-01", "day0_event": "diagnosis",
+//	 "events": [{"date": "...", "day": 0, "kind": "therapy_start", "detail": "imatinib"}],
+//	 "series": [{"assay": "qpcr", "metric": "is_percent", "fraction": "CD34+CD38-", "target": "BCR::ABL1",
+//	             "unit": "%", "points": [{"date": "...", "day": 91, "value": 0.12, "lower": null,
+//	             "upper": null, "label": "MMR", "sample": "...", "run": "<run id>"}]}]}
+//
+// Additions to the contract, all omitted when empty: a point's "timepoint"
+// (the sample's label), "undated" (samples placed by their timepoint label),
+// and on model projections a series' "kind": "projection" and "scenario".
+type Timeline struct {
+	Patient   string   `json:"patient"`
+	Day0      *string  `json:"day0"`
+	Day0Event string   `json:"day0_event"`
+	Events    []Event  `json:"events"`
+	Series    []Series `json:"series"`
+	Undated   []string `json:"undated,omitempty"`
+}
+
+// Event is a dated (or day-counted) clinical event.
+type Event struct {
+	Date   *string  `json:"date"`
+	Day    *float64 `json:"day"`
+	Kind   string   `json:"kind"`
+	Detail string   `json:"detail"`
+}
+
+// Series is one measured quantity over time.
+type Series struct {
+	Kind     string  `json:"kind,omitempty"` // "projection" for model projections
+	Assay    string  `json:"assay"`
+	Metric   string  `json:"metric"`
+	Fraction string  `json:"fraction"`
+	Target   string  `json:"target"`
+	Unit     string  `json:"unit"`
+	Scenario string  `json:"scenario,omitempty"`
+	Points   []Point `json:"points"`
+}
+
+// Point is one value with its provenance.
+type Point struct {
+	Date      *string `json:"date"`
+	Day       *float64
+	Value     *float64
+	Lower     *float64
+	Upper     *float64
+	Label     string `json:"label"`
+	Sample    string `json:"sample"`
+	Run       string `json:"run"`
+	Timepoint string `json:"timepoint,omitempty"`
+	order     float64
+}
+
+// MarshalJSON writes numbers in shortest round-trip form (report.Num), so
+// a value reads back as the float64 of the imported text.
+func (p Point) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteString(`{"date":`)
+	writeStr(&b, p.Date)
+	b.WriteString(`,"day":`)
+	writeNum(&b, p.Day)
+	b.WriteString(`,"value":`)
+	writeNum(&b, p.Value)
+	b.WriteString(`,"lower":`)
+	writeNum(&b, p.Lower)
+	b.WriteString(`,"upper":`)
+	writeNum(&b, p.Upper)
+	for _, kv := range [][2]string{{"label", p.Label}, {"sample", p.Sample}, {"run", p.Run}} {
+		s, _ := json.Marshal(kv[1])
+		fmt.Fprintf(&b, `,"%s":%s`, kv[0], s)
+	}
+	if p.Timepoint != "" {
+		s, _ := json.Marshal(p.Timepoint)
+		fmt.Fprintf(&b, `,"timepoint":%s`, s)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// UnmarshalJSON reads a point back (for clients of the contract).
+func (p *Point) UnmarshalJSON(data []byte) error {
+	var v struct {
+		Date                     *string
+		Day, Value, Lower, Upper *float64
+		Label, Sample, Run       string
+		Timepoint                string
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*p = Point{Date: v.Date, Day: v.Day, Value: v.Value, Lower: v.Lower, Upper: v.Upper, Label: v.Label, Sample: v.Sample, Run: v.Run, Timepoint: v.Timepoint}
+	return nil
+}
+
+func writeStr(b *strings.Builder, s *string) {
+	if s == nil {
+		b.WriteString("null")
+		return
+	}
+	j, _ := json.Marshal(*s)
+	b.Write(j)
+}
+
+func writeNum(b *strings.Builder, v *float64) {
+	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+		b.WriteString("null") // JSON has no NaN or Inf
+		return
+	}
+	b.WriteString(fnum(*v))
+}
+
+// Timeline returns a patient's events and series. Days are counted from the
+// patient's day-0 event (diagnosis unless the sheet says otherwise; without a
+// dated diagnosis, the first therapy start). Points are sorted by day (date),
+// undated samples placed by their timepoint label.
+func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, error) {
+	if study == "" {
+		study = DefaultStudy
+	}
+	var pid int64
+	t := &Timeline{Patient: patient, Events: []Event{}, Series: []Series{}}
+	err := c.db.QueryRowContext(ctx, c.d.q(`SELECT p.id, p.day0_event FROM patients p JOIN studies s ON s.id = p.study_id
+		WHERE s.name = ? AND p.pseudonym = ?`), study, patient).Scan(&pid, &t.Day0Event)
+	if err == sql.ErrNoRows {
+		return nil, fmt.Errorf("patient %s in study %s: %w", patient, study, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	events, err := c.events(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	t.Day0, t.Day0Event = dayZero(events, t.Day0Event)
+	for _, e := range events {
+		e.Day = dayOf(t.Day0, e.Date, e.Day)
+		t.Events = append(t.Events, e)
+	}
+	sort.SliceStable(t.Events, func(i, j int) bool { return eventLess(t.Events[i], t.Events[j]) })
+	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
+			COALESCE(s.date, r.date), r.day, r.value, r.lower, r.upper, r.label, COALESCE(s.name, ''), r.run_id, COALESCE(s.timepoint, '')
+		FROM results r LEFT JOIN samples s ON s.id = r.sample_id
+		WHERE r.patient_id = ? AND r.assay <> 'model'`), pid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	index := map[string]int{}
+	undated := map[string]bool{}
+	for rows.Next() {
+		var s Series
+		var p Point
+		var d sql.NullString
+		var day, v, lo, hi sql.NullFloat64
+		if err := rows.Scan(&s.Assay, &s.Metric, &s.Fraction, &s.Target, &s.Unit, &s.Scenario, &d, &day, &v, &lo, &hi, &p.Label, &p.Sample, &p.Run, &p.Timepoint); err != nil {
+			return nil, err
+		}
+		if d.Valid {
+			p.Date = &d.String
+		}
+		p.Value, p.Lower, p.Upper = nullF(v), nullF(lo), nullF(hi)
+		p.Day = dayOf(t.Day0, p.Date, nullF(day))
+		p.order = placeOf(p, t.Day0Event)
+		if p.Date == nil && p.Sample != "" {
+			undated[p.Sample] = true
+			if p.Day == nil && p.Timepoint != "" {
+				if f := placeOf(p, t.Day0Event); f == 0 {
+					p.Day = fp(0) // a diagnosis sample is day 0 when day 0 is the diagnosis
+				}
+			}
+		}
+		if s.Assay == "projection" {
+			s.Kind = "projection"
+		}
+		key := strings.Join([]string{s.Kind, s.Assay, s.Metric, s.Fraction, s.Target, s.Unit, s.Scenario}, "\x1f")
+		i, ok := index[key]
+		if !ok {
+			i = len(t.Series)
+			index[key] = i
+			t.Series = append(t.Series, s)
+		}
+		t.Series[i].Points = append(t.Series[i].Points, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(t.Series, func(i, j int) bool {
+		a, b := t.Series[i], t.Series[j]
+		for _, c := range [][2]string{{a.Kind, b.Kind}, {a.Assay, b.Assay}, {a.Metric, b.Metric}, {a.Fraction, b.Fraction}, {a.Target, b.Target}, {a.Scenario, b.Scenario}, {a.Unit, b.Unit}} {
+			if c[0] != c[1] {
+				return c[0] < c[1]
+			}
+		}
+		return false
+	})
+	for _, s := range t.Series {
+		sort.Slice(s.Points, func(i, j int) bool { return pointLess(s.Points[i], s.Points[j]) })
+	}
+	for s := range undated {
+		t.Undated = append(t.Undated, s)
+	}
+	sort.Strings(t.Undated)
+	return t, nil
+}
+
+func (c *core) events(ctx context.Context, pid int64) ([]Event, error) {
+	rows, err := c.db.QueryContext(ctx, c.d.q("SELECT date, day, kind, detail FROM events WHERE patient_id = ? ORDER BY id"), pid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var d sql.NullString
+		var day sql.NullFloat64
+		if err := rows.Scan(&d, &day, &e.Kind, &e.Detail); err != nil {
+			return nil, err
+		}
+		if d.Valid {
+			e.Date = &d.String
+		}
+		e.Day = nullF(day)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// dayZero finds the date of the earliest event of the day-0 kind; without a
+// dated diagnosis it falls back to the first dated therapy start.
+func dayZero(events []Event, kind string) (*string, string) {
+	first := func(k string) *string {
+		var best *string
+		for _, e := range events {
+			if e.Kind == k && e.Date != nil && (best == nil || *e.Date < *best) {
+				best = e.Date
+			}
+		}
+		return best
+	}
+	if d := first(kind); d != nil {
+		return d, kind
+	}
+	if kind == "diagnosis" {
+		if d := first("therapy_start"); d != nil {
+			return d, "therapy_start"
+		}
+	}
+	return nil, kind
+}
+
+// dayOf counts days from day 0 when both dates are known, else keeps the
+// stored day.
+func dayOf(day0, date *string, stored *float64) *float64 {
+	if day0 == nil || date == nil {
+		return stored
+	}
+	a, err1 := time.Parse("2006-01-02", *day0)
+	b, err2 := time.Parse("2006-01-02", *date)
+	if err1 != nil || err2 != nil {
+		return stored
+	}
+	d := math.Round(b.Sub(a).Hours() / 24)
+	return &d
+}
+
+// placeOf is a point's sort key: its day, else its timepoint label's place
+// (diagnosis first, dayN at N, remission and relapse last).
+func placeOf(p Point, day0Event string) float64 {
+	if p.Day != nil {
+		return *p.Day
+	}
+	l := strings.ToLower(strings.TrimSpace(p.Timepoint))
+	switch l {
+	case "diagnosis", "dx", "d0", "day0", "baseline", "diag":
+		if day0Event == "diagnosis" {
+			return 0
+		}
+		return -1e9
+	case "remission", "cr", "rem":
+		return 1e9
+	case "relapse", "rel", "r", "relapsed":
+		return 2e9
+	}
+	var n float64
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimPrefix(l, "day"), "d"), "%g", &n); err == nil && strings.HasPrefix(l, "d") {
+		return n
+	}
+	return 5e8
+}
+
+func pointLess(a, b Point) bool {
+	if a.order != b.order {
+		return a.order < b.order
+	}
+	if optS(a.Date) != optS(b.Date) {
+		return optS(a.Date) < optS(b.Date)
+	}
+	if a.Sample != b.Sample {
+		return a.Sample < b.Sample
+	}
+	if a.Run != b.Run {
+		return a.Run < b.Run
+	}
+	return optF(a.Value) < optF(b.Value)
+}
+
+func eventLess(a, b Event) bool {
+	// Undated events: a diagnosis first, anything else last.
+	place := func(e Event) float64 {
+		switch {
+		case e.Day != nil:
+			return *e.Day
+		case e.Kind == "diagnosis":
+			return math.Inf(-1)
+		}
+		return math.Inf(1)
+	}
+	da, db := place(a), place(b)
+	if da != db {
+		return da < db
+	}
+	if optS(a.Date) != optS(b.Date) {
+		return optS(a.Date) < optS(b.Date)
+	}
+	return false // stable: the sheet's order
+}
