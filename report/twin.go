@@ -13,16 +13,25 @@ import (
 )
 
 // TwinFits writes fits.tsv: patient, fraction/target, model, parameter,
-// estimate, lower, upper, method.
+// estimate, lower, upper, method. A series too short for any model has one
+// row, parameter "status", with an empty estimate and "not estimable: ..."
+// as its method: never a number.
 func TwinFits(w io.Writer, r *twin.Report) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "patient\tfraction/target\tmodel\tparameter\testimate\tlower\tupper\tmethod")
 	for _, f := range r.Fits {
-		est := Num(f.Estimate)
-		if f.Text != "" {
-			est = cell(f.Text)
-		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(f.Patient), cell(f.Series), f.Model, f.Parameter, est, Num(f.Lower), Num(f.Upper), cell(f.Method))
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(f.Patient), cell(f.Series), f.Model, f.Parameter, Num(f.Estimate), Num(f.Lower), Num(f.Upper), cell(f.Method))
+	}
+	return bw.Flush()
+}
+
+// TwinResponse writes response.tsv (CAR-T kinetics vs response across
+// patients): measure, estimate, lower, upper, method.
+func TwinResponse(w io.Writer, r *twin.Report) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "parameter\testimate\tlower\tupper\tmethod")
+	for _, f := range r.Response {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\n", f.Parameter, Num(f.Estimate), Num(f.Lower), Num(f.Upper), cell(f.Method))
 	}
 	return bw.Flush()
 }

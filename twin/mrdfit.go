@@ -80,7 +80,7 @@ func FitMRD(a *mrd.Assessment, opt Options) (*MRDResult, error) {
 			if s.Scale == "IS" {
 				for _, m := range Milestones {
 					e, l, h := d.CrossingDay(m.Percent)
-					sf.Derived = append(sf.Derived, Param{Name: "day_" + m.Name, Estimate: e, Lower: l, Upper: h, Unit: "days from " + s.OriginRule,
+					sf.Derived = append(sf.Derived, Param{Name: "day_" + m.Name, Estimate: e, Lower: l, Upper: h, Unit: "days from " + s.OriginRule + " " + s.Origin.Format("2006-01-02"),
 						Method: "day the fitted curve reaches " + fmtP(m.Percent) + "% IS; profile-likelihood 95% interval"})
 				}
 			}

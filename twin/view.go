@@ -10,7 +10,6 @@ import (
 type FitRow struct {
 	Patient, Series, Model, Parameter string
 	Estimate, Lower, Upper            float64
-	Text                              string // replaces Estimate when set ("not estimable")
 	Method                            string
 }
 
@@ -42,6 +41,7 @@ type Level struct {
 type Report struct {
 	Model       string
 	Fits        []FitRow
+	Response    []FitRow // CAR-T kinetics vs response across patients (response.tsv)
 	Panels      []Panel
 	Assumptions []string
 }
@@ -74,7 +74,7 @@ func (r *MRDResult) Report(model string) *Report {
 			}
 		}
 		if s.Fit == nil {
-			rep.Fits = append(rep.Fits, FitRow{Patient: s.Patient, Series: name, Model: "none", Parameter: "status", Text: "not estimable",
+			rep.Fits = append(rep.Fits, FitRow{Patient: s.Patient, Series: name, Model: "none", Parameter: "status",
 				Estimate: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), Method: s.NotEstimable})
 			pn.Lines = append(pn.Lines, s.NotEstimable)
 			rep.Panels = append(rep.Panels, pn)
@@ -90,12 +90,11 @@ func (r *MRDResult) Report(model string) *Report {
 		}
 		nan := math.NaN()
 		rep.Fits = append(rep.Fits,
-			FitRow{s.Patient, name, f.Model, "loglik", f.LogLik, nan, nan, "", "maximised log-likelihood"},
-			FitRow{s.Patient, name, f.Model, "lrt_biphasic_vs_monophasic", f.LRT, nan, nan, "", "2 (loglik biphasic - loglik monophasic); empty when the biphasic model was not estimable"},
-			FitRow{s.Patient, name, f.Model, "lrt_p", f.LRTP, nan, nan, "", "chi-square 2 df"},
-			FitRow{s.Patient, name, f.Model, "n", float64(f.N), nan, nan, "", "samples fitted"},
-			FitRow{s.Patient, name, f.Model, "n_undetectable", float64(f.Censored), nan, nan, "", "left-censored samples"},
-			FitRow{s.Patient, name, f.Model, "day0", nan, nan, nan, s.Origin.Format("2006-01-02"), "day 0 = " + s.OriginRule},
+			FitRow{s.Patient, name, f.Model, "loglik", f.LogLik, nan, nan, "maximised log-likelihood"},
+			FitRow{s.Patient, name, f.Model, "lrt_biphasic_vs_monophasic", f.LRT, nan, nan, "2 (loglik biphasic - loglik monophasic); empty when the biphasic model was not estimable"},
+			FitRow{s.Patient, name, f.Model, "lrt_p", f.LRTP, nan, nan, "chi-square 2 df"},
+			FitRow{s.Patient, name, f.Model, "n", float64(f.N), nan, nan, "samples fitted"},
+			FitRow{s.Patient, name, f.Model, "n_undetectable", float64(f.Censored), nan, nan, "left-censored samples"},
 		)
 		pn.Lines = append(pn.Lines, f.Note)
 		for _, p := range f.Params {
@@ -120,10 +119,10 @@ func (r *MRDResult) Report(model string) *Report {
 			verdict = "stem-cell slope steeper than blood"
 		}
 		rep.Fits = append(rep.Fits,
-			FitRow{c.Patient, name, "shared final slope", "stem_final_slope", c.StemSlope, nan, nan, "", "final-phase rate of the stem-cell fraction, per day"},
-			FitRow{c.Patient, name, "shared final slope", "blood_final_slope", c.BloodSlope, nan, nan, "", "final-phase rate of blood, per day"},
-			FitRow{c.Patient, name, "shared final slope", "lrt", c.LRT, nan, nan, "", "likelihood-ratio test of one shared final slope, chi-square 1 df"},
-			FitRow{c.Patient, name, "shared final slope", "p", c.P, nan, nan, "", verdict},
+			FitRow{c.Patient, name, "shared final slope", "stem_final_slope", c.StemSlope, nan, nan, "final-phase rate of the stem-cell fraction, per day"},
+			FitRow{c.Patient, name, "shared final slope", "blood_final_slope", c.BloodSlope, nan, nan, "final-phase rate of blood, per day"},
+			FitRow{c.Patient, name, "shared final slope", "lrt", c.LRT, nan, nan, "likelihood-ratio test of one shared final slope, chi-square 1 df"},
+			FitRow{c.Patient, name, "shared final slope", "p", c.P, nan, nan, verdict},
 		)
 		for i := range rep.Panels {
 			if rep.Panels[i].Patient == c.Patient && rep.Panels[i].Series == c.Stem {
@@ -164,7 +163,7 @@ func (r *CARTResult) Report() *Report {
 			{"AUC0-28", n.AUC28, "linear-up log-down, " + unit + " x days; empty when the course ends before day 28"}, {"AUC0-90", n.AUC90, "linear-up log-down; empty when the course ends before day 90"},
 			{"half_life", n.HalfLife, "terminal, log-linear on the last points after Tmax, days"}, {"lambda_z", n.LambdaZ, "per day"}, {"adj_r2", n.AdjR2, "adjusted R^2 of the terminal fit"},
 			{"half_life_points", float64(n.HalfLifePoints), "samples in the terminal fit"}} {
-			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "NCA", x.name, x.v, nan, nan, "", x.m})
+			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "NCA", x.name, x.v, nan, nan, x.m})
 		}
 		pn.Lines = append(pn.Lines, fmt.Sprintf("NCA: Cmax %s on day %s, AUC0-28 %s, AUC0-90 %s, terminal half-life %s days (adj. R² %s, %d points)",
 			g4(n.Cmax), g4(n.Tmax), g4(n.AUC28), g4(n.AUC90), g4(n.HalfLife), g4(n.AdjR2), n.HalfLifePoints))
@@ -172,28 +171,28 @@ func (r *CARTResult) Report() *Report {
 			pn.Lines = append(pn.Lines, "NCA: "+n.Note)
 		}
 		if p.Fit == nil {
-			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "stein2019", "status", nan, nan, nan, "not estimable", p.NotEstimable})
+			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "stein2019", "status", nan, nan, nan, p.NotEstimable})
 			pn.Lines = append(pn.Lines, "Stein 2019 model: "+p.NotEstimable)
 			rep.Panels = append(rep.Panels, pn)
 			continue
 		}
 		for _, q := range p.Fit.Params {
-			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "stein2019", q.Name, q.Estimate, q.Lower, q.Upper, "", q.Method + " [" + q.Unit + "]"})
+			rep.Fits = append(rep.Fits, FitRow{p.ID, "CAR-T", "stein2019", q.Name, q.Estimate, q.Lower, q.Upper, q.Method + " [" + q.Unit + "]"})
 			pn.Lines = append(pn.Lines, fmt.Sprintf("%s = %s [%s, %s] %s", q.Name, g4(q.Estimate), g4(q.Lower), g4(q.Upper), q.Unit))
 		}
 		rep.Fits = append(rep.Fits,
-			FitRow{p.ID, "CAR-T", "stein2019", "fold_expansion", p.Fit.FoldExpansion(), nan, nan, "", "exp(rho Tmax)"},
-			FitRow{p.ID, "CAR-T", "stein2019", "loglik", p.Fit.LogLik, nan, nan, "", "maximised log-likelihood"})
+			FitRow{p.ID, "CAR-T", "stein2019", "fold_expansion", p.Fit.FoldExpansion(), nan, nan, "exp(rho Tmax)"},
+			FitRow{p.ID, "CAR-T", "stein2019", "loglik", p.Fit.LogLik, nan, nan, "maximised log-likelihood"})
 		rep.Panels = append(rep.Panels, pn)
 	}
 	for _, t := range r.RelateResponse() {
 		n := FitRow{Patient: "all", Series: "CAR-T", Model: "response", Lower: nan, Upper: nan}
 		n.Parameter, n.Estimate = t.Measure+"_mannwhitney_p", t.MannWhitneyP
 		n.Method = fmtInt(t.Responders) + " responders vs " + fmtInt(t.NonResp) + " non-responders, two-sided Wilcoxon rank-sum (R wilcox.test)"
-		rep.Fits = append(rep.Fits, n)
+		rep.Response = append(rep.Response, n)
 		n.Parameter, n.Estimate, n.Lower, n.Upper = t.Measure+"_roc_auc", t.AUC, t.AUCLower, t.AUCUpper
 		n.Method = "ROC AUC for response, DeLong 95% interval (pROC)"
-		rep.Fits = append(rep.Fits, n)
+		rep.Response = append(rep.Response, n)
 	}
 	return rep
 }

@@ -39,7 +39,9 @@ michor2005: not available from the command line yet. The four-compartment struct
 (twin.SimulateMichor) with rate constants from a parameter file; the published constants could not be
 checked against the paper here, so lsc ships none.
 
-Writes DIR/fits.tsv, DIR/projections.tsv, DIR/report.html, DIR/run.json.`,
+Writes DIR/fits.tsv, DIR/projections.tsv, DIR/report.html, DIR/run.json (and DIR/response.tsv for cart
+with a response column). A series too short for a model gets one fits.tsv row "status" with an empty
+estimate and "not estimable: ..." as its method.`,
 	}
 	c.AddCommand(twinFitCmd())
 	return c
@@ -76,7 +78,7 @@ func twinFitCmd() *cobra.Command {
 	return c
 }
 
-var twinFiles = []string{"fits.tsv", "projections.tsv", "report.html", "run.json"}
+var twinFiles = []string{"fits.tsv", "projections.tsv", "report.html", "run.json", "response.tsv"}
 
 func runTwin(cmd *cobra.Command, f twinFlags) error {
 	if f.horizon < 0 {
@@ -107,12 +109,16 @@ func runTwin(cmd *cobra.Command, f twinFlags) error {
 		"disclaimer":  twin.Disclaimer,
 	}
 	meta := report.TwinMeta{Version: version, Data: f.data, Patients: f.patients}
-	if err := writeDir(f.out, f.force, []outFile{
+	files := []outFile{
 		{Name: "fits.tsv", Fill: func(w io.Writer) error { return report.TwinFits(w, rep) }},
 		{Name: "projections.tsv", Fill: func(w io.Writer) error { return report.TwinProjections(w, rep) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.TwinHTML(w, rep, meta) }},
 		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
-	}); err != nil {
+	}
+	if len(rep.Response) > 0 {
+		files = append(files, outFile{Name: "response.tsv", Fill: func(w io.Writer) error { return report.TwinResponse(w, rep) }})
+	}
+	if err := writeDir(f.out, f.force, files); err != nil {
 		return err
 	}
 	if !f.quiet {
