@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -144,8 +146,12 @@ func checkKeys(b *bundle) error {
 	return nil
 }
 
+// key identifies a result within its run: a hash of what makes it one
+// (patient, sample, assay, metric, fraction, target, scenario, date, day,
+// source file and line), short so the unique index stays small.
 func (r *resultRec) key() string {
-	return strings.Join([]string{r.patient, r.sample, r.assay, r.metric, r.fraction, r.target, r.scenario, optS(r.date), optF(r.day), r.file, fmt.Sprint(r.line)}, "\x1f")
+	h := sha256.Sum256([]byte(strings.Join([]string{r.patient, r.sample, r.assay, r.metric, r.fraction, r.target, r.scenario, optS(r.date), optF(r.day), r.file, fmt.Sprint(r.line)}, "\x1f")))
+	return hex.EncodeToString(h[:12])
 }
 
 func (e *eventRec) key() string {
