@@ -34,6 +34,8 @@ type Store interface {
 	DB() *sql.DB
 	Close() error
 
+	AccountStore
+
 	// Migrate applies the pending migrations in one transaction and returns
 	// every known migration with the time it was applied.
 	Migrate(ctx context.Context) ([]Migration, error)

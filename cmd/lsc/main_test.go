@@ -125,3 +125,11 @@ func TestRunInProcess(t *testing.T) {
 		t.Errorf("missing input: %d %q", code, errs)
 	}
 }
+
+// runLSCIn is runLSC with standard input.
+func runLSCIn(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = runWith(args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}

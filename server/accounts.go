@@ -1,0 +1,36 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"github.com/lsc-bio/lsc/auth"
+)
+
+// ErrNotFound is what an Accounts or Data implementation returns for a
+// missing user, session, token, study or patient.
+var ErrNotFound = errors.New("not found")
+
+// Accounts is what the server needs to sign people in and check roles.
+type Accounts interface {
+	UserByName(ctx context.Context, name string) (auth.User, error)
+	UserByID(ctx context.Context, id int64) (auth.User, error)
+	CreateSession(ctx context.Context, s auth.Session) error
+	SessionByHash(ctx context.Context, idHash string) (auth.Session, error)
+	DeleteSession(ctx context.Context, idHash string) error
+	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
+	Memberships(ctx context.Context, userID int64) ([]auth.Membership, error)
+	// AppendAudit seals rec after the newest record (auth.Seal) and stores
+	// it, in one transaction, so concurrent appends keep one chain.
+	AppendAudit(ctx context.Context, rec auth.AuditRecord) error
+}
+
+// role returns the user's role in study, NoRole when not a member.
+func role(ms []auth.Membership, study string) auth.Role {
+	for _, m := range ms {
+		if m.Study == study {
+			return m.Role
+		}
+	}
+	return auth.NoRole
+}

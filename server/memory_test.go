@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"sync"
+
+	"github.com/lsc-bio/lsc/auth"
+)
+
+// memAccounts is an in-memory Accounts for the handler tests; the store's
+// own implementations are tested against the same contract in package store.
+type memAccounts struct {
+	mu       sync.Mutex
+	users    map[int64]auth.User
+	sessions map[string]auth.Session
+	tokens   map[string]auth.Token
+	members  map[int64][]auth.Membership
+	audit    []auth.AuditRecord
+}
+
+func newMem() *memAccounts {
+	return &memAccounts{users: map[int64]auth.User{}, sessions: map[string]auth.Session{}, tokens: map[string]auth.Token{}, members: map[int64][]auth.Membership{}}
+}
+
+func (m *memAccounts) UserByName(_ context.Context, name string) (auth.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, u := range m.users {
+		if u.Name == name {
+			return u, nil
+		}
+	}
+	return auth.User{}, ErrNotFound
+}
+
+func (m *memAccounts) UserByID(_ context.Context, id int64) (auth.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u, ok := m.users[id]
+	if !ok {
+		return auth.User{}, ErrNotFound
+	}
+	return u, nil
+}
+
+func (m *memAccounts) CreateSession(_ context.Context, s auth.Session) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions[s.IDHash] = s
+	return nil
+}
+
+func (m *memAccounts) SessionByHash(_ context.Context, h string) (auth.Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sessions[h]
+	if !ok {
+		return auth.Session{}, ErrNotFound
+	}
+	return s, nil
+}
+
+func (m *memAccounts) DeleteSession(_ context.Context, h string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, h)
+	return nil
+}
+
+func (m *memAccounts) TokenByHash(_ context.Context, h string) (auth.Token, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tokens[h]
+	if !ok {
+		return auth.Token{}, ErrNotFound
+	}
+	return t, nil
+}
+
+func (m *memAccounts) Memberships(_ context.Context, uid int64) ([]auth.Membership, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.members[uid], nil
+}
+
+func (m *memAccounts) AppendAudit(_ context.Context, r auth.AuditRecord) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var prev *auth.AuditRecord
+	if n := len(m.audit); n > 0 {
+		prev = &m.audit[n-1]
+	}
+	m.audit = append(m.audit, auth.Seal(r, prev))
+	return nil
+}
