@@ -33,7 +33,7 @@ polygon, ellipsoid, quadrant, boolean, in a hierarchy). The gate engine reproduc
   lsc flow compartments FILE.fcs ... | --samples SHEET --out DIR [--template T.json] [--control FMO.fcs]
   lsc flow template > my_template.json`,
 	}
-	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd(), flowCompartmentsCmd(), flowTemplateCmd(), flowSpilloverCmd())
+	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd(), withStudy(flowCompartmentsCmd()), flowTemplateCmd(), flowSpilloverCmd())
 	return c
 }
 

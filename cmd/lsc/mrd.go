@@ -43,7 +43,7 @@ log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv 
 In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
 sensitivity (the IS one target copy would give) as its is_percent.`,
 	}
-	c.AddCommand(mrdAssessCmd())
+	c.AddCommand(withStudy(mrdAssessCmd()))
 	return c
 }
 

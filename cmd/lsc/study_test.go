@@ -266,3 +266,29 @@ func TestStudyCLI(t *testing.T) {
 		t.Errorf("import into an uninitialised store: %d %s", code, errs)
 	}
 }
+
+// --study DB records a producing command's output folder in the store; the
+// store is checked before the work starts.
+func TestStudyFlag(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	out := filepath.Join(dir, "mrd")
+	args := []string{"mrd", "assess", "--data", "../../mrd/testdata/measurements.csv", "--patients", "../../mrd/testdata/patients.csv", "--out", out, "--study", db}
+	if code, _, errs := runLSC(t, args...); code != 1 || !strings.Contains(errs, "lsc study init") {
+		t.Fatalf("uninitialised store: %d %s", code, errs)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("work done before the store was checked")
+	}
+	runLSC(t, "study", "init", "--db", db)
+	if code, _, errs := runLSC(t, args...); code != 0 || !strings.Contains(errs, "35 results added") {
+		t.Fatalf("%d %s", code, errs)
+	}
+	tl := timelineJSON(t, db, "P2")
+	if len(tl.Series) == 0 || len(tl.Series[0].Points) != 7 {
+		t.Errorf("P2 after --study: %+v", tl.Series)
+	}
+	if code, _, _ := runLSC(t, "mrd", "assess", "--data", "../../mrd/testdata/measurements.csv", "--json", "--study", db); code != 2 {
+		t.Errorf("--study without --out: %d", code)
+	}
+}
