@@ -128,6 +128,14 @@ func (c *core) importBundle(ctx context.Context, study string, b *bundle, opt Im
 	if err != nil {
 		return nil, fmt.Errorf("import of %s (nothing was written): %w", b.run.Source, err)
 	}
+	if c.d.name == "postgres" && res.Results+res.Samples > 5000 {
+		// Fresh planner statistics after a bulk import: stale ones make
+		// PostgreSQL scan whole tables for a timeline (SQLite's planner
+		// needs none).
+		if _, err := c.db.ExecContext(ctx, "ANALYZE patients, samples, events, results"); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
