@@ -30,7 +30,7 @@ type inspection struct {
 
 func inspectCmd() *cobra.Command {
 	var layer, genome string
-	var raw, asJSON bool
+	var raw, asJSON, quiet bool
 	c := &cobra.Command{
 		Use:   "inspect INPUT",
 		Short: "say what an expression file holds (format, matrix, size, layers, obs columns, antibody features)",
@@ -93,6 +93,7 @@ kept apart from Gene Expression (e.g. Antibody Capture). Reads names only, not t
 	fl.BoolVar(&raw, "raw", false, "h5ad: inspect raw/X")
 	fl.StringVar(&genome, "genome", "", "10x .h5 with several genomes: the one to read")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	addQuiet(fl, &quiet) // inspect prints no progress; accepted as on every command
 	return c
 }
 
