@@ -15,7 +15,7 @@ import (
 	"github.com/lsc-bio/lsc/mrd"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/mrd")
+var updateMRD = flag.Bool("update-mrd", false, "rewrite the golden files in testdata/mrd")
 
 // mrdCases assesses the hand-built cases of mrd/testdata (see its README).
 func mrdCases(t testing.TB) (*mrd.Data, *mrd.Assessment) {
@@ -148,8 +148,8 @@ func TestMRDPatientFiles(t *testing.T) {
 
 // The writers' bytes on the hand-built cases, kept in testdata/mrd. Each
 // value in them is checked against its source in mrd's tests; this test
-// keeps the layout from changing unseen. go test ./report -run Golden -update
-// rewrites them.
+// keeps the layout from changing unseen. go test ./report -run MRDGolden
+// -update-mrd rewrites them.
 func TestMRDGolden(t *testing.T) {
 	d, a := mrdCases(t)
 	meta := MRDMeta{Version: "test", Measurements: "measurements.csv", Patients: "patients.csv"}
@@ -169,7 +169,7 @@ func TestMRDGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join("testdata", "mrd", filepath.FromSlash(name))
-		if *update {
+		if *updateMRD {
 			os.MkdirAll(filepath.Dir(path), 0o777)
 			if err := os.WriteFile(path, b.Bytes(), 0o666); err != nil {
 				t.Fatal(err)
@@ -178,7 +178,7 @@ func TestMRDGolden(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (run with -update to create)", err)
+			t.Fatalf("%v (run with -update-mrd to create)", err)
 		}
 		if !bytes.Equal(b.Bytes(), want) {
 			t.Errorf("%s differs from %s", name, path)
