@@ -11,9 +11,11 @@ import (
 
 // access says who may call a route.
 type access struct {
-	public bool        // no sign-in needed
-	api    bool        // JSON errors (401) instead of a redirect to /login
-	action auth.Action // needed on the route's {study}, when it has one
+	public  bool        // no sign-in needed
+	api     bool        // JSON errors (401) instead of a redirect to /login
+	scoped  bool        // acts on one study: {study} in the path, ?study=, or the caller's only study
+	action  auth.Action // needed on that study
+	maxBody int64       // request body limit; 0 = Config.MaxBody
 }
 
 // route is one entry of the route table: it registers the handler and
@@ -35,6 +37,11 @@ func (s *Server) handle(rt route, h handlerFunc) {
 	s.routes = append(s.routes, rt)
 	s.mux.HandleFunc(rt.method+" "+rt.pattern, func(w http.ResponseWriter, r *http.Request) {
 		infoOf(r.Context()).route = rt.method + " " + rt.pattern
+		limit := rt.access.maxBody
+		if limit == 0 {
+			limit = s.cfg.MaxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		idn := identityOf(r.Context())
 		if !rt.access.public && idn == nil {
 			if rt.access.api || r.Context().Value(keyBadToken) != nil {
@@ -48,7 +55,13 @@ func (s *Server) handle(rt route, h handlerFunc) {
 			writeError(w, http.StatusForbidden, "missing or wrong CSRF token: reload the page and submit again")
 			return
 		}
-		if study := r.PathValue("study"); study != "" && !rt.access.public {
+		if rt.access.scoped {
+			study := studyOf(r, idn)
+			if study == "" {
+				writeError(w, http.StatusBadRequest, "say which study: ?study=NAME (GET /api/v1/studies lists yours)")
+				return
+			}
+			r.SetPathValue("study", study)
 			role := role(idn.Memberships, study)
 			if role == auth.NoRole {
 				writeError(w, http.StatusNotFound, "not found")
@@ -62,6 +75,21 @@ func (s *Server) handle(rt route, h handlerFunc) {
 		}
 		h(w, r, idn)
 	})
+}
+
+// studyOf is the study a request acts on: the {study} path value, the
+// study query parameter, or the caller's only study.
+func studyOf(r *http.Request, idn *identity) string {
+	if s := r.PathValue("study"); s != "" {
+		return s
+	}
+	if s := r.URL.Query().Get("study"); s != "" {
+		return s
+	}
+	if idn != nil && len(idn.Memberships) == 1 {
+		return idn.Memberships[0].Study
+	}
+	return ""
 }
 
 func unsafe(method string) bool {
@@ -98,11 +126,15 @@ func (s *Server) register() {
 	s.handle(route{method: "POST", pattern: "/logout", summary: "sign out", access: access{}}, s.logout)
 	s.handle(route{method: "GET", pattern: "/static/style.css", summary: "stylesheet", access: pub}, serveCSS)
 	s.handle(route{method: "GET", pattern: "/{$}", summary: "the caller's studies", access: access{}}, s.home)
-	api := access{api: true, action: auth.Read}
+	api := access{api: true}
 	s.handle(route{method: "GET", pattern: "/api/v1/openapi.json", summary: "this API's OpenAPI 3 document", access: access{public: true, api: true},
 		responses: map[string]string{"200": "OpenAPI document"}}, s.openapi)
 	s.handle(route{method: "GET", pattern: "/api/v1/studies", summary: "studies the caller is a member of, with the caller's role", access: api,
 		responses: map[string]string{"200": "list of studies", "401": "no valid credentials"}}, s.apiStudies)
+	if s.cfg.Data != nil {
+		s.registerData()
+		s.registerPages()
+	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *identity) {

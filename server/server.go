@@ -22,6 +22,7 @@ type Config struct {
 	BehindProxy bool // a TLS-terminating proxy is in front: allow a non-loopback address without TLS
 
 	Accounts Accounts
+	Data     Data             // the study store; nil serves sign-in only
 	Logger   *slog.Logger     // JSON logs; request ids, never patient ids
 	Now      func() time.Time // clock, for tests; time.Now when nil
 
@@ -108,7 +109,6 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = cop.Handler(h)
 	h = s.authenticate(h)
-	h = http.MaxBytesHandler(h, s.cfg.MaxBody)
 	h = s.logRequests(h)
 	h = securityHeaders(h, s.cfg.TLSCert != "")
 	return h

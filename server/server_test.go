@@ -54,11 +54,11 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	// a study-scoped route needing the analyst role, to test role checks
-	srv.handle(route{method: "POST", pattern: "/api/v1/studies/{study}/probe", summary: "test", access: access{api: true, action: auth.Import}},
+	srv.handle(route{method: "POST", pattern: "/api/v1/studies/{study}/probe", summary: "test", access: access{api: true, scoped: true, action: auth.Import}},
 		func(w http.ResponseWriter, r *http.Request, idn *identity) {
 			writeJSON(w, map[string]string{"ok": r.PathValue("study")})
 		})
-	srv.handle(route{method: "GET", pattern: "/api/v1/studies/{study}/patients/{patient}", summary: "test", access: access{api: true, action: auth.Read}},
+	srv.handle(route{method: "GET", pattern: "/api/v1/studies/{study}/patients/{patient}", summary: "test", access: access{api: true, scoped: true, action: auth.Read}},
 		func(w http.ResponseWriter, r *http.Request, idn *identity) {
 			writeJSON(w, map[string]string{"patient": r.PathValue("patient")})
 		})
@@ -150,7 +150,7 @@ func TestSignInSessionAndCSRF(t *testing.T) {
 	resp, _ = c.Get(f.ts.URL + "/")
 	var page bytes.Buffer
 	page.ReadFrom(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(page.String(), "<td>S1</td><td>admin</td>") {
+	if resp.StatusCode != 200 || !strings.Contains(page.String(), "<td><a href=\"/studies/S1\">S1</a></td><td>admin</td>") {
 		t.Fatalf("home: %d %s", resp.StatusCode, page.String())
 	}
 	// sign-out without the CSRF token: 403, still signed in

@@ -99,7 +99,7 @@ func FitMRD(a *mrd.Assessment, opt Options) (*MRDResult, error) {
 		}
 		for j := range res.Series {
 			bl := &res.Series[j]
-			if bl.Patient != st.Patient || bl.Target != st.Target || bl.Stem || bl.Fit == nil || !a.IsBlood(bl.Fraction) {
+			if bl.Patient != st.Patient || bl.Target != st.Target || bl.Stem || bl.Fit == nil || !a.Params.IsBlood(bl.Fraction) {
 				continue
 			}
 			c := CompareSlopes(bl.Fit, st.Fit)

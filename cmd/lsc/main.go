@@ -36,8 +36,14 @@ func main() {
 // run executes one lsc command line and returns the exit code: 0 ok,
 // 1 failure, 2 usage. Tests call it in-process.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runWith(args, os.Stdin, stdout, stderr)
+}
+
+// runWith is run with a given standard input.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
@@ -85,7 +91,7 @@ Start with:  lsc demo`,
 		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), studyCmd(), twinCmd(), demoCmd(), versionCmd())
+	root.AddCommand(userCmd(), serveCmd(), scoreCmd(), inspectCmd(), signaturesCmd(), stemcellsCmd(), cohortCmd(), survivalCmd(), flowCmd(), mrdCmd(), studyCmd(), repertoireCmd(), adtCmd(), cartCmd(), twinCmd(), demoCmd(), versionCmd())
 	return root
 }
 

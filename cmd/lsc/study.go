@@ -32,7 +32,7 @@ checksum beside a SQLite database (DB.files/), or in --files for PostgreSQL.
   lsc study export --db study.db --out archive/ [--redact]
   lsc study migrate --db study.db`,
 	}
-	c.AddCommand(studyInitCmd(false), studyInitCmd(true), studyImportCmd(), studyTimelineCmd(), studyTableCmd(), studyExportCmd())
+	c.AddCommand(studyInitCmd(false), studyInitCmd(true), studyImportCmd(), studyTimelineCmd(), studyTableCmd(), studyExportCmd(), studyAuditCmd())
 	return c
 }
 

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsc-bio/lsc/server"
+	"github.com/lsc-bio/lsc/store"
+)
+
+type serveFlags struct {
+	studyFlags
+	addr, cert, key string
+	behindProxy     bool
+}
+
+func serveCmd() *cobra.Command {
+	var f serveFlags
+	c := &cobra.Command{
+		Use:   "serve --db DB [--addr 127.0.0.1:8080] [--tls-cert C.pem --tls-key K.pem] [--behind-proxy]",
+		Short: "the web app and REST API over a study database",
+		Long: `Serves patient timelines, cohort dashboards and the REST API (/api/v1, OpenAPI at
+/api/v1/openapi.json) with sign-in, roles per study and an audit trail. Add users first with lsc user add.
+
+Plain HTTP is served only on a loopback address; any other address needs --tls-cert and --tls-key,
+or --behind-proxy when a TLS-terminating proxy forwards to it. Logs are JSON lines on stderr with
+request ids (never patient pseudonyms). Ctrl-C stops it after in-flight requests finish.
+
+  lsc serve --db study.db
+  lsc serve --db postgres://lab@db/leukemia --addr :8443 --tls-cert c.pem --tls-key k.pem`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := server.CheckAddr(f.addr, f.cert != "", f.behindProxy); err != nil {
+				return usageError{err}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			st, err := f.openChecked(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return serve(ctx, cmd, st, f, nil)
+		}}
+	f.add(c)
+	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address host:port")
+	c.Flags().StringVar(&f.cert, "tls-cert", "", "TLS certificate (PEM)")
+	c.Flags().StringVar(&f.key, "tls-key", "", "TLS private key (PEM)")
+	c.Flags().BoolVar(&f.behindProxy, "behind-proxy", false, "a TLS-terminating proxy forwards to --addr (allows a non-loopback address without TLS; cookies marked Secure)")
+	return c
+}
+
+// serve runs the server on st until ctx ends; ready (may be nil) gets the
+// listening address before requests are served.
+func serve(ctx context.Context, cmd *cobra.Command, st store.Store, f serveFlags, ready func(addr string)) error {
+	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+	srv, err := server.New(server.Config{Addr: f.addr, TLSCert: f.cert, TLSKey: f.key, BehindProxy: f.behindProxy,
+		Accounts: st, Data: st, Logger: log, Version: version})
+	if err != nil {
+		return usageError{err}
+	}
+	srv.SetReady(func(ctx context.Context) error { return st.DB().PingContext(ctx) })
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", f.addr, err)
+	}
+	scheme := "http"
+	if f.cert != "" {
+		scheme = "https"
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	} else if !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: serving %s on %s://%s (Ctrl-C stops)\n", st.Backend(), scheme, ln.Addr())
+	}
+	return srv.Serve(ctx, ln, 30*time.Second)
+}

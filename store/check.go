@@ -1,0 +1,24 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Check reports whether st's schema is the one this lsc knows: nil, or an
+// error that says which command brings it up to date.
+func Check(ctx context.Context, st Store) error {
+	ms, err := st.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.AppliedAt == "" {
+			if m.Version == 1 {
+				return fmt.Errorf("no study schema: run lsc study init --db DB first")
+			}
+			return fmt.Errorf("%w (migration %d %s pending): run lsc study migrate --db DB", ErrSchemaOld, m.Version, m.Name)
+		}
+	}
+	return nil
+}
