@@ -1,19 +1,18 @@
-package report
+package report_test
 
 import (
-	"flag"
 	"math"
 	"os"
 	"strings"
 	"testing"
+
+	. "github.com/lsc-bio/lsc/report"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name (rewritten with -update).
+// golden compares got with testdata/golden/name (rewritten with -update).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := "testdata/" + name
+	path := "testdata/golden/" + name
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
