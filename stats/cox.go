@@ -316,37 +316,6 @@ func (f *coxFit) result(nr *newtonResult, time []float64, event []bool, x [][]fl
 	return res, nil
 }
 
-// Concordance is Harrell's C for a risk score (higher = shorter survival):
-// over pairs where the shorter time is an event (an event tied in time with
-// a censoring counts as earlier; two tied events are not comparable),
-// (concordant + tied/2) / (concordant + discordant + tied).
-func Concordance(time []float64, event []bool, risk []float64) float64 {
-	var conc, disc, tied float64
-	n := len(time)
-	for i := 0; i < n; i++ {
-		if !event[i] {
-			continue
-		}
-		for j := 0; j < n; j++ {
-			if j == i {
-				continue
-			}
-			if time[j] < time[i] || (time[j] == time[i] && event[j]) {
-				continue
-			}
-			switch {
-			case risk[i] > risk[j]:
-				conc++
-			case risk[i] < risk[j]:
-				disc++
-			default:
-				tied++
-			}
-		}
-	}
-	return (conc + tied/2) / (conc + disc + tied)
-}
-
 type coxFit struct {
 	n, p   int
 	events int

@@ -17,8 +17,11 @@
 //   - Maximally selected log-rank statistic with Lausen & Schumacher (1992)
 //     and Lausen, Sauerbrei & Schumacher (1994) p values: as R's maxstat
 //     0.7-25 (Hothorn & Lausen 2003).
+//   - Harrell's C in O(n log n) with a count tree over ranked risk scores,
+//     as survival 3.5's concordancefit walks a balanced tree.
 //   - ROC AUC with DeLong's interval (DeLong et al., Biometrics 1988; as
-//     pROC 1.18), Mann-Whitney and Fisher's exact tests as R's stats.
+//     pROC 1.18), its placement values from sorted scores in O(n log n)
+//     (Sun & Xu, IEEE Signal Process. Lett. 2014), Mann-Whitney and Fisher's exact tests as R's stats.
 //
 // Option names (ConfType, Ties) are validated by ParseConfType and
 // ParseTies; the functions reject unknown values with ErrOption.

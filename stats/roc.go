@@ -44,26 +44,32 @@ func ROCCurve(score []float64, isCase []bool, level float64) (*ROC, error) {
 	if m == 0 || n == 0 {
 		return nil, ErrSample
 	}
-	psi := func(a, b float64) float64 {
-		switch {
-		case a > b:
-			return 1
-		case a == b:
-			return 0.5
-		}
-		return 0
-	}
+	// Placement values (DeLong; Sun & Xu, IEEE Signal Processing Letters
+	// 2014, as pROC's fast algorithm): a case's is the share of controls
+	// scoring below it plus half of those tied with it, a control's the
+	// share of cases scoring above it plus half of those tied. Counted with
+	// binary searches in the sorted scores, O((m+n) log(m+n)). Every sum is
+	// of halves, exact in float64, so the values equal the all-pairs sums.
+	xs, ys := sortedCopy(x), sortedCopy(y)
 	v10 := make([]float64, m)
 	v01 := make([]float64, n)
-	// O((m+n) log) via sorting would do; cohorts are small, keep it plain.
 	var auc float64
-	for i := range x {
-		for j := range y {
-			p := psi(x[i], y[j])
-			v10[i] += p
-			v01[j] += p
-			auc += p
+	// A NaN score is neither above, below nor tied with any other (its
+	// pairs count 0 both ways), as in the all-pairs definition.
+	for i, a := range x {
+		if math.IsNaN(a) {
+			continue
 		}
+		lt, le := countBelow(ys, a)
+		v10[i] = float64(lt) + float64(le-lt)/2
+		auc += v10[i]
+	}
+	for j, b := range y {
+		if math.IsNaN(b) {
+			continue
+		}
+		lt, le := countBelow(xs, b)
+		v01[j] = float64(len(xs)-le) + float64(le-lt)/2
 	}
 	auc /= float64(m * n)
 	for i := range v10 {
@@ -98,18 +104,32 @@ func ROCCurve(score []float64, isCase []bool, level float64) (*ROC, error) {
 	}
 	th = append(th, math.Inf(-1))
 	for _, t := range th {
-		var tp, tn float64
-		for _, a := range x {
-			if a >= t {
-				tp++
-			}
+		// cases >= t, controls < t (none for a NaN threshold)
+		tp := len(xs) - sort.Search(len(xs), func(i int) bool { return xs[i] >= t })
+		tn := sort.Search(len(ys), func(j int) bool { return ys[j] >= t })
+		if math.IsNaN(t) {
+			tn = 0
 		}
-		for _, b := range y {
-			if b < t {
-				tn++
-			}
-		}
-		r.Curve = append(r.Curve, ROCPoint{Threshold: t, Sensitivity: tp / float64(m), Specificity: tn / float64(n)})
+		r.Curve = append(r.Curve, ROCPoint{Threshold: t, Sensitivity: float64(tp) / float64(m), Specificity: float64(tn) / float64(n)})
 	}
 	return r, nil
+}
+
+// sortedCopy returns the non-NaN values, sorted.
+func sortedCopy(v []float64) []float64 {
+	s := make([]float64, 0, len(v))
+	for _, a := range v {
+		if !math.IsNaN(a) {
+			s = append(s, a)
+		}
+	}
+	sort.Float64s(s)
+	return s
+}
+
+// countBelow returns how many of the sorted values are < a and <= a.
+func countBelow(sorted []float64, a float64) (lt, le int) {
+	lt = sort.Search(len(sorted), func(i int) bool { return sorted[i] >= a })
+	le = sort.Search(len(sorted), func(i int) bool { return sorted[i] > a })
+	return lt, le
 }
