@@ -2,10 +2,13 @@ package report
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/lsc-bio/lsc/flow/compartment"
@@ -64,29 +67,100 @@ type CompartmentReport struct {
 	Cautions          []string
 }
 
-// CompartmentHTML writes the self-contained compartment report.
-func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentReport) error {
-	type view struct {
-		S     CompartmentSample
-		Plots []template.HTML
-	}
-	var views []view
-	for _, s := range rows {
-		v := view{S: s}
-		for _, p := range s.Plots {
-			dp := DensityPlot{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, X: p.X, Y: p.Y, XMin: p.XMin, XMax: p.XMax, YMin: p.YMin, YMax: p.YMax,
-				VLines: p.VLines, HLines: p.HLines}
-			for i, r := range p.Rects {
-				dp.Rects = append(dp.Rects, Rect{r[0], r[1], r[2], r[3], p.RectLabels[i]})
-			}
-			v.Plots = append(v.Plots, template.HTML(dp.SVG()))
+// CompartmentSampleFiles returns the page of each sample of rows, relative
+// to report.html: samples/ID.html, named as MRDPatientFiles names patient
+// pages (unsafe characters replaced, a short hash of the identifier added
+// when the name changed or would clash, also by case only).
+func CompartmentSampleFiles(rows []CompartmentSample) []string {
+	out := make([]string, len(rows))
+	used := map[string]bool{}
+	for i, r := range rows {
+		name := safeName(r.Sample)
+		if name != r.Sample || used[strings.ToLower(name)] {
+			h := sha256.Sum256([]byte(r.Sample))
+			name += "-" + hex.EncodeToString(h[:4])
 		}
-		views = append(views, v)
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			name = strings.TrimSuffix(name, "~"+strconv.Itoa(n-1)) + "~" + strconv.Itoa(n)
+		}
+		used[strings.ToLower(name)] = true
+		out[i] = "samples/" + name + ".html"
 	}
-	return compTmpl.Execute(w, map[string]any{"Views": views, "Template": run.Template, "Version": run.Version, "Cautions": run.Cautions, "CSS": css()})
+	return out
 }
 
-var compTmpl = template.Must(template.New("comp").Funcs(template.FuncMap{
+// compColumn is one compartment of the summary table.
+type compColumn struct{ ID, Path string }
+
+// compSummaryRow is one sample of the summary table: a cell per column.
+type compSummaryRow struct {
+	S     CompartmentSample
+	File  string
+	Cells []compSummaryCell
+}
+
+type compSummaryCell struct {
+	Measured bool
+	Count    int
+	Pct      string
+	Reason   string
+}
+
+// CompartmentHTML writes the summary page of the compartment report
+// (report.html): the run, its cautions, and one row per sample with each
+// compartment's count and % of parent, linking to the sample's page
+// (CompartmentSampleHTML at the path CompartmentSampleFiles gives). It
+// holds no plots, so its size grows with samples x compartments only.
+func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentReport) error {
+	files := CompartmentSampleFiles(rows)
+	var cols []compColumn
+	seen := map[string]int{}
+	for _, r := range rows {
+		for _, c := range r.Counts {
+			if _, ok := seen[c.ID]; !ok {
+				seen[c.ID] = len(cols)
+				cols = append(cols, compColumn{c.ID, c.Path})
+			}
+		}
+	}
+	views := make([]compSummaryRow, len(rows))
+	for i, r := range rows {
+		v := compSummaryRow{S: r, File: files[i], Cells: make([]compSummaryCell, len(cols))}
+		for j := range v.Cells {
+			v.Cells[j].Reason = "not in the template for this sample"
+		}
+		for _, c := range r.Counts {
+			cell := compSummaryCell{Measured: c.Measured, Count: c.Count, Reason: c.Reason}
+			if f, ok := c.Of["parent"]; ok && !math.IsNaN(f.Percent) {
+				cell.Pct = fmt.Sprintf("%.3g", f.Percent)
+			}
+			v.Cells[seen[c.ID]] = cell
+		}
+		views[i] = v
+	}
+	return compSummaryTmpl.Execute(w, map[string]any{"Rows": views, "Cols": cols, "Template": run.Template, "Version": run.Version,
+		"Cautions": run.Cautions, "CSS": css()})
+}
+
+// CompartmentSampleHTML writes the page of sample i of rows: its density
+// plots with the gates and every compartment's frequencies with intervals.
+// It links back to ../report.html.
+func CompartmentSampleHTML(w io.Writer, rows []CompartmentSample, i int, run CompartmentReport) error {
+	s := rows[i]
+	var plots []template.HTML
+	for _, p := range s.Plots {
+		dp := DensityPlot{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, X: p.X, Y: p.Y, XMin: p.XMin, XMax: p.XMax, YMin: p.YMin, YMax: p.YMax,
+			VLines: p.VLines, HLines: p.HLines}
+		for i, r := range p.Rects {
+			dp.Rects = append(dp.Rects, Rect{r[0], r[1], r[2], r[3], p.RectLabels[i]})
+		}
+		plots = append(plots, template.HTML(dp.SVG()))
+	}
+	return compSampleTmpl.Execute(w, map[string]any{"S": s, "Plots": plots, "Template": run.Template, "Version": run.Version,
+		"Cautions": run.Cautions, "CSS": css()})
+}
+
+var compFuncs = template.FuncMap{
 	"pct": func(c compartment.Count, of string) string {
 		f, ok := c.Of[of]
 		if !ok || math.IsNaN(f.Percent) {
@@ -95,20 +169,36 @@ var compTmpl = template.Must(template.New("comp").Funcs(template.FuncMap{
 		return fmt.Sprintf("%.3g (%.3g–%.3g)", f.Percent, f.Lower, f.Upper)
 	},
 	"join": strings.Join,
-}).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>lsc stem-cell compartments</title><style>{{.CSS}}
+}
+
+const compHead = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title><style>{{.CSS}}
 .plots{display:flex;flex-wrap:wrap;gap:6px}.caution{background:#fff4d6;border-left:4px solid #E69F00;padding:6px 10px}</style></head><body>
-<h1>Stem-cell compartments by flow cytometry</h1>
-<p class="meta">lsc {{.Version}} · template {{.Template}} · frequencies in % with Clopper-Pearson 95% intervals</p>
-{{range .Cautions}}<p class="caution"><b>Caution:</b> {{.}}</p>
-{{end}}{{range .Views}}
-<h2>{{.S.Sample}}{{if .S.Patient}} · {{.S.Patient}} · {{.S.Timepoint}}{{end}}</h2>
-<p class="meta">{{.S.Path}} · {{.S.Events}} events{{if .S.Missing}} · markers not in this panel: {{join .S.Missing ", "}}{{end}}</p>
-{{range .S.Warnings}}<p class="meta">warning: {{.}}</p>{{end}}
+`
+
+const compCautions = `{{range .Cautions}}<p class="caution"><b>Caution:</b> {{.}}</p>
+{{end}}`
+
+var compSummaryTmpl = template.Must(template.New("comp").Funcs(compFuncs).Parse(
+	strings.Replace(compHead, "{{.Title}}", "lsc stem-cell compartments", 1) + `<h1>Stem-cell compartments by flow cytometry</h1>
+<p class="meta">lsc {{.Version}} · template {{.Template}} · {{len .Rows}} sample(s) · events and % of parent per compartment; each sample's page (linked) has its density plots with the gates and the % of parent, of CD34+, of blasts and of all events with Clopper-Pearson 95% intervals</p>
+` + compCautions + `<h2>Samples</h2>
+<table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>events</th>{{range .Cols}}<th title="{{.Path}}">{{.ID}}<br><span class="meta">events · % of parent</span></th>{{end}}<th>notes</th></tr>
+{{range .Rows}}<tr><td><a href="{{.File}}">{{.S.Sample}}</a></td><td>{{.S.Patient}}</td><td>{{.S.Timepoint}}</td><td>{{.S.Events}}</td>
+{{range .Cells}}{{if .Measured}}<td>{{.Count}} · {{.Pct}}</td>{{else}}<td class="meta" title="{{.Reason}}">not measured</td>{{end}}{{end}}
+<td class="meta">{{if .S.Missing}}markers not in this panel: {{join .S.Missing ", "}}{{end}}{{if .S.Warnings}}{{if .S.Missing}}; {{end}}{{len .S.Warnings}} warning(s){{end}}</td></tr>
+{{end}}</table>
+</body></html>
+`))
+
+var compSampleTmpl = template.Must(template.New("compSample").Funcs(compFuncs).Parse(
+	strings.Replace(compHead, "{{.Title}}", "{{.S.Sample}} · lsc stem-cell compartments", 1) + `<p class="meta"><a href="../report.html">← all samples</a> · lsc {{.Version}} · template {{.Template}} · frequencies in % with Clopper-Pearson 95% intervals</p>
+` + compCautions + `{{with .S}}<h1>{{.Sample}}{{if .Patient}} · {{.Patient}} · {{.Timepoint}}{{end}}</h1>
+<p class="meta">{{.Path}} · {{.Events}} events{{if .Missing}} · markers not in this panel: {{join .Missing ", "}}{{end}}</p>
+{{range .Warnings}}<p class="meta">warning: {{.}}</p>{{end}}{{end}}
 <div class="plots">{{range .Plots}}{{.}}{{end}}</div>
 <table><tr><th>compartment</th><th>events</th><th>% of parent</th><th>% of CD34+</th><th>% of blasts</th><th>% of all</th></tr>
 {{range .S.Counts}}<tr><td>{{.ID}}</td>{{if .Measured}}<td>{{.Count}}</td><td>{{pct . "parent"}}</td><td>{{pct . "CD34+"}}</td><td>{{pct . "blasts"}}</td><td>{{pct . "all"}}</td>{{else}}<td colspan="5" class="meta">not measured: {{.Reason}}</td>{{end}}</tr>
 {{end}}</table>
-{{end}}
 </body></html>
 `))

@@ -226,9 +226,11 @@ func BenchmarkConcordance(b *testing.B) {
 		rng := rand.New(rand.NewSource(3))
 		time, event, risk := tiedData(rng, n, n, false)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			c0 := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				Concordance(time, event, risk)
 			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -238,9 +240,11 @@ func BenchmarkROCCurve(b *testing.B) {
 		rng := rand.New(rand.NewSource(4))
 		_, isCase, score := tiedData(rng, n, n, false)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			c0 := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				ROCCurve(score, isCase, 0.95)
 			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -249,13 +253,17 @@ func BenchmarkAllPairs(b *testing.B) {
 	rng := rand.New(rand.NewSource(5))
 	time, event, risk := tiedData(rng, 20000, 20000, false)
 	b.Run("concordance/n=20000", func(b *testing.B) {
+		c0 := cpuSeconds()
 		for i := 0; i < b.N; i++ {
 			concordanceAllPairs(time, event, risk)
 		}
+		b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 	})
 	b.Run("roc/n=20000", func(b *testing.B) {
+		c0 := cpuSeconds()
 		for i := 0; i < b.N; i++ {
 			rocAllPairs(risk, event, 0.95)
 		}
+		b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 	})
 }

@@ -283,6 +283,7 @@ func (res *Result) cohort(sheet *study.Sheet) error {
 	c := &Cohort{}
 	var score []float64
 	var rel []bool
+	isDx := diagnosisSamples(sheet)
 	for _, p := range res.Patients {
 		if p.Outcome == "" || len(p.Burdens) == 0 {
 			continue
@@ -293,7 +294,7 @@ func (res *Result) cohort(sheet *study.Sheet) error {
 		}
 		var f float64 = math.NaN()
 		for _, b := range p.Burdens {
-			if _, isDx := dxOf(sheet, b.Sample); isDx {
+			if isDx[b.Sample] {
 				f = b.Fraction
 				break
 			}
@@ -320,13 +321,16 @@ func (res *Result) cohort(sheet *study.Sheet) error {
 	return nil
 }
 
-func dxOf(sh *study.Sheet, sample string) (study.Sample, bool) {
+// diagnosisSamples says, per sample ID, whether the sheet's (first) row for
+// it is a diagnosis sample: one pass over the sheet, not one per burden.
+func diagnosisSamples(sh *study.Sheet) map[string]bool {
+	dx := make(map[string]bool, len(sh.Samples))
 	for _, s := range sh.Samples {
-		if s.ID == sample {
-			return s, s.Timepoint.IsDiagnosis()
+		if _, seen := dx[s.ID]; !seen {
+			dx[s.ID] = s.Timepoint.IsDiagnosis()
 		}
 	}
-	return study.Sample{}, false
+	return dx
 }
 
 func relapsed(s string) (bool, bool) {

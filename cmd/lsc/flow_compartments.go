@@ -33,7 +33,8 @@ type flowCompartmentsFlags struct {
 	force                                 bool
 }
 
-var compartmentFiles = []string{"compartments.tsv", "report.html", "run.json", "gates.xml"}
+// compartmentFiles are the outputs besides the sample pages (in samples/).
+var compartmentFiles = []string{"compartments.tsv", "report.html", "run.json", "gates.xml", "samples"}
 
 func flowCompartmentsCmd() *cobra.Command {
 	var f flowCompartmentsFlags
@@ -50,8 +51,8 @@ built-in default cuts are used. Samples are FCS files given as arguments or a sa
 (sample, patient, timepoint, path).
 
 Writes DIR/compartments.tsv (counts; % of parent, of CD34+, of blasts and of all events with
-Clopper-Pearson 95% intervals; reason when not measured), DIR/report.html (density plots with the
-gates, per sample), DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and
+Clopper-Pearson 95% intervals; reason when not measured), DIR/report.html (a summary: one row per
+sample, linking to DIR/samples/ID.html, its density plots with the gates), DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and
 DIR/run.json (parameters, thresholds, inputs with their SHA-256). DIR is checked before any work.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runFlowCompartments(cmd, args, f) },
 	}
@@ -108,12 +109,16 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	run := map[string]any{"lsc_version": version, "template": name, "template_sha256": sha(f.tmplPath), "control": f.control, "control_sha256": sha(f.control),
 		"quantile": f.quantile, "thresholds_from_control": thresholds, "compensation": f.comp, "inputs": inputs, "cautions": nonNilS(rep.Cautions)}
-	return writeDir(f.out, f.force, []outFile{
+	files := []outFile{
 		{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.CompartmentHTML(w, rows, rep) }},
 		{Name: "run.json", Fill: func(w io.Writer) error { return report.JSON(w, run) }},
 		{Name: "gates.xml", Fill: func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }},
-	})
+	}
+	for i, name := range report.CompartmentSampleFiles(rows) {
+		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { return report.CompartmentSampleHTML(w, rows, i, rep) }})
+	}
+	return writeDir(f.out, f.force, files)
 }
 
 // compartmentSamples lists the samples of --samples and the arguments.

@@ -275,6 +275,12 @@ func TestFlowCompartmentsCLI(t *testing.T) {
 	if !strings.Contains(string(html), "Caution:") {
 		t.Error("no caution on the built-in cuts")
 	}
+	// report.html is the summary (no plots), each sample its own page.
+	page, err := os.ReadFile(filepath.Join(out, "samples", "a.fcs.html"))
+	if err != nil || !strings.Contains(string(html), `href="samples/a.fcs.html"`) || !strings.Contains(string(html), `href="samples/b.fcs.html"`) ||
+		strings.Contains(string(html), "<svg") || !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), `href="../report.html"`) {
+		t.Errorf("summary does not link the sample pages, or a page lacks its plots: %v", err)
+	}
 	var run struct {
 		Inputs []map[string]any `json:"inputs"`
 	}
