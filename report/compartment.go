@@ -113,14 +113,28 @@ type compSummaryCell struct {
 // holds no plots, so its size grows with samples x compartments only.
 func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentReport) error {
 	files := CompartmentSampleFiles(rows)
-	var cols []compColumn
-	seen := map[string]int{}
+	// Columns: the compartments measured in at least one sample, in
+	// template order; the others are listed once with the first reason.
+	var all []compColumn
+	measured, reason := map[string]bool{}, map[string]string{}
 	for _, r := range rows {
 		for _, c := range r.Counts {
-			if _, ok := seen[c.ID]; !ok {
-				seen[c.ID] = len(cols)
-				cols = append(cols, compColumn{c.ID, c.Path})
+			if _, ok := reason[c.ID]; !ok {
+				all = append(all, compColumn{c.ID, c.Path})
+				reason[c.ID] = c.Reason
 			}
+			measured[c.ID] = measured[c.ID] || c.Measured
+		}
+	}
+	var cols []compColumn
+	var never []string
+	seen := map[string]int{}
+	for _, c := range all {
+		if measured[c.ID] {
+			seen[c.ID] = len(cols)
+			cols = append(cols, c)
+		} else {
+			never = append(never, c.ID+" ("+reason[c.ID]+")")
 		}
 	}
 	views := make([]compSummaryRow, len(rows))
@@ -130,6 +144,9 @@ func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentRepor
 			v.Cells[j].Reason = "not in the template for this sample"
 		}
 		for _, c := range r.Counts {
+			if !measured[c.ID] {
+				continue
+			}
 			cell := compSummaryCell{Measured: c.Measured, Count: c.Count, Reason: c.Reason}
 			if f, ok := c.Of["parent"]; ok && !math.IsNaN(f.Percent) {
 				cell.Pct = fmt.Sprintf("%.3g", f.Percent)
@@ -138,7 +155,7 @@ func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentRepor
 		}
 		views[i] = v
 	}
-	return compSummaryTmpl.Execute(w, map[string]any{"Rows": views, "Cols": cols, "Template": run.Template, "Version": run.Version,
+	return compSummaryTmpl.Execute(w, map[string]any{"Rows": views, "Cols": cols, "Never": never, "Template": run.Template, "Version": run.Version,
 		"Cautions": run.Cautions, "CSS": css()})
 }
 
@@ -183,7 +200,8 @@ var compSummaryTmpl = template.Must(template.New("comp").Funcs(compFuncs).Parse(
 	strings.Replace(compHead, "{{.Title}}", "lsc stem-cell compartments", 1) + `<h1>Stem-cell compartments by flow cytometry</h1>
 <p class="meta">lsc {{.Version}} · template {{.Template}} · {{len .Rows}} sample(s) · events and % of parent per compartment; each sample's page (linked) has its density plots with the gates and the % of parent, of CD34+, of blasts and of all events with Clopper-Pearson 95% intervals</p>
 ` + compCautions + `<h2>Samples</h2>
-<table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>events</th>{{range .Cols}}<th title="{{.Path}}">{{.ID}}<br><span class="meta">events · % of parent</span></th>{{end}}<th>notes</th></tr>
+<p class="meta">Each compartment cell: events · % of parent.{{if .Never}} Not measured in any sample: {{join .Never "; "}}.{{end}}</p>
+<table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>events</th>{{range .Cols}}<th title="{{.Path}}">{{.ID}}</th>{{end}}<th>notes</th></tr>
 {{range .Rows}}<tr><td><a href="{{.File}}">{{.S.Sample}}</a></td><td>{{.S.Patient}}</td><td>{{.S.Timepoint}}</td><td>{{.S.Events}}</td>
 {{range .Cells}}{{if .Measured}}<td>{{.Count}} · {{.Pct}}</td>{{else}}<td class="meta" title="{{.Reason}}">not measured</td>{{end}}{{end}}
 <td class="meta">{{if .S.Missing}}markers not in this panel: {{join .S.Missing ", "}}{{end}}{{if .S.Warnings}}{{if .S.Missing}}; {{end}}{{len .S.Warnings}} warning(s){{end}}</td></tr>

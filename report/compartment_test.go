@@ -15,10 +15,13 @@ func compRows() []CompartmentSample {
 	cd34 := compartment.Count{ID: "CD34+", Path: "/blasts/CD34+", Count: 120, Measured: true,
 		Of: map[string]compartment.Freq{"parent": {Denominator: 1000, Percent: 12, Lower: 10.05, Upper: 14.17}}}
 	hsc := compartment.Count{ID: "HSC", Path: "/blasts/CD34+/CD34+CD38-/HSC", Reason: "marker CD90 not in the panel"}
+	hscOK := compartment.Count{ID: "HSC", Path: "/blasts/CD34+/CD34+CD38-/HSC", Count: 7, Measured: true,
+		Of: map[string]compartment.Freq{"parent": {Denominator: 70, Percent: 10, Lower: 4.1, Upper: 19.5}}}
+	mep := compartment.Count{ID: "MEP", Reason: "marker CD123 not in the panel"}
 	plot := compartment.Plot{Title: "CD34 / CD38", XLabel: "CD34", YLabel: "CD38", X: []float64{1, 2, 3}, Y: []float64{1, 2, 3}, XMin: 0, XMax: 4, YMin: 0, YMax: 4}
 	return []CompartmentSample{
-		{Sample: "S1", Patient: "P1", Timepoint: "diagnosis", Path: "s1.fcs", Events: 5000, Counts: []compartment.Count{cd34, hsc}, Plots: []compartment.Plot{plot}, Missing: []string{"CD90"}},
-		{Sample: "a/b", Path: "ab.fcs", Events: 10, Counts: []compartment.Count{cd34}, Plots: []compartment.Plot{plot}, Warnings: []string{"few events"}},
+		{Sample: "S1", Patient: "P1", Timepoint: "diagnosis", Path: "s1.fcs", Events: 5000, Counts: []compartment.Count{cd34, hsc, mep}, Plots: []compartment.Plot{plot}, Missing: []string{"CD90"}},
+		{Sample: "a/b", Path: "ab.fcs", Events: 10, Counts: []compartment.Count{cd34, hscOK}, Plots: []compartment.Plot{plot}, Warnings: []string{"few events"}},
 	}
 }
 
@@ -35,12 +38,12 @@ func TestCompartmentSummaryAndPages(t *testing.T) {
 	}
 	sum := b.String()
 	for _, want := range []string{`href="samples/S1.html"`, `href="` + files[1] + `"`, "<td>120 · 12</td>", `title="marker CD90 not in the panel">not measured`,
-		`title="not in the template for this sample">not measured`, "markers not in this panel: CD90", "1 warning(s)", "Caution:</b> provisional cuts"} {
+		"<td>7 · 10</td>", "Not measured in any sample: MEP (marker CD123 not in the panel).", "markers not in this panel: CD90", "1 warning(s)", "Caution:</b> provisional cuts"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q", want)
 		}
 	}
-	if strings.Contains(sum, "<svg") {
+	if strings.Contains(sum, "<svg") || strings.Contains(sum, "<th title=\"\">MEP</th>") {
 		t.Error("summary holds plots")
 	}
 	b.Reset()
