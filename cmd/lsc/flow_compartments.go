@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -81,7 +82,9 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 		return err
 	}
 	compRef := map[bool]string{true: "uncompensated", false: "FCS"}[f.comp == "none"]
+	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	var rows []report.CompartmentSample
+	var pages [][]byte // each sample's page, rendered as it is measured
 	var first *compartment.Compiled
 	inputs := []map[string]any{} // per sample, for lsc study import
 	for _, it := range items {
@@ -100,13 +103,17 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 		warns := append(append([]string{}, d.Warnings...), res.Warnings...)
 		rows = append(rows, report.CompartmentSample{Sample: it.ID, Patient: it.Patient, Timepoint: it.Timepoint.Label, Path: it.Path, Events: d.Events,
 			Counts: res.Counts, Plots: res.Plots, Missing: res.Compiled.Missing, Warnings: warns, Channels: res.Compiled.Channels})
+		page, err := compartmentPage(rows, rep)
+		if err != nil {
+			return err
+		}
+		pages = append(pages, page)
 		for _, w := range append(res.Notes, warns...) {
 			fmt.Fprintf(notes(cmd), "lsc: warning: %s: %s\n", it.ID, w)
 		}
 		inputs = append(inputs, map[string]any{"sample": it.ID, "patient": it.Patient, "timepoint": it.Timepoint.Label, "date": it.Date,
 			"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path, "sha256": sha(it.Path)})
 	}
-	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	run := map[string]any{"lsc_version": version, "template": name, "template_sha256": sha(f.tmplPath), "control": f.control, "control_sha256": sha(f.control),
 		"quantile": f.quantile, "thresholds_from_control": thresholds, "compensation": f.comp, "inputs": inputs, "cautions": nonNilS(rep.Cautions)}
 	files := []outFile{
@@ -116,9 +123,20 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 		{Name: "gates.xml", Fill: func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }},
 	}
 	for i, name := range report.CompartmentSampleFiles(rows) {
-		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { return report.CompartmentSampleHTML(w, rows, i, rep) }})
+		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { _, err := w.Write(pages[i]); return err }})
 	}
 	return writeDir(f.out, f.force, files)
+}
+
+// compartmentPage renders the page of the last sample of rows and drops
+// its plot points, so memory holds pages, not every sample's events.
+func compartmentPage(rows []report.CompartmentSample, rep report.CompartmentReport) ([]byte, error) {
+	var b bytes.Buffer
+	if err := report.CompartmentSampleHTML(&b, rows, len(rows)-1, rep); err != nil {
+		return nil, fmt.Errorf("%s: page: %w", rows[len(rows)-1].Sample, err)
+	}
+	rows[len(rows)-1].Plots = nil
+	return b.Bytes(), nil
 }
 
 // compartmentSamples lists the samples of --samples and the arguments.
