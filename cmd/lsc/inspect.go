@@ -31,7 +31,7 @@ type inspection struct {
 
 func inspectCmd() *cobra.Command {
 	var layer, genome string
-	var raw, asJSON bool
+	var raw, asJSON, quiet bool
 	c := &cobra.Command{
 		Use:   "inspect INPUT",
 		Short: "say what an expression file holds (format, matrix, size, layers, obs columns, antibody features)",
@@ -98,6 +98,7 @@ AIRR, Change-O, BD Rhapsody) and Cell Ranger feature_reference.csv are recognise
 	fl.BoolVar(&raw, "raw", false, "h5ad: inspect raw/X")
 	fl.StringVar(&genome, "genome", "", "10x .h5 with several genomes: the one to read")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	addQuiet(fl, &quiet) // inspect prints no progress; accepted as on every command
 	return c
 }
 

@@ -27,6 +27,11 @@ import (
 	"github.com/lsc-bio/lsc/matrix"
 )
 
+var (
+	_ matrix.Source    = (*File)(nil)
+	_ matrix.Described = (*File)(nil)
+)
+
 // Options choose which matrix of the file is read.
 type Options struct {
 	Layer  string // "" for X; a name under layers/
@@ -57,13 +62,12 @@ const legacyHint = "this file was written by anndata < 0.7; convert it once with
 
 // Open opens path and positions it on the matrix chosen by opt.
 func Open(path string, opt Options) (*File, error) {
-	f, err := hdf5x.Open(path)
+	a := &File{path: path}
+	_, err := hdf5x.OpenReader(path, "give an AnnData .h5ad file", func(f *hdf5x.File) error {
+		a.f = f
+		return a.init(opt)
+	})
 	if err != nil {
-		return nil, formats.Errorf(path, 0, "", "give an AnnData .h5ad file", "cannot open as HDF5: %v", err)
-	}
-	a := &File{f: f, path: path}
-	if err := a.init(opt); err != nil {
-		f.Close()
 		return nil, err
 	}
 	return a, nil
@@ -447,7 +451,12 @@ func (a *File) Features() []matrix.Feature { return a.feats }
 func (a *File) CellNames() []string        { return a.cells }
 func (a *File) Close() error               { return a.f.Close() }
 func (a *File) Info() matrix.Info {
-	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...)}
+	values := a.data
+	if values == nil {
+		values = a.dense
+	}
+	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...),
+		Float32: values != nil && hdf5x.IsFloat32(values)}
 }
 
 // Rewind restarts from the first cell.

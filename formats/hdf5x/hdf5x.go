@@ -22,6 +22,8 @@ import (
 	"sync"
 
 	"github.com/scigolib/hdf5"
+
+	"github.com/lsc-bio/lsc/formats"
 )
 
 // File is an open HDF5 file.
@@ -54,6 +56,21 @@ func Open(path string) (f *File, err error) {
 		return nil, err
 	}
 	return &File{f: h, Path: path, Size: st.Size()}, nil
+}
+
+// OpenReader opens path for a file reader (10x .h5, h5ad): a file HDF5
+// cannot open is a formats.ParseError with hint; init then reads what the
+// reader needs, and the file is closed again when init fails.
+func OpenReader(path, hint string, init func(*File) error) (*File, error) {
+	f, err := Open(path)
+	if err != nil {
+		return nil, formats.Errorf(path, 0, "", hint, "cannot open as HDF5: %w", err)
+	}
+	if err := init(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // Close closes the file.
@@ -232,6 +249,9 @@ func TypeInfo(d *hdf5.Dataset) string {
 	}
 	return info
 }
+
+// IsFloat32 reports a dataset of 32-bit floats.
+func IsFloat32(d *hdf5.Dataset) bool { return TypeInfo(d) == "float (size=4 bytes)" }
 
 // maxElems bounds a read by the file size: a dataset cannot hold more elements
 // than the file has bytes times a generous compression factor.

@@ -40,7 +40,7 @@ func Open(path string, opt Options) (matrix.Source, error) {
 	case formats.KindHDF5:
 		f, err := hdf5x.Open(path)
 		if err != nil {
-			return nil, formats.Errorf(path, 0, "", "", "cannot open as HDF5: %v", err)
+			return nil, formats.Errorf(path, 0, "", "", "cannot open as HDF5: %w", err)
 		}
 		isAnnData := f.Lookup("obs") != nil
 		f.Close()
