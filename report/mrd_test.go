@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/lsc-bio/lsc/mrd"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/mrd")
 
 // mrdCases assesses the hand-built cases of mrd/testdata (see its README).
 func mrdCases(t testing.TB) (*mrd.Data, *mrd.Assessment) {
