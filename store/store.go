@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
@@ -202,6 +203,10 @@ type core struct {
 	d     dialect
 	files string
 	addr  string
+	// auditMu queues this process's audit appends so that they do not
+	// contend for SQLite's write lock (its busy handler backs off in
+	// growing sleeps); other processes still serialise through the lock.
+	auditMu sync.Mutex
 }
 
 func (c *core) DB() *sql.DB  { return c.db }
