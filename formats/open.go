@@ -21,7 +21,7 @@ const (
 func Sniff(path string) (Kind, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", Errorf(path, 0, "", "check the path", "cannot read input: %v", err)
+		return "", Errorf(path, 0, "", "check the path", "cannot read input: %w", err)
 	}
 	if st.IsDir() {
 		return Kind10xMTX, nil

@@ -24,7 +24,7 @@ func OpenText(path string) (io.ReadCloser, error) {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, Errorf(path, 0, "", "check the file with 'gzip -t' and copy it again", "not a readable gzip file: %v", err)
+			return nil, Errorf(path, 0, "", "check the file with 'gzip -t' and copy it again", "not a readable gzip file: %w", err)
 		}
 		return newReadAhead(&gzFile{gz: gz, f: f, path: path}), nil
 	}
@@ -47,7 +47,7 @@ type gzFile struct {
 func (g *gzFile) Read(b []byte) (int, error) {
 	n, err := g.gz.Read(b)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return n, Errorf(g.path, 0, "", "the compressed file is truncated or damaged: copy it again, and check it with 'gzip -t'", "gzip stream broken: %v", err)
+		return n, Errorf(g.path, 0, "", "the compressed file is truncated or damaged: copy it again, and check it with 'gzip -t'", "gzip stream broken: %w", err)
 	}
 	return n, err
 }
@@ -74,6 +74,17 @@ func NewLines(path string) (*Lines, error) {
 	return &Lines{sc: sc, rc: rc, Path: path}, nil
 }
 
+// NewLineReader reads lines from r; name is the file name errors give.
+func NewLineReader(r io.Reader, name string) *Lines {
+	rc, ok := r.(io.ReadCloser)
+	if !ok {
+		rc = io.NopCloser(r)
+	}
+	sc := bufio.NewScanner(rc)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	return &Lines{sc: sc, rc: rc, Path: name}
+}
+
 // Next returns the next line, or io.EOF.
 func (l *Lines) Next() ([]byte, error) {
 	if !l.sc.Scan() {
@@ -84,7 +95,7 @@ func (l *Lines) Next() ([]byte, error) {
 			if errors.Is(err, bufio.ErrTooLong) {
 				return nil, Errorf(l.Path, l.N+1, "", "is this a text matrix? binary files cannot be read as text", "line longer than 64 MiB")
 			}
-			return nil, Errorf(l.Path, l.N+1, "", "", "read error: %v", err)
+			return nil, Errorf(l.Path, l.N+1, "", "", "read error: %w", err)
 		}
 		return nil, io.EOF
 	}
@@ -138,7 +149,7 @@ func newReadAhead(src io.ReadCloser) *readAhead {
 				}
 			}
 			if err != nil {
-				if errors.Is(err, io.ErrUnexpectedEOF) {
+				if err == io.ErrUnexpectedEOF { //nolint:errorlint // ReadFull's own short read, not a wrapped cause such as a truncated gzip stream
 					err = io.EOF
 				}
 				select {

@@ -102,7 +102,15 @@ type Info struct {
 	Path   string
 	Matrix string // which matrix inside the file: "X", "raw/X", "layers/counts", "matrix"
 	Notes  []string
+	// Float32 reports values stored as 32-bit floats: scores computed from
+	// them as numbers (not ranks) carry no more than float32 precision.
+	Float32 bool
 }
+
+var (
+	_ Source    = (*MemSource)(nil)
+	_ Described = (*MemSource)(nil)
+)
 
 // Described is implemented by sources that can say what they read.
 type Described interface {

@@ -33,3 +33,13 @@ func Num(v float64) string {
 	}
 	return strconv.FormatFloat(Clean(v), 'g', -1, 64)
 }
+
+// Num32 formats a value of float32 precision (computed from float32 data)
+// as Num does, in the shortest form that reads back to the same float32:
+// 0.002 rather than 0.0020000000298023225.
+func Num32(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return Num(v)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 32)
+}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/lsc-bio/lsc/stats"
 	"github.com/lsc-bio/lsc/stemcell"
@@ -24,7 +25,11 @@ func StemCells(w io.Writer, r *stemcell.Result) error {
 		if c.Kept {
 			st = yesNo(c.StemLike)
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Sample), cell(c.Cell), Num(c.Score), st, cell(c.Type), yesNo(c.Kept))
+		v := Num(c.Score)
+		if c.Float32 {
+			v = Num32(c.Score)
+		}
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Sample), cell(c.Cell), v, st, cell(c.Type), yesNo(c.Kept))
 	}
 	return bw.Flush()
 }
@@ -53,7 +58,11 @@ func StemPatients(w io.Writer, r *stemcell.Result) error {
 			fr += b.Timepoint + "=" + Num(b.Fraction)
 		}
 		if p.Change == nil {
-			fmt.Fprintf(bw, "%s\t%s\t%s\t\t\t\t\t\t\t\t\t\n", cell(p.ID), cell(p.Outcome), cell(fr))
+			dx := ""
+			if p.Diagnosis != nil {
+				dx = Num(p.Diagnosis.Fraction)
+			}
+			fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\n", cell(p.ID), cell(p.Outcome), cell(fr), dx)
 			continue
 		}
 		c := p.Change
@@ -73,77 +82,144 @@ func StemCohort(w io.Writer, r *stemcell.Result) error {
 	return bw.Flush()
 }
 
-// ScoreHistograms draws one small histogram of counted-cell scores per
-// sample on a shared x axis, with the threshold as a vertical line.
-func ScoreHistograms(r *stemcell.Result) string {
+// ScoreHistograms draws one histogram of counted-cell scores per sample on a
+// shared score axis, each with its own count axis, bins aligned on the
+// threshold (bars below it blue, at or above it orange, as the legend says),
+// the threshold as a dashed line, and samples without counted cells
+// explained by the cell types they have.
+func ScoreHistograms(r *stemcell.Result, m StemMeta) string {
 	var samples []string
 	by := map[string][]float64{}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, c := range r.Cells {
-		if !c.Kept || math.IsNaN(c.Score) {
-			continue
-		}
 		if _, ok := by[c.Sample]; !ok {
 			samples = append(samples, c.Sample)
+			by[c.Sample] = nil
+		}
+		if !c.Kept || math.IsNaN(c.Score) {
+			continue
 		}
 		by[c.Sample] = append(by[c.Sample], c.Score)
 		lo, hi = math.Min(lo, c.Score), math.Max(hi, c.Score)
 	}
+	empty := map[string]string{}
+	for _, b := range r.Burdens {
+		if b.N == 0 {
+			empty[b.Sample] = emptyLabel(b, m.Keep)
+		}
+	}
 	t := r.Threshold.Value
 	lo, hi = math.Min(lo, t), math.Max(hi, t)
-	if hi == lo {
-		hi = lo + 1
+	if math.IsInf(lo, 0) || hi == lo {
+		lo, hi = t-0.5, t+0.5
 	}
 	const bins = 40
-	rowH := 70.0
-	c := plot.NewCanvas(720, 40+rowH*float64(len(samples))+40)
-	c.Left, c.Right, c.Top, c.Bottom = 130, 20, 20, 40
-	c.XMin, c.XMax = lo, hi
 	width := (hi - lo) / bins
+	lo = t - math.Ceil((t-lo)/width)*width // a bin edge at the threshold
+	nb := int(math.Ceil((hi-lo)/width - 1e-9))
+	if nb < 1 {
+		nb = 1
+	}
+	hi = lo + float64(nb)*width
+	const rowH = 74.0
+	c := plot.NewCanvas(760, 64+rowH*float64(len(samples))+52)
+	c.Left, c.Right, c.Top, c.Bottom = 190, 24, 64, 52
+	c.XMin, c.XMax = lo, hi
+	below, above := "#9bbcd8", plot.Palette[1]
+	// Legend and threshold label, above the panels.
+	c.Raw(`<rect x="%s" y="8" width="12" height="12" fill="%s"/><text x="%s" y="18" font-size="11">below threshold (not stem-like)</text>`+"\n", plot.Px(c.Left), below, plot.Px(c.Left+16))
+	c.Raw(`<rect x="%s" y="8" width="12" height="12" fill="%s"/><text x="%s" y="18" font-size="11">at or above threshold (stem-like)</text>`+"\n", plot.Px(c.Left+210), above, plot.Px(c.Left+226))
+	c.Raw(`<line x1="%s" x2="%s" y1="14" y2="14" stroke="#b00" stroke-dasharray="5 3"/><text x="%s" y="18" font-size="11">threshold</text>`+"\n", plot.Px(c.Left+430), plot.Px(c.Left+456), plot.Px(c.Left+460))
+	tx := c.X(t)
+	anchor := "middle"
+	if tx > c.W-c.Right-80 {
+		anchor = "end"
+	}
+	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00" text-anchor="%s">%s (%s)</text>`+"\n", plot.Px(tx), plot.Px(c.Top-14), anchor, Num(round6(t)), template.HTMLEscapeString(r.Threshold.Method))
+	c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">cells per bin</text>`+"\n", plot.Px(c.Top+rowH*float64(len(samples))/2))
 	for i, s := range samples {
-		counts := make([]float64, bins)
-		for _, v := range by[s] {
-			k := int((v - lo) / width)
-			if k >= bins {
-				k = bins - 1
-			}
-			counts[k]++
+		top := c.Top + rowH*float64(i)
+		base := top + rowH - 12
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", plot.Px(c.Left-34), plot.Px(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
+		if msg, ok := empty[s]; ok {
+			c.Raw(`<text x="%s" y="%s" font-size="11" font-style="italic" fill="#555">%s</text>`+"\n", plot.Px(c.Left+6), plot.Px(base-rowH/3), template.HTMLEscapeString(msg))
+			continue
 		}
-		maxc := 0.0
+		counts := make([]float64, nb)
+		for _, v := range by[s] {
+			k := int(math.Floor((v - lo) / width))
+			if v >= t && lo+float64(k)*width < t { // rounding at the threshold edge
+				k++
+			}
+			counts[min(max(k, 0), nb-1)]++
+		}
+		maxc := 1.0
 		for _, n := range counts {
 			maxc = math.Max(maxc, n)
 		}
-		base := c.Top + rowH*float64(i+1) - 8
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", plot.Px(c.Left-6), plot.Px(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
+		barH := rowH - 22
 		for k, n := range counts {
 			if n == 0 {
 				continue
 			}
-			h := (rowH - 14) * n / maxc
-			x0 := c.X(lo + float64(k)*width)
-			col := "#9bbcd8"
-			if lo+float64(k)*width >= t {
-				col = plot.Palette[1]
+			h := barH * n / maxc
+			x0 := lo + float64(k)*width
+			col := below
+			if x0 >= t-width*1e-9 {
+				col = above
 			}
-			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", plot.Px(x0), plot.Px(base-h), plot.Px(c.X(lo+width)-c.X(lo)-0.5), plot.Px(h), col)
+			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", plot.Px(c.X(x0)), plot.Px(base-h), plot.Px(c.X(lo+width)-c.X(lo)-0.5), plot.Px(h), col)
 		}
-		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/>`+"\n", plot.Px(c.Left), plot.Px(c.W-c.Right), plot.Px(base), plot.Px(base))
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", plot.Px(tx), plot.Px(tx), plot.Px(base-barH-6), plot.Px(base))
+		// Count axis: 0 and the tallest bin.
+		c.Raw(`<path d="M%s %sV%sH%s" fill="none" stroke="#333"/>`+"\n", plot.Px(c.Left), plot.Px(base-barH), plot.Px(base), plot.Px(c.W-c.Right))
+		for _, v := range []float64{0, maxc} {
+			y := base - barH*v/maxc
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="10" text-anchor="end">%d</text>`+"\n",
+				plot.Px(c.Left-4), plot.Px(c.Left), plot.Px(y), plot.Px(y), plot.Px(c.Left-6), plot.Px(y+3.5), int(v))
+		}
 	}
-	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", plot.Px(c.X(t)), plot.Px(c.X(t)), plot.Px(c.Top), plot.Px(c.H-c.Bottom))
-	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00">threshold %s (%s)</text>`+"\n", plot.Px(c.X(t)+4), plot.Px(c.Top+10), Num(round6(t)), r.Threshold.Method)
+	bottom := c.H - c.Bottom
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/>`+"\n", plot.Px(c.Left), plot.Px(c.W-c.Right), plot.Px(bottom-12), plot.Px(bottom-12))
 	for _, tk := range plot.NiceTicks(lo, hi, 6) {
 		x := c.X(tk.V)
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n", plot.Px(x), plot.Px(c.H-c.Bottom+14), tk.Label)
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n",
+			plot.Px(x), plot.Px(x), plot.Px(bottom-12), plot.Px(bottom-8), plot.Px(x), plot.Px(bottom+6), tk.Label)
 	}
-	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">score</text>`+"\n", plot.Px((c.Left+c.W-c.Right)/2), plot.Px(c.H-8))
+	label := "score"
+	if m.Signature != "" {
+		label = m.Signature + " score"
+	}
+	if m.Method != "" {
+		label += " (" + m.Method + ")"
+	}
+	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", plot.Px((c.Left+c.W-c.Right)/2), plot.Px(c.H-14), template.HTMLEscapeString(label))
 	return c.SVG()
 }
 
-// FractionPlot draws each sample's stem-like fraction with its interval.
+// emptyLabel says in one short line why a sample has no histogram.
+func emptyLabel(b stemcell.Burden, keep []string) string {
+	if len(keep) == 0 {
+		return "no cells scored"
+	}
+	var types []string
+	for i, t := range b.Types {
+		if i == 4 {
+			types = append(types, "…")
+			break
+		}
+		types = append(types, fmt.Sprintf("%s %d", t.Type, t.N))
+	}
+	return fmt.Sprintf("no cells match --keep %s; it has %s", strings.Join(keep, ","), strings.Join(types, ", "))
+}
+
+// FractionPlot draws each sample's stem-like fraction with its interval,
+// the risk-group limits as labelled lines, and says which samples had no
+// cells counted.
 func FractionPlot(r *stemcell.Result) string {
 	n := len(r.Burdens)
-	c := plot.NewCanvas(720, 60+22*float64(n)+40)
-	c.Left, c.Right, c.Top, c.Bottom = 160, 30, 20, 44
+	c := plot.NewCanvas(720, 76+22*float64(n)+40)
+	c.Left, c.Right, c.Top, c.Bottom = 160, 30, 36, 44
 	hi := 0.0
 	for _, b := range r.Burdens {
 		if !math.IsNaN(b.CI.Upper) {
@@ -154,16 +230,31 @@ func FractionPlot(r *stemcell.Result) string {
 	c.XMin, c.XMax = 0, ticks[len(ticks)-1].V
 	c.YMin, c.YMax = 0, float64(n)+1
 	c.Axes(ticks, nil, "stem-like cells (%), Wilson 95% CI", "")
-	for _, band := range []float64{5, 15} {
-		if band <= c.XMax {
-			x := c.X(band)
-			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", plot.Px(x), plot.Px(x), plot.Px(c.Top), plot.Px(c.H-c.Bottom))
-		}
+	bands := r.Bands
+	if len(bands) == 0 {
+		bands = stemcell.Bands{0.05, 0.15}
 	}
+	prev := 0.0
+	for i, band := range append(bands, math.Inf(1)) {
+		x0, x1 := c.X(prev*100), c.X(math.Min(band*100, c.XMax))
+		if prev*100 < c.XMax {
+			label := bands.Label((prev + math.Min(band, prev+1)) / 2)
+			if i == len(bands) {
+				label = bands.Label(prev * 1.001)
+			}
+			c.Raw(`<text x="%s" y="%s" font-size="10" fill="#555" text-anchor="middle">%s</text>`+"\n", plot.Px((x0+x1)/2), plot.Px(c.Top-6), template.HTMLEscapeString(label))
+		}
+		if !math.IsInf(band, 1) && band*100 <= c.XMax {
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", plot.Px(x1), plot.Px(x1), plot.Px(c.Top-2), plot.Px(c.H-c.Bottom))
+		}
+		prev = band
+	}
+	c.Raw(`<text x="%s" y="%s" font-size="10" fill="#555" text-anchor="end">risk group:</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Top-6))
 	for i, b := range r.Burdens {
 		y := float64(n - i)
 		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), template.HTMLEscapeString(b.Sample), template.HTMLEscapeString(b.Timepoint))
 		if math.IsNaN(b.Fraction) {
+			c.Raw(`<text x="%s" y="%s" font-size="11" font-style="italic" fill="#555">no cells counted</text>`+"\n", plot.Px(c.Left+6), plot.Px(c.Y(y)+4))
 			continue
 		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", plot.Px(c.X(b.CI.Lower*100)), plot.Px(c.X(b.CI.Upper*100)), plot.Px(c.Y(y)), plot.Px(c.Y(y)), plot.Palette[0])
@@ -255,7 +346,7 @@ func StemHTML(w io.Writer, r *stemcell.Result, m StemMeta) error {
 		co = CohortStrip(r.Cohort)
 	}
 	return stemTmpl.Execute(w, map[string]any{"R": r, "M": m, "CSS": css(),
-		"Hist": template.HTML(ScoreHistograms(r)), "Frac": template.HTML(FractionPlot(r)), "Traj": template.HTML(TrajectoryPlot(r)), "Cohort": template.HTML(co)})
+		"Hist": template.HTML(ScoreHistograms(r, m)), "Frac": template.HTML(FractionPlot(r)), "Traj": template.HTML(TrajectoryPlot(r)), "Cohort": template.HTML(co)})
 }
 
 var stemTmpl = template.Must(template.New("stem").Funcs(template.FuncMap{

@@ -72,7 +72,7 @@ func runRef(t testing.TB, method string, opt Options, sigs []signature.Signature
 }
 
 func refSigs(t testing.TB) []signature.Signature {
-	s, err := signature.LoadFile(refSets)
+	s, err := signature.LoadFile(refSets, signature.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -35,6 +36,20 @@ import (
 
 // Methods lists the method names in documentation order.
 var Methods = []string{"ucell", "aucell", "singscore", "ssgsea", "zscore", "modulescore", "weighted", "mean"}
+
+// ErrUnknownMethod is returned (wrapped) for a method name lsc does not have.
+var ErrUnknownMethod = errors.New("unknown scoring method")
+
+// ParseMethod validates a method name (case-insensitive) and returns it as
+// Methods spells it.
+func ParseMethod(s string) (string, error) {
+	for _, m := range Methods {
+		if strings.EqualFold(strings.TrimSpace(s), m) {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q: use one of %s", ErrUnknownMethod, s, strings.Join(Methods, ", "))
+}
 
 // Options tune the methods; zero values take the documented defaults.
 type Options struct {
@@ -60,8 +75,11 @@ type Result struct {
 	Signatures    []signature.Resolved
 	Scores        [][]float64 // [signature][cell]
 	Normalization string      // what was applied
-	Log           []string    // human-readable notes (normalisation, dropped genes, controls)
-	Params        map[string]any
+	// Float32 reports scores computed as numbers (not ranks) from values
+	// stored as 32-bit floats: they are written with float32 precision.
+	Float32 bool
+	Log     []string // human-readable notes (normalisation, dropped genes, controls)
+	Params  map[string]any
 }
 
 func (o *Options) defaults() {
@@ -104,9 +122,11 @@ func rankBased(m string) bool {
 // Run scores sigs on src with opt.Method.
 func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, error) {
 	opt.defaults()
-	if !slices.Contains(Methods, opt.Method) {
-		return nil, fmt.Errorf("unknown method %q: use one of %v", opt.Method, Methods)
+	m, err := ParseMethod(opt.Method)
+	if err != nil {
+		return nil, err
 	}
+	opt.Method = m
 	feats := src.Features()
 	res, err := signature.Resolve(sigs, feats, opt.Limits)
 	if err != nil {
@@ -154,6 +174,9 @@ func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, e
 		return nil, err
 	}
 	out.Normalization = norm.describe()
+	if d, ok := src.(matrix.Described); ok && d.Info().Float32 && !rankBased(opt.Method) {
+		out.Float32 = true
+	}
 	out.Log = append([]string{"normalisation: " + out.Normalization}, out.Log...)
 	return out, nil
 }

@@ -23,7 +23,9 @@
 package signature
 
 import (
+	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -65,13 +67,13 @@ const (
 // Builtin returns the built-in library, in a fixed order.
 func Builtin() []Signature {
 	var out []Signature
-	w, err := gmt.ParseWeighted(lsc17TSV, "builtin LSC17", "LSC17")
+	w, err := gmt.ReadWeighted(bytes.NewReader(lsc17TSV), "builtin LSC17")
 	if err != nil {
 		panic(err) // embedded data is checked by tests
 	}
 	out = append(out, Signature{Name: "LSC17", Up: w.Genes, Weights: w.Weights, Citation: ngCite, DOI: ngDOI,
 		Scale: "log2 normalised expression (bulk RNA-seq or microarray)", Source: "Ng 2016 Methods (published coefficients)"})
-	sets, err := gmt.ParseGMT(builtinGMT, "builtin.gmt")
+	sets, err := gmt.Read(bytes.NewReader(builtinGMT), "builtin.gmt")
 	if err != nil {
 		panic(err)
 	}
@@ -117,30 +119,105 @@ func Names() []string {
 	return n
 }
 
-// Load turns a --signatures argument into signatures: a path to a GMT file or
-// a weighted list (gene<TAB>weight), or a comma-separated list of built-in
-// names. In a GMT, sets NAME_UP with NAME_DN (or NAME_DOWN) become one
-// up/down signature NAME; a NAME_UP without a partner stays as it is.
-func Load(arg string) ([]Signature, error) {
-	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
-		return LoadFile(arg)
-	}
+// Errors callers can branch on (wrapped, with the names involved).
+var (
+	ErrUnknown     = errors.New("unknown signature")
+	ErrNoSuchSet   = errors.New("no such set in the file")
+	ErrTooFewGenes = errors.New("too few signature genes in the data")
+)
+
+// LoadOptions change how files are read into signatures.
+type LoadOptions struct {
+	// Separate keeps a GMT's NAME_UP and NAME_DOWN as two signatures
+	// instead of one up/down signature NAME.
+	Separate bool
+}
+
+// Load turns a --signatures argument into signatures, in the order given:
+// comma-separated items, each a built-in name, a file (a GMT or a weighted
+// gene<TAB>weight list: every set in it), or FILE:NAME picking one set of a
+// file. Names following FILE:NAME (FILE:A,B) are looked up in the same file
+// first, then among the built-ins, so "sets.gmt:A,B,LSC17" mixes both. In a
+// GMT, NAME_UP with NAME_DN or NAME_DOWN (any case) become one up/down
+// signature NAME, unless o.Separate; the halves can still be picked alone
+// by their own names.
+func Load(arg string, o LoadOptions) ([]Signature, error) {
 	var out []Signature
 	seen := map[string]bool{}
-	for _, n := range strings.Split(arg, ",") {
-		n = strings.TrimSpace(n)
-		if n == "" {
+	add := func(ss ...Signature) error {
+		for _, s := range ss {
+			if seen[s.Name] {
+				return fmt.Errorf("signature %s listed twice", s.Name)
+			}
+			seen[s.Name] = true
+			out = append(out, s)
+		}
+		return nil
+	}
+	files := map[string]*fileSets{}
+	open := func(path string) (*fileSets, error) {
+		if fs, ok := files[path]; ok {
+			return fs, nil
+		}
+		fs, err := readFileSets(path, o)
+		files[path] = fs
+		return fs, err
+	}
+	var cur *fileSets // the file of the last FILE:NAME item
+	items := strings.Split(arg, ",")
+	if isFile(arg) {
+		items = []string{arg} // a file name with a comma in it
+	}
+	for _, item := range items {
+		item = strings.TrimSpace(item)
+		if item == "" {
 			continue
 		}
-		s, ok := Lookup(n)
+		if isFile(item) {
+			fs, err := open(item)
+			if err != nil {
+				return nil, err
+			}
+			if err := add(fs.sigs...); err != nil {
+				return nil, err
+			}
+			cur = nil
+			continue
+		}
+		if i := strings.LastIndexByte(item, ':'); i > 0 && isFile(item[:i]) {
+			fs, err := open(item[:i])
+			if err != nil {
+				return nil, err
+			}
+			s, err := fs.pick(item[i+1:])
+			if err != nil {
+				return nil, err
+			}
+			if err := add(s); err != nil {
+				return nil, err
+			}
+			cur = fs
+			continue
+		}
+		if cur != nil {
+			if s, err := cur.pick(item); err == nil {
+				if err := add(s); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		s, ok := Lookup(item)
 		if !ok {
-			return nil, fmt.Errorf("unknown signature %q: not a file and not built in (built in: %s); 'lsc signatures' lists them", n, strings.Join(Names(), ", "))
+			if cur != nil {
+				_, err := cur.pick(item)
+				return nil, fmt.Errorf("%w (and %q is not built in)", err, item)
+			}
+			return nil, fmt.Errorf("%w %q: not a file and not built in (built in: %s); 'lsc signatures' lists them", ErrUnknown, item, strings.Join(Names(), ", "))
 		}
-		if seen[s.Name] {
-			return nil, fmt.Errorf("signature %s listed twice", s.Name)
+		if err := add(s); err != nil {
+			return nil, err
 		}
-		seen[s.Name] = true
-		out = append(out, s)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no signature given: name built-in ones (e.g. LSPC-Quiescent,LSC104) or give a GMT file")
@@ -148,70 +225,17 @@ func Load(arg string) ([]Signature, error) {
 	return out, nil
 }
 
-// LoadFile reads a GMT or weighted-list file.
-func LoadFile(path string) ([]Signature, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	isGMT := false
-	for _, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		isGMT = len(strings.Split(strings.TrimRight(line, "\r"), "\t")) >= 3
-		break
-	}
-	if !isGMT {
-		base := path[strings.LastIndexAny(path, "/\\")+1:]
-		if i := strings.IndexByte(base, '.'); i > 0 {
-			base = base[:i]
-		}
-		w, err := gmt.ReadWeighted(path, base)
-		if err != nil {
-			return nil, err
-		}
-		return []Signature{{Name: w.Name, Up: w.Genes, Weights: w.Weights, Source: path}}, nil
-	}
-	sets, err := gmt.ReadGMT(path)
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]gmt.Set{}
-	for _, s := range sets {
-		byName[s.Name] = s
-	}
-	used := map[string]bool{}
-	var out []Signature
-	for _, s := range sets {
-		if used[s.Name] {
-			continue
-		}
-		base, isUp := cutSuffix(s.Name, "_UP")
-		if isUp {
-			for _, dn := range []string{base + "_DN", base + "_DOWN"} {
-				if d, ok := byName[dn]; ok {
-					used[dn] = true
-					out = append(out, Signature{Name: base, Up: s.Genes, Down: d.Genes, Source: path})
-					goto next
-				}
-			}
-		}
-		if b, isDn := cutSuffix(s.Name, "_DN"); isDn {
-			if _, ok := byName[b+"_UP"]; ok {
-				continue
-			}
-		}
-		if b, isDn := cutSuffix(s.Name, "_DOWN"); isDn {
-			if _, ok := byName[b+"_UP"]; ok {
-				continue
-			}
-		}
-		out = append(out, Signature{Name: s.Name, Up: s.Genes, Source: path})
-	next:
-	}
-	return out, nil
+// kindError is a message of a kind callers test with errors.Is.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+func kindErrorf(kind error, format string, a ...any) error {
+	return &kindError{kind, fmt.Sprintf(format, a...)}
 }
 
 func cutSuffix(s, suf string) (string, bool) {
@@ -219,6 +243,110 @@ func cutSuffix(s, suf string) (string, bool) {
 		return s[:len(s)-len(suf)], true
 	}
 	return s, false
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// fileSets are the signatures of one file, and its sets as written (the
+// halves of up/down pairs can be picked alone).
+type fileSets struct {
+	path string
+	sigs []Signature
+	sets []Signature
+}
+
+// pick returns the signature or set called name (case-insensitive).
+func (f *fileSets) pick(name string) (Signature, error) {
+	for _, l := range [][]Signature{f.sigs, f.sets} {
+		for _, s := range l {
+			if strings.EqualFold(s.Name, name) {
+				return s, nil
+			}
+		}
+	}
+	var names []string
+	for _, s := range f.sigs {
+		names = append(names, s.Name)
+	}
+	for _, s := range f.sets {
+		if !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	return Signature{}, fmt.Errorf("%s: %w %q; the file has: %s", f.path, ErrNoSuchSet, name, strings.Join(names, ", "))
+}
+
+// LoadFile reads every signature of a GMT or weighted-list file.
+func LoadFile(path string, o LoadOptions) ([]Signature, error) {
+	fs, err := readFileSets(path, o)
+	if err != nil {
+		return nil, err
+	}
+	return fs.sigs, nil
+}
+
+func readFileSets(path string, o LoadOptions) (*fileSets, error) {
+	sets, err := gmt.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fs := &fileSets{path: path}
+	for _, s := range sets {
+		fs.sets = append(fs.sets, Signature{Name: s.Name, Up: s.Genes, Weights: s.Weights, Source: path})
+	}
+	if o.Separate {
+		fs.sigs = fs.sets
+		return fs, nil
+	}
+	fs.sigs = pairUpDown(fs.sets)
+	return fs, nil
+}
+
+// pairUpDown joins NAME_UP with NAME_DN or NAME_DOWN (suffixes in any case)
+// into one up/down signature NAME at the place of NAME_UP; sets without a
+// partner stay as they are.
+func pairUpDown(sets []Signature) []Signature {
+	byName := map[string]int{}
+	for i, s := range sets {
+		byName[strings.ToUpper(s.Name)] = i
+	}
+	partner := func(base string, sufs ...string) (int, bool) {
+		for _, suf := range sufs {
+			if j, ok := byName[strings.ToUpper(base)+suf]; ok {
+				return j, true
+			}
+		}
+		return -1, false
+	}
+	used := map[int]bool{}
+	var out []Signature
+	for i, s := range sets {
+		if used[i] {
+			continue
+		}
+		if base, ok := cutSuffix(s.Name, "_UP"); ok {
+			if j, ok := partner(base, "_DN", "_DOWN"); ok {
+				used[j] = true
+				out = append(out, Signature{Name: base, Up: s.Up, Down: sets[j].Up, Source: s.Source})
+				continue
+			}
+		}
+		if base, ok := cutSuffix(s.Name, "_DN"); ok {
+			if _, ok := partner(base, "_UP"); ok {
+				continue
+			}
+		}
+		if base, ok := cutSuffix(s.Name, "_DOWN"); ok {
+			if _, ok := partner(base, "_UP"); ok {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // Aliases maps previous and current HGNC symbols both ways, for the genes of
@@ -344,10 +472,10 @@ func Resolve(sigs []Signature, fs []matrix.Feature, lim Limits) ([]Resolved, err
 		}
 		total := len(s.Up) + len(s.Down)
 		if len(r.Up) < max(lim.MinGenes, 1) || (len(s.Down) > 0 && len(r.Down) < max(lim.MinGenes, 1)) {
-			return nil, fmt.Errorf("signature %s: only %d of %d genes found in the data (missing: %s); check the gene identifiers (symbols vs Ensembl IDs) or lower --min-genes", s.Name, len(r.Up)+len(r.Down), total, short(r.Missing))
+			return nil, kindErrorf(ErrTooFewGenes, "signature %s: only %d of %d genes found in the data (missing: %s); check the gene identifiers (symbols vs Ensembl IDs) or lower --min-genes", s.Name, len(r.Up)+len(r.Down), total, short(r.Missing))
 		}
 		if frac := float64(len(r.Missing)) / float64(total); frac > lim.MaxMissing {
-			return nil, fmt.Errorf("signature %s: %d of %d genes (%.0f%%) missing from the data, more than --max-missing %.2f allows (missing: %s); a partial score would not be the published signature", s.Name, len(r.Missing), total, 100*frac, lim.MaxMissing, short(r.Missing))
+			return nil, kindErrorf(ErrTooFewGenes, "signature %s: %d of %d genes (%.0f%%) missing from the data, more than --max-missing %.2f allows (missing: %s); a partial score would not be the published signature", s.Name, len(r.Missing), total, 100*frac, lim.MaxMissing, short(r.Missing))
 		}
 		out = append(out, r)
 	}

@@ -21,6 +21,7 @@ type Burden struct {
 	Fraction  float64
 	CI        stats.Interval // Wilson 95 %
 	Risk      string
+	Types     []TypeCount // cell types of a sample without counted cells (N == 0)
 }
 
 // Bands are the upper limits of the risk groups, as fractions (default 0.05, 0.15).

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/formats/sheet"
@@ -30,14 +32,20 @@ type Scored struct {
 	Missing  []string // signature genes absent from the sample
 	Cached   bool
 	Checksum string // of the sample's input files
+	Float32  bool   // scores carry float32 precision (score.Result.Float32)
 }
 
 // ScoreOptions configure ScoreSamples.
 type ScoreOptions struct {
 	Score    score.Options
-	Jobs     int    // samples in parallel (default 1)
-	CacheDir string // "" = no cache
+	Input    input.Options // matrix inside each file (h5ad layer or raw, 10x genome)
+	Jobs     int           // samples in parallel (default 1)
+	CacheDir string        // "" = no cache
 }
+
+// ErrNoTypes is returned (wrapped) when a sample names a cell-type column
+// but neither an annotation table nor its data file (an h5ad's obs) has it.
+var ErrNoTypes = errors.New("no cell types for the sample")
 
 // ScoreSamples scores every sample with sig, in parallel (Jobs at a time),
 // reusing cached results whose input checksums and parameters match.
@@ -82,7 +90,7 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 		sum += "+" + a
 	}
 	res.Checksum = sum
-	key := cacheKey(sum, s, sig, o.Score)
+	key := cacheKey(sum, s, sig, o.Score, o.Input)
 	cache := ""
 	if o.CacheDir != "" {
 		cache = filepath.Join(o.CacheDir, safe(s.ID)+"."+key[:16]+".tsv")
@@ -91,7 +99,7 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 			return r, nil
 		}
 	}
-	src, err := input.Open(s.Path, input.Options{})
+	src, err := input.Open(s.Path, o.Input)
 	if err != nil {
 		return res, err
 	}
@@ -103,10 +111,15 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 		return res, err
 	}
 	res.Cells, res.Scores = sr.Cells, sr.Scores[0]
-	res.Missing = sr.Signatures[0].Missing
+	res.Missing, res.Float32 = sr.Signatures[0].Missing, sr.Float32
 	res.Types = make([]string, len(res.Cells))
-	if s.Annotation != "" {
+	switch {
+	case s.Annotation != "":
 		if err := annotate(&res, s); err != nil {
+			return res, err
+		}
+	case s.TypeColumn != "":
+		if err := obsTypes(&res, s, src); err != nil {
 			return res, err
 		}
 	}
@@ -156,6 +169,26 @@ func annotate(res *Scored, s study.Sample) error {
 	return nil
 }
 
+// obsTypes takes the cell types from an h5ad's obs column s.TypeColumn.
+func obsTypes(res *Scored, s study.Sample, src any) error {
+	obs, ok := src.(interface {
+		ObsColumn(string) ([]string, error)
+		ObsColumns() []string
+	})
+	if !ok {
+		return fmt.Errorf("%w: celltype_column %q without an annotation file, and %s is not an h5ad with obs columns; add an annotation table (cell, cell type)", ErrNoTypes, s.TypeColumn, s.Path)
+	}
+	types, err := obs.ObsColumn(s.TypeColumn)
+	if err != nil {
+		return fmt.Errorf("%w: %s: obs column %q: %w; 'lsc inspect %s' lists them (%s)", ErrNoTypes, s.Path, s.TypeColumn, err, s.Path, strings.Join(obs.ObsColumns(), ", "))
+	}
+	if len(types) != len(res.Cells) {
+		return fmt.Errorf("%s: obs column %q has %d values for %d cells", s.Path, s.TypeColumn, len(types), len(res.Cells))
+	}
+	copy(res.Types, types)
+	return nil
+}
+
 func checksum(path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -194,10 +227,13 @@ func checksum(path string) (string, error) {
 // cacheKey names a sample's cached scores. The leading version changes when
 // lsc's scores change for the same inputs (v2: zscore/modulescore gene sums
 // in fixed cell blocks), so caches of older versions are not reused.
-func cacheKey(sum string, s study.Sample, sig signature.Signature, o score.Options) string {
+func cacheKey(sum string, s study.Sample, sig signature.Signature, o score.Options, in input.Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "v2|%s|%s|%s|%s|%s|", sum, s.CellColumn, s.TypeColumn, sig.Name, strings.Join(sig.Up, ","))
 	fmt.Fprintf(h, "%s|%v|%s|%d|%g|%v|%d|%d|%d|%s|%d|%d", strings.Join(sig.Down, ","), sig.Weights, o.Method, o.MaxRank, o.AUCMaxRank, o.SSGSEANorm, o.Seed, o.NBin, o.NCtrl, o.Normalize, o.Limits.MinGenes, o.ChunkSize)
+	if in != (input.Options{}) { // added after v2; absent for the default matrix, so v2 caches stay valid
+		fmt.Fprintf(h, "|%s|%v|%s", in.Layer, in.UseRaw, in.Genome)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -211,27 +247,17 @@ func safe(s string) string {
 }
 
 func writeCache(path string, r Scored) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".cache*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	fmt.Fprintf(bw, "#missing\t%s\n", strings.Join(r.Missing, ","))
-	for i, c := range r.Cells {
-		fmt.Fprintf(bw, "%s\t%s\t%s\n", c, strconv.FormatFloat(r.Scores[i], 'g', -1, 64), r.Types[i])
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		fmt.Fprintf(bw, "#missing\t%s\n", strings.Join(r.Missing, ","))
+		if r.Float32 {
+			fmt.Fprintf(bw, "#float32\n")
+		}
+		for i, c := range r.Cells {
+			fmt.Fprintf(bw, "%s\t%s\t%s\n", c, strconv.FormatFloat(r.Scores[i], 'g', -1, 64), r.Types[i])
+		}
+		return bw.Flush()
+	})
 }
 
 func readCache(path string) (Scored, bool) {
@@ -249,6 +275,10 @@ func readCache(path string) (Scored, bool) {
 			if m != "" {
 				r.Missing = strings.Split(m, ",")
 			}
+			continue
+		}
+		if line == "#float32" {
+			r.Float32 = true
 			continue
 		}
 		p := strings.Split(line, "\t")

@@ -26,7 +26,7 @@ type Sample struct {
 	Path       string
 	Annotation string // per-cell annotation table (optional)
 	CellColumn string // its barcode column (default: the first)
-	TypeColumn string // its cell-type column used to restrict cells (optional)
+	TypeColumn string // cell-type column of the annotation, or without one an obs column of the h5ad (optional)
 	Outcome    string // raw value, "" when absent
 	Treatment  string
 	Date       string            // sampling date YYYY-MM-DD (optional "date" column), "" when undated
@@ -132,9 +132,6 @@ func Read(path string, requireDiagnosis bool) (*Sheet, error) {
 				return nil, bad("annotation", "check the path (relative paths are read from the sheet's folder)", "%s does not exist", s.Annotation)
 			}
 		}
-		if s.TypeColumn != "" && s.Annotation == "" {
-			return nil, bad("celltype_column", "add the annotation file the column belongs to", "a cell-type column without an annotation file")
-		}
 		st.Samples = append(st.Samples, s)
 	}
 	if len(st.Samples) == 0 {
@@ -162,6 +159,19 @@ func Read(path string, requireDiagnosis bool) (*Sheet, error) {
 		}
 	}
 	return st, nil
+}
+
+// DefaultTypeColumn sets the cell-type column of every sample whose row
+// names none (a --celltype-column flag); "" leaves the sheet as it is.
+func (s *Sheet) DefaultTypeColumn(col string) {
+	if col == "" {
+		return
+	}
+	for i := range s.Samples {
+		if s.Samples[i].TypeColumn == "" {
+			s.Samples[i].TypeColumn = col
+		}
+	}
 }
 
 // Less orders timepoints: diagnosis, days and dates (in order), other,

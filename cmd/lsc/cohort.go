@@ -13,18 +13,16 @@ import (
 	"github.com/lsc-bio/lsc/clinical"
 	"github.com/lsc-bio/lsc/cohort"
 	"github.com/lsc-bio/lsc/formats/input"
-	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/report"
-	"github.com/lsc-bio/lsc/score"
-	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stats"
 )
 
 type cohortFlags struct {
-	expr, clin, sig, method, normalize, id, time, event, response, cut, ties, out, timeLabel string
-	covariates, refs                                                                         []string
-	minProp                                                                                  float64
-	force, quiet                                                                             bool
+	scoringFlags
+	expr, clin, id, time, event, response, cut, ties, out, timeLabel string
+	covariates, refs                                                 []string
+	minProp                                                          float64
+	force, quiet                                                     bool
 }
 
 func cohortCmd() *cobra.Command {
@@ -48,12 +46,11 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
       --time os --event os_event --covariates age --response response --out lsc17/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCohort(cmd, f) },
 	}
+	addScoringFlags(c, &f.scoringFlags, scoringDefaults{sigFlag: "signature", sig: "LSC17", normalize: "none",
+		sigHelp: "one signature: built-in name, file or FILE:NAME"})
 	fl := c.Flags()
 	fl.StringVar(&f.expr, "expression", "", "expression matrix (any input lsc score reads)")
 	fl.StringVar(&f.clin, "clinical", "", "clinical table, one row per sample")
-	fl.StringVarP(&f.sig, "signature", "s", "LSC17", "one signature (built-in name or file)")
-	fl.StringVarP(&f.method, "method", "m", "", "scoring method (default weighted for weighted signatures, else singscore)")
-	fl.StringVar(&f.normalize, "normalize", "none", "normalisation of the matrix: none (already log2), log1p-cp10k, auto")
 	fl.StringVar(&f.id, "id", "", "clinical column with the sample names (default the first column)")
 	fl.StringVar(&f.time, "time", "", "survival time column")
 	fl.StringVar(&f.event, "event", "", "event column")
@@ -62,7 +59,7 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
 	fl.StringArrayVar(&f.refs, "ref", nil, "reference level of a factor covariate, col=level")
 	fl.StringVar(&f.cut, "cut", "median", "high/low cut: median, maxstat, or a number (--threshold is accepted too)")
 	fl.StringVar(&f.timeLabel, "time-label", "", "Kaplan-Meier x axis label with the unit, e.g. 'overall survival (days)' (default: the time column)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no summary on stderr")
+	addQuiet(fl, &f.quiet)
 	// One vocabulary with lsc stemcells: --cut is documented, --threshold
 	// (hidden) sets the same value.
 	fl.StringVar(&f.cut, "threshold", "median", "same as --cut")
@@ -84,22 +81,20 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 	if cmd.Flags().Changed("cut") && cmd.Flags().Changed("threshold") {
 		return usageError{fmt.Errorf("give --cut or --threshold (the same setting), not both")}
 	}
-	opt, err := f.options()
+	sigs, err := f.signatures("signature", true)
 	if err != nil {
 		return err
 	}
-	sigs, err := signature.Load(f.sig)
-	if err != nil {
-		return err
-	}
-	if len(sigs) != 1 {
-		return usageError{fmt.Errorf("--signature: give one signature (got %d)", len(sigs))}
-	}
-	if opt.Score.Method == "" {
-		opt.Score.Method = "singscore"
+	method := f.method
+	if method == "" {
+		method = "singscore"
 		if sigs[0].Weighted() {
-			opt.Score.Method = "weighted"
+			method = "weighted"
 		}
+	}
+	opt, inOpt, err := f.cohortOptions(method)
+	if err != nil {
+		return err
 	}
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, cohortFiles...)); err != nil {
 		return err
@@ -108,7 +103,7 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 	if err != nil {
 		return err
 	}
-	src, err := input.Open(f.expr, input.Options{})
+	src, err := input.Open(f.expr, inOpt)
 	if err != nil {
 		return err
 	}
@@ -138,30 +133,29 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 	return report.CohortSummary(cmd.ErrOrStderr(), res)
 }
 
-// options checks the flag values (usage errors) and turns them into the
-// analysis options; the scoring method is left empty for the signature to
-// decide.
-func (f cohortFlags) options() (cohort.Options, error) {
-	norm, err := matrix.ParseNormalization(f.normalize)
+// cohortOptions checks the flag values (usage errors) and turns them into
+// the analysis options and the reader options, scoring with method.
+func (f cohortFlags) cohortOptions(method string) (cohort.Options, input.Options, error) {
+	so, inOpt, err := f.options(method)
 	if err != nil {
-		return cohort.Options{}, usageError{fmt.Errorf("--normalize: %w", err)}
+		return cohort.Options{}, inOpt, err
 	}
 	ties, err := stats.ParseTies(f.ties)
 	if err != nil {
-		return cohort.Options{}, usageError{fmt.Errorf("--ties: %w", err)}
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--ties: %w", err)}
 	}
 	if _, err := cohort.ParseCut(f.cut); err != nil {
-		return cohort.Options{}, usageError{fmt.Errorf("--cut: %w", err)}
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--cut: %w", err)}
 	}
 	if !(f.minProp > 0 && f.minProp < 0.5) {
-		return cohort.Options{}, usageError{fmt.Errorf("--min-prop must be between 0 and 0.5")}
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--min-prop must be between 0 and 0.5")}
 	}
 	refs, err := parseRefs(f.refs)
 	if err != nil {
-		return cohort.Options{}, err
+		return cohort.Options{}, inOpt, err
 	}
-	return cohort.Options{Score: score.Options{Method: f.method, Normalize: norm}, IDColumn: f.id, Time: f.time, Event: f.event,
-		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: ties, Cut: f.cut, MinProp: f.minProp}, nil
+	return cohort.Options{Score: so, IDColumn: f.id, Time: f.time, Event: f.event,
+		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: ties, Cut: f.cut, MinProp: f.minProp}, inOpt, nil
 }
 
 // sha returns the SHA-256 of a file in hex, "" when it cannot be read.

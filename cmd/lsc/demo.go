@@ -1,129 +1,49 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"sort"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/lsc-bio/lsc/demo"
-	"github.com/lsc-bio/lsc/formats"
-	"github.com/lsc-bio/lsc/formats/input"
-	"github.com/lsc-bio/lsc/score"
-	"github.com/lsc-bio/lsc/signature"
+	"github.com/lsc-bio/lsc/report"
 )
 
 func demoCmd() *cobra.Command {
-	var method string
+	var f scoringFlags
+	var quiet bool
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "score stem-cell signatures on the embedded AML demo sample",
-		Long: `Score LSPC-Quiescent and LSC104 on van Galen 2019 sample AML870-D0 (345 cells, embedded), then compare
-the authors' HSC-like malignant cells with the other malignant cells. Writes nothing to disk but a
-temporary copy of the demo files.`,
+		Long: `Score stem-cell signatures on van Galen 2019 sample AML870-D0 (345 cells, embedded) with --method,
+print the mean score per cell type of the authors' annotation, then compare the authors' HSC-like
+malignant cells with the other malignant cells (AUC and Mann-Whitney p per signature). Signatures:
+LSPC-Quiescent and LSC104 (up/down) for ucell and singscore, LSPC-Quiescent and LSC104_UP for the other
+methods, LSC17 for weighted; --signatures chooses others. Writes nothing to disk but a temporary copy
+of the demo files.`,
+		Example: `  lsc demo
+  lsc demo --method aucell
+  lsc demo --method modulescore --signatures LSPC-Quiescent,LSPC-Primed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := os.MkdirTemp("", "lsc-demo")
+			opt, _, err := f.options(f.method)
 			if err != nil {
 				return err
 			}
-			defer os.RemoveAll(dir)
-			path, err := demo.Extract(dir)
+			if f.sigs == "" {
+				f.sigs = demo.Signatures(opt.Method)
+			}
+			sigs, err := f.signatures("signatures", false)
 			if err != nil {
 				return err
 			}
-			src, err := input.Open(path, input.Options{})
+			res, err := demo.Run(sigs, opt)
 			if err != nil {
 				return err
 			}
-			defer src.Close()
-			sigs, err := signature.Load("LSPC-Quiescent,LSC104")
-			if err != nil {
-				return err
-			}
-			res, err := score.Run(src, sigs, score.Options{Method: method, SSGSEANorm: true, Seed: 1})
-			if err != nil {
-				return err
-			}
-			types, err := readAnno(dir + "/" + strings.TrimPrefix(demo.Annotation, "data/"))
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "van Galen 2019 AML870-D0: %d cells x %d genes; method %s\n", len(res.Cells), len(src.Features()), method)
-			fmt.Fprintf(w, "%-16s %6s", "cell type", "cells")
-			for _, s := range res.Signatures {
-				fmt.Fprintf(w, " %16s", s.Sig.Name)
-			}
-			fmt.Fprintln(w)
-			groups := map[string][]int{}
-			for c, cell := range res.Cells {
-				groups[types[cell]] = append(groups[types[cell]], c)
-			}
-			var names []string
-			for k := range groups {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, g := range names {
-				fmt.Fprintf(w, "%-16s %6d", g, len(groups[g]))
-				for s := range res.Signatures {
-					var m float64
-					for _, c := range groups[g] {
-						m += res.Scores[s][c]
-					}
-					fmt.Fprintf(w, " %16.4f", m/float64(len(groups[g])))
-				}
-				fmt.Fprintln(w)
-			}
-			fmt.Fprintln(w, "(mean score per CellType of the authors' annotation: the stem/progenitor-like malignant cells, HSC-like and Prog-like, score highest)")
-			return nil
+			return report.Demo(cmd.OutOrStdout(), res)
 		},
 	}
-	c.Flags().StringVarP(&method, "method", "m", "ucell", "scoring method")
+	addScoringFlags(c, &f, scoringDefaults{sigFlag: "signatures", method: "ucell", normalize: "auto",
+		sigHelp: "signatures to score (default: chosen for --method, see above)"})
+	addQuiet(c.Flags(), &quiet) // the demo prints no progress; accepted as on every command
 	return c
-}
-
-// readAnno returns cell -> CellType (with malignant/normal from PredictionRefined).
-func readAnno(path string) (map[string]string, error) {
-	l, err := formats.NewLines(path)
-	if err != nil {
-		return nil, err
-	}
-	defer l.Close()
-	head, err := l.Next()
-	if err != nil {
-		return nil, err
-	}
-	h := strings.Split(string(head), "\t")
-	ct, pr := -1, -1
-	for i, x := range h {
-		switch x {
-		case "CellType":
-			ct = i
-		case "PredictionRefined":
-			pr = i
-		}
-	}
-	if ct < 0 || pr < 0 {
-		return nil, fmt.Errorf("%s: no CellType or PredictionRefined column", path)
-	}
-	out := map[string]string{}
-	for {
-		line, err := l.Next()
-		if err != nil {
-			break
-		}
-		f := strings.Split(string(line), "\t")
-		if len(f) > max(ct, pr) {
-			t := f[ct]
-			if f[pr] != "malignant" {
-				t = f[pr]
-			}
-			out[f[0]] = t
-		}
-	}
-	return out, nil
 }

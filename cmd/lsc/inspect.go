@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/matrix"
 )
@@ -30,15 +31,19 @@ type inspection struct {
 
 func inspectCmd() *cobra.Command {
 	var layer, genome string
-	var raw, asJSON bool
+	var raw, asJSON, quiet bool
 	c := &cobra.Command{
 		Use:   "inspect INPUT",
 		Short: "say what an expression file holds (format, matrix, size, layers, obs columns, antibody features)",
 		Long: `Opens INPUT as 'lsc score' would and reports its format, the matrix read, the number of cells and
 genes, the first names, and for h5ad its layers, raw matrix and obs columns; for 10x files the features
-kept apart from Gene Expression (e.g. Antibody Capture). Reads names only, not the values.`,
+kept apart from Gene Expression (e.g. Antibody Capture). Receptor contig tables (10x contig CSV/JSON,
+AIRR, Change-O, BD Rhapsody) and Cell Ranger feature_reference.csv are recognised too. Reads names only, not the values.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f, _ := airr.Sniff(args[0]); f != airr.FormatUnknown {
+				return inspectReceptor(cmd.OutOrStdout(), args[0], f, asJSON)
+			}
 			src, err := input.Open(args[0], input.Options{Layer: layer, UseRaw: raw, Genome: genome})
 			if err != nil {
 				return err
@@ -93,6 +98,7 @@ kept apart from Gene Expression (e.g. Antibody Capture). Reads names only, not t
 	fl.BoolVar(&raw, "raw", false, "h5ad: inspect raw/X")
 	fl.StringVar(&genome, "genome", "", "10x .h5 with several genomes: the one to read")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	addQuiet(fl, &quiet) // inspect prints no progress; accepted as on every command
 	return c
 }
 

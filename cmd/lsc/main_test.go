@@ -11,14 +11,13 @@ import (
 	"testing"
 )
 
-// The CLI end to end: build the binary, score the demo file, check the
-// public TSV layout and the exit codes (0 ok, 1 failure, 2 usage).
+// The CLI end to end, in-process: score the demo file, check the public TSV
+// layout and the exit codes (0 ok, 1 failure, 2 usage).
 func TestCLI(t *testing.T) {
-	bin := buildLSC(t)
 	out := filepath.Join(t.TempDir(), "s.tsv")
-	cmd := exec.Command(bin, "score", "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz", "--signatures", "LSPC-Quiescent,LSC104", "--method", "ucell", "--out", out, "-q")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("score: %v\n%s", err, b)
+	demo := "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz"
+	if code, _, stderr := runLSC(t, "score", demo, "--signatures", "LSPC-Quiescent,LSC104", "--method", "ucell", "--out", out, "-q"); code != 0 {
+		t.Fatalf("score: exit %d\n%s", code, stderr)
 	}
 	b, _ := os.ReadFile(out)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
@@ -26,24 +25,17 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("header %q, %d lines", lines[0], len(lines))
 	}
 	// refuses to overwrite without --force: exit 2
-	err := exec.Command(bin, "score", "../../demo/data/GSM3587984_AML870-D0.dem.txt.gz", "-s", "LSC104", "--out", out).Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
-		t.Fatalf("overwrite: %v", err)
+	if code, _, _ := runLSC(t, "score", demo, "-s", "LSC104", "--out", out); code != 2 {
+		t.Fatalf("overwrite: exit %d", code)
 	}
-	// bad input: exit 1 with the file named
-	var stderr bytes.Buffer
-	c := exec.Command(bin, "score", "nonexistent.h5ad", "-s", "LSC104")
-	c.Stderr = &stderr
-	err = c.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "nonexistent.h5ad") {
-		t.Fatalf("missing input: %v %s", err, stderr.String())
+	if code, _, stderr := runLSC(t, "score", "nonexistent.h5ad", "-s", "LSC104"); code != 1 || !strings.Contains(stderr, "nonexistent.h5ad") {
+		t.Fatalf("missing input: exit %d %s", code, stderr)
 	}
-	err = exec.Command(bin, "score", "--bogus").Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
-		t.Fatalf("bad flag: %v", err)
+	if code, _, _ := runLSC(t, "score", "--bogus"); code != 2 {
+		t.Fatalf("bad flag: exit %d", code)
 	}
-	if b, err := exec.Command(bin, "signatures", "show", "LSC17").Output(); err != nil || !strings.Contains(string(b), "GPR56\t0.0501\talias ADGRG1") {
-		t.Fatalf("signatures show: %v %s", err, b)
+	if code, stdout, _ := runLSC(t, "signatures", "show", "LSC17"); code != 0 || !strings.Contains(stdout, "GPR56\t0.0501\talias ADGRG1") {
+		t.Fatalf("signatures show: %d %s", code, stdout)
 	}
 }
 
@@ -54,7 +46,8 @@ var (
 	buildOut  []byte
 )
 
-// buildLSC builds the binary once per test run.
+// buildLSC builds the binary once per test run (for tests that need a
+// separate process).
 func buildLSC(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -77,30 +70,31 @@ func buildLSC(t *testing.T) string {
 // present, on the 2018 h5ad whose layout anndata 0.8 reports as 700 x 765
 // with a raw matrix and 8 obs columns.
 func TestInspect(t *testing.T) {
-	bin := buildLSC(t)
-	b, err := exec.Command(bin, "inspect", "../../formats/tenx/testdata/cite_small.h5", "--json").Output()
-	if err != nil {
-		t.Fatal(err)
+	code, stdout, stderr := runLSC(t, "inspect", "../../formats/tenx/testdata/cite_small.h5", "--json")
+	if code != 0 {
+		t.Fatal(stderr)
 	}
 	var r inspection
-	if err := json.Unmarshal(b, &r); err != nil {
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.Format != "10x-h5" || r.Cells != 4 || r.Genes != 3 || r.OtherFeats != 2 || strings.Join(r.OtherFirsts, ",") != "CD3,CD19" {
 		t.Errorf("cite_small.h5: %+v", r)
 	}
+	// in-repo h5ad (stemcell/testdata/make_small_obs.py): 6 cells x 4 genes, obs column cell_type
+	code, stdout, _ = runLSC(t, "inspect", "../../stemcell/testdata/small_obs.h5ad")
+	if code != 0 || !strings.Contains(stdout, "h5ad, matrix X: 6 cells x 4 genes") || !strings.Contains(stdout, "obs columns: cell_type") {
+		t.Errorf("small_obs.h5ad: %s", stdout)
+	}
 	h5ad := "../../../shared/testdata/h5ad/scanpy/legacy_2018-10/10x_pbmc68k_reduced.h5ad"
 	if _, err := os.Stat(h5ad); err != nil {
 		t.Skip("../shared/testdata absent")
 	}
-	b, err = exec.Command(bin, "inspect", h5ad).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, stdout, _ = runLSC(t, "inspect", h5ad)
 	for _, want := range []string{"h5ad, matrix X: 700 cells x 765 genes", "raw matrix: true",
 		"obs columns: G2M_score, S_score, bulk_labels, louvain, n_counts, n_genes, percent_mito, phase"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("inspect output lacks %q:\n%s", want, b)
+		if !strings.Contains(stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
 		}
 	}
 }

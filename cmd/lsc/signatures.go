@@ -35,6 +35,8 @@ func signaturesCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	var quiet bool
+	addQuiet(c.PersistentFlags(), &quiet) // nothing to silence; accepted as on every command
 	c.AddCommand(&cobra.Command{
 		Use:   "show NAME",
 		Short: "print a built-in signature's genes and provenance",

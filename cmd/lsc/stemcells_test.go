@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 // checked against R in package stemcell); here: outputs, one study-wide
 // threshold, counts consistent across files, cache reuse and determinism.
 func TestStemcellsCLI(t *testing.T) {
-	bin := buildLSC(t)
 	vg, _ := filepath.Abs("../../../shared/testdata/leukemia/vangalen2019_GSE116256")
 	if _, err := os.Stat(vg); err != nil {
 		t.Skip("../shared/testdata absent")
@@ -27,9 +25,8 @@ func TestStemcellsCLI(t *testing.T) {
 		"P1_rel\tP1\trelapse\t%[1]s/GSM3587950_AML419A-D0.dem.txt.gz\t%[1]s/GSM3587951_AML419A-D0.anno.txt.gz\tCellType\n", vg)), 0o644)
 	out := filepath.Join(dir, "out")
 	args := []string{"stemcells", "--samples", sheet, "-s", "LSPC-Quiescent", "--keep", "*-like", "--out", out}
-	b, err := exec.Command(bin, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, b)
+	if code, _, stderr := runLSC(t, args...); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	for _, f := range []string{"cells.tsv", "samples.tsv", "patients.tsv", "report.html", "run.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
@@ -62,13 +59,12 @@ func TestStemcellsCLI(t *testing.T) {
 		t.Errorf("AML870 malignant (*-like) cells: %d, want 314 (authors' annotation)", n["P1_dx"])
 	}
 	// A second run reuses the cache and gives the same bytes.
-	b, err = exec.Command(bin, append(args, "--force")...).CombinedOutput()
-	if err != nil || !strings.Contains(string(b), "2 of 2 samples reused") {
-		t.Errorf("resume: %v %s", err, b)
+	if code, _, stderr := runLSC(t, append(args, "--force")...); code != 0 || !strings.Contains(stderr, "2 of 2 samples reused") {
+		t.Errorf("resume: exit %d %s", code, stderr)
 	}
 	cells2, _ := os.ReadFile(filepath.Join(out, "cells.tsv"))
 	pat1, _ := os.ReadFile(filepath.Join(out, "patients.tsv"))
-	exec.Command(bin, append(args, "--force")...).Run()
+	runLSC(t, append(args, "--force")...)
 	pat2, _ := os.ReadFile(filepath.Join(out, "patients.tsv"))
 	if !bytes.Equal(cells, cells2) || !bytes.Equal(pat1, pat2) {
 		t.Error("outputs differ between runs")
@@ -77,7 +73,6 @@ func TestStemcellsCLI(t *testing.T) {
 
 // Bad sheets stop before any work, naming the row.
 func TestStemcellsBadSheets(t *testing.T) {
-	bin := buildLSC(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "x.tsv")
 	os.WriteFile(data, []byte("gene\tc1\nA\t1\n"), 0o644)
@@ -89,9 +84,9 @@ func TestStemcellsBadSheets(t *testing.T) {
 	} {
 		sh := filepath.Join(dir, "s.tsv")
 		os.WriteFile(sh, []byte(c.sheet), 0o644)
-		b, err := exec.Command(bin, "stemcells", "--samples", sh, "-s", "LSC104", "--out", filepath.Join(dir, "o")).CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(b), c.want) || !strings.Contains(string(b), "s.tsv") {
-			t.Errorf("%q: %v %s", c.sheet, err, b)
+		code, _, stderr := runLSC(t, "stemcells", "--samples", sh, "-s", "LSC104", "--out", filepath.Join(dir, "o"))
+		if code != 1 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "s.tsv") {
+			t.Errorf("%q: exit %d %s", c.sheet, code, stderr)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
 			t.Errorf("%q: output written despite a bad sheet", c.sheet)

@@ -16,6 +16,7 @@
 package h5ad
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -25,6 +26,11 @@ import (
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/hdf5x"
 	"github.com/lsc-bio/lsc/matrix"
+)
+
+var (
+	_ matrix.Source    = (*File)(nil)
+	_ matrix.Described = (*File)(nil)
 )
 
 // Options choose which matrix of the file is read.
@@ -57,13 +63,12 @@ const legacyHint = "this file was written by anndata < 0.7; convert it once with
 
 // Open opens path and positions it on the matrix chosen by opt.
 func Open(path string, opt Options) (*File, error) {
-	f, err := hdf5x.Open(path)
+	a := &File{path: path}
+	_, err := hdf5x.OpenReader(path, "give an AnnData .h5ad file", func(f *hdf5x.File) error {
+		a.f = f
+		return a.init(opt)
+	})
 	if err != nil {
-		return nil, formats.Errorf(path, 0, "", "give an AnnData .h5ad file", "cannot open as HDF5: %v", err)
-	}
-	a := &File{f: f, path: path}
-	if err := a.init(opt); err != nil {
-		f.Close()
 		return nil, err
 	}
 	return a, nil
@@ -447,7 +452,12 @@ func (a *File) Features() []matrix.Feature { return a.feats }
 func (a *File) CellNames() []string        { return a.cells }
 func (a *File) Close() error               { return a.f.Close() }
 func (a *File) Info() matrix.Info {
-	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...)}
+	values := a.data
+	if values == nil {
+		values = a.dense
+	}
+	return matrix.Info{Format: "h5ad", Path: a.path, Matrix: a.mpath, Notes: append([]string{a.kind}, a.notes...),
+		Float32: values != nil && hdf5x.IsFloat32(values)}
 }
 
 // Rewind restarts from the first cell.
@@ -497,26 +507,21 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 		if next := min(a.nCells, end+max); next > end {
 			a.f.Prefetch(int(a.indptr[end]), int(a.indptr[next]-a.indptr[end]), a.data, a.indices)
 		}
-		val, err := a.f.ReadFloats(a.data, int(lo), int(hi-lo))
-		if err != nil {
+		// Values and gene positions go straight from the inflated chunks
+		// into the chunk's arrays, rows are then made in place.
+		n := int(hi - lo)
+		idx, val := dst.Extend(n)
+		if err := a.f.ReadFloatsInto(a.data, int(lo), val); err != nil {
 			return a.fail("/"+a.mpath+"/data", "", "%v", err)
 		}
-		idx, err := a.f.ReadFloats(a.indices, int(lo), int(hi-lo))
-		if err != nil {
-			return a.fail("/"+a.mpath+"/indices", "", "%v", err)
-		}
-		ri := make([]int32, 0, 256)
-		for c := a.pos; c < end; c++ {
-			ri = ri[:0]
-			s, e := a.indptr[c]-lo, a.indptr[c+1]-lo
-			for _, g := range idx[s:e] {
-				if g < 0 || int(g) >= a.nGenes {
-					return a.fail("/"+a.mpath+"/indices", "the file is damaged", "gene index %v out of range for cell %d", g, c)
-				}
-				ri = append(ri, int32(g))
+		if err := a.f.ReadIndicesInto(a.indices, int(lo), idx, a.nGenes); err != nil {
+			hint := ""
+			if errors.Is(err, hdf5x.ErrIndexRange) {
+				hint = "the file is damaged: gene indices must be below the number of genes"
 			}
-			dst.AppendRow(ri, val[s:e])
+			return a.fail("/"+a.mpath+"/indices", hint, "%v", err)
 		}
+		dst.AppendRows(a.indptr[a.pos:end+1], n)
 	}
 	a.pos = end
 	return nil

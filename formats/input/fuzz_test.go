@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,7 +43,7 @@ func FuzzMTX(f *testing.F) {
 func FuzzGMT(f *testing.F) {
 	f.Add([]byte("S1\tdesc\tA\tB\nS2\tna\tC\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		gmt.ParseGMT(b, "fuzz.gmt")
-		gmt.ParseWeighted(b, "fuzz.tsv", "w")
+		gmt.Read(bytes.NewReader(b), "fuzz.gmt")
+		gmt.ReadWeighted(bytes.NewReader(b), "fuzz.tsv")
 	})
 }

@@ -6,6 +6,7 @@ package input
 import (
 	"path/filepath"
 
+	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/h5ad"
 	"github.com/lsc-bio/lsc/formats/hdf5x"
@@ -39,7 +40,7 @@ func Open(path string, opt Options) (matrix.Source, error) {
 	case formats.KindHDF5:
 		f, err := hdf5x.Open(path)
 		if err != nil {
-			return nil, formats.Errorf(path, 0, "", "", "cannot open as HDF5: %v", err)
+			return nil, formats.Errorf(path, 0, "", "", "cannot open as HDF5: %w", err)
 		}
 		isAnnData := f.Lookup("obs") != nil
 		f.Close()
@@ -48,6 +49,9 @@ func Open(path string, opt Options) (matrix.Source, error) {
 		}
 		return tenx.OpenH5(path, opt.Genome)
 	default:
+		if f, _ := airr.Sniff(path); f != airr.FormatUnknown {
+			return nil, formats.Errorf(path, 1, "header", "read it with 'lsc repertoire clonotypes' or 'lsc inspect'", "a receptor/feature table (%s), not an expression matrix", f)
+		}
 		m, err := table.Read(path)
 		if err != nil {
 			return nil, err

@@ -1,7 +1,7 @@
 // Package sheet reads the small delimited tables users write by hand or export
 // from a spreadsheet: sample sheets, clinical tables, measurement logs. A sheet
-// is CSV or TSV (chosen by the file name, else by the header line), plain or
-// gzip, with one header row. Every row keeps its line number so that errors
+// is tab-, comma- or semicolon-separated (told from the header line, never
+// from the file name), plain or gzip, with one header row. Every row keeps its line number so that errors
 // downstream can name it.
 package sheet
 
@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -45,7 +44,7 @@ func Read(path string) (*Sheet, error) {
 	return Parse(path, rc)
 }
 
-// Parse reads a sheet from r; path is used for the delimiter choice and errors.
+// Parse reads a sheet from r; path is the name errors give.
 func Parse(path string, r io.Reader) (*Sheet, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 1<<30))
 	if err != nil {
@@ -66,7 +65,7 @@ func Parse(path string, r io.Reader) (*Sheet, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, formats.Errorf(path, 0, "", "write a header line (e.g. 'patient,date,...') and one row per record", "the file has no header and no rows")
 	}
-	comma := delimiter(path, text)
+	comma := delimiter(text)
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
@@ -162,25 +161,12 @@ func (r Row) Get(i int) string {
 	return r.Fields[i]
 }
 
-func delimiter(path, text string) rune {
-	name := strings.ToLower(strings.TrimSuffix(path, ".gz"))
-	switch filepath.Ext(name) {
-	case ".csv":
-		return ','
-	case ".tsv", ".tab":
-		return '\t'
-	}
+func delimiter(text string) rune {
 	header := text
 	if nl := strings.IndexByte(text, '\n'); nl >= 0 {
 		header = text[:nl]
 	}
-	if strings.Count(header, "\t") >= strings.Count(header, ",") && strings.Contains(header, "\t") {
-		return '\t'
-	}
-	if strings.Count(header, ";") > strings.Count(header, ",") {
-		return ';'
-	}
-	return ','
+	return rune(formats.Delimiter([]byte(header)))
 }
 
 func delimName(c rune) string {

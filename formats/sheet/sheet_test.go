@@ -72,3 +72,24 @@ func FuzzSheet(f *testing.F) {
 		}
 	})
 }
+
+// The delimiter comes from the header, not the file name: a tab-separated
+// ".csv", a semicolon file and a comma ".tsv" all read as three columns
+// (issue 11 item 11).
+func TestDelimiterFromHeader(t *testing.T) {
+	for _, c := range []struct{ name, text string }{
+		{"tab.csv", "sample\tpatient\tpath\nS1\tP1\ta,b.tsv\n"},
+		{"semi.csv", "sample;patient;path\nS1;P1;a,b.tsv\n"},
+		{"comma.tsv", "sample,patient,path\nS1,P1,\"a,b.tsv\"\n"},
+		{"noext", "\"a;b\",patient,path\nS1,P1,\"a,b.tsv\"\n"},
+	} {
+		sh, err := Parse(c.name, strings.NewReader(c.text))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if len(sh.Header) != 3 || len(sh.Rows) != 1 || sh.Rows[0].Get(2) != "a,b.tsv" {
+			t.Errorf("%s: header %q rows %v", c.name, sh.Header, sh.Rows)
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Package table reads dense expression matrices stored as text with genes in
-// rows and cells (or bulk samples) in columns: tab- or comma-separated, plain
+// rows and cells (or bulk samples) in columns: tab-, comma- or
+// semicolon-separated (told from the header line, not the file name), plain
 // or gzip, with a header line of sample names. The header may or may not have
 // a name for the gene column (R write.table omits it; van Galen 2019 GEO
 // files call it "Gene"). The matrix is read whole and kept sparse by cell.
@@ -30,10 +31,7 @@ func Read(path string) (*matrix.CSR, error) {
 		}
 		return nil, err
 	}
-	sep := byte('\t')
-	if bytes.IndexByte(head, '\t') < 0 && bytes.IndexByte(head, ',') >= 0 {
-		sep = ','
-	}
+	sep := formats.Delimiter(head)
 	hf := splitFields(head, sep)
 	type cell struct {
 		gene int32

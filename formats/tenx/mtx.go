@@ -14,7 +14,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/matrix"
@@ -43,6 +45,7 @@ type MTX struct {
 	mark         []int32 // feature position -> 1 + last cell that used it (duplicate check)
 	otherEntries []entry // non-Gene Expression values (row = position in other), this pass
 	passDone     bool    // the last pass read every entry
+	ptr          []int64 // row ends within the block being read (reused)
 }
 
 type entry struct {
@@ -91,9 +94,12 @@ func OpenMTX(dir string) (*MTX, error) {
 		return nil, err
 	}
 	m := &MTX{dir: dir, mtxPath: mtxPath}
-	allFeats, err := readFeatures(featPath)
+	allFeats, repeated, err := readFeatures(featPath)
 	if err != nil {
 		return nil, err
+	}
+	if n := uniqueNote(repeated); n != "" {
+		m.notes = append(m.notes, n)
 	}
 	for _, f := range allFeats {
 		if f.Type == "" || f.Type == GeneExpression {
@@ -118,10 +124,10 @@ func OpenMTX(dir string) (*MTX, error) {
 	return m, nil
 }
 
-func readFeatures(path string) ([]matrix.Feature, error) {
+func readFeatures(path string) ([]matrix.Feature, []string, error) {
 	l, err := formats.NewLines(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer l.Close()
 	var out []matrix.Feature
@@ -131,11 +137,11 @@ func readFeatures(path string) ([]matrix.Feature, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		f := bytes.Split(line, []byte{'\t'})
 		if len(f) < 1 || len(f[0]) == 0 {
-			return nil, formats.Errorf(path, l.N, "", "each line is ID<TAB>symbol[<TAB>feature type]", "empty feature line")
+			return nil, nil, formats.Errorf(path, l.N, "", "each line is ID<TAB>symbol[<TAB>feature type]", "empty feature line")
 		}
 		ft := matrix.Feature{ID: string(f[0]), Name: string(f[0])}
 		if len(f) >= 2 {
@@ -147,10 +153,9 @@ func readFeatures(path string) ([]matrix.Feature, error) {
 		out = append(out, ft)
 	}
 	if len(out) == 0 {
-		return nil, formats.Errorf(path, 0, "", "the features file lists the matrix rows", "no features")
+		return nil, nil, formats.Errorf(path, 0, "", "the features file lists the matrix rows", "no features")
 	}
-	MakeUnique(out)
-	return out, nil
+	return out, MakeUnique(out), nil
 }
 
 // ReadBarcodes reads a barcodes.tsv(.gz): one barcode per line, unique.
@@ -186,19 +191,23 @@ func ReadBarcodes(path string) ([]string, error) {
 // MakeUnique renames repeated gene symbols NAME, NAME.1, NAME.2 ... in file
 // order, as Seurat's Read10X and scanpy's var_names_make_unique do (Cell
 // Ranger references carry a few symbols shared by distinct Ensembl IDs). IDs
-// are left as they are, so a gene can still be found by its ID.
-func MakeUnique(fs []matrix.Feature) int {
+// are left as they are, so a gene can still be found by its ID. It returns
+// the symbols that repeated, in file order.
+func MakeUnique(fs []matrix.Feature) []string {
 	count := map[string]int{}
 	taken := map[string]bool{}
 	for _, f := range fs {
 		taken[f.Name] = true
 	}
-	renamed := 0
+	var repeated []string
 	seen := map[string]bool{}
 	for i, f := range fs {
 		if !seen[f.Name] {
 			seen[f.Name] = true
 			continue
+		}
+		if count[f.Name] == 0 {
+			repeated = append(repeated, f.Name)
 		}
 		for {
 			count[f.Name]++
@@ -210,9 +219,22 @@ func MakeUnique(fs []matrix.Feature) int {
 				break
 			}
 		}
-		renamed++
 	}
-	return renamed
+	return repeated
+}
+
+// uniqueNote says which repeated symbols MakeUnique renamed ("" for none).
+func uniqueNote(repeated []string) string {
+	if len(repeated) == 0 {
+		return ""
+	}
+	names := repeated
+	more := ""
+	if len(names) > 10 {
+		names, more = names[:10], fmt.Sprintf(" and %d more", len(repeated)-10)
+	}
+	return fmt.Sprintf("%d gene symbols repeat and were made unique as NAME.1, NAME.2 (as Seurat and scanpy do; find them by ID or the new name): %s%s",
+		len(repeated), strings.Join(names, ", "), more)
 }
 
 func (m *MTX) openData() error {
@@ -394,16 +416,23 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 	}
 	dst.Reset(m.pos)
 	end := min(len(m.cells), m.pos+max)
-	var idx []int32
-	var val []float64
+	// Entries go straight into the chunk's arrays (room for the average
+	// cell's entries reserved up front); rows are made in place at the end.
+	if len(m.cells) > 0 {
+		hint := int(m.nnz/int64(len(m.cells))+1) * (end - m.pos) * 9 / 8
+		dst.Indices = slices.Grow(dst.Indices, hint)
+		dst.Data = slices.Grow(dst.Data, hint)
+	}
+	idx, val := dst.Indices[:0], dst.Data[:0]
+	ptr := append(m.ptr[:0], 0)
 	cur := m.pos
 	flush := func(upTo int) {
 		for cur < upTo {
-			dst.AppendRow(idx, val)
-			idx, val = idx[:0], val[:0]
+			ptr = append(ptr, int64(len(idx)))
 			cur++
 		}
 	}
+	defer func() { m.ptr = ptr }()
 	for {
 		var e entry
 		if len(m.pending) > 0 {
@@ -456,6 +485,8 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 			val = append(val, e.v)
 		}
 	}
+	dst.Indices, dst.Data = idx, val
+	dst.AppendRows(ptr, len(idx))
 	m.pos = end
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/lsc-bio/lsc/matrix"
@@ -62,5 +63,26 @@ func TestAntibodyCaptureKept(t *testing.T) {
 	}
 	if o.Feats[0].Name != "CD3" || o.Feats[1].Type != "Antibody Capture" {
 		t.Errorf("features %+v", o.Feats)
+	}
+}
+
+// A symbol repeated in features.tsv is made unique and said so, with its
+// name, in the reader's notes (issue 11 item 15). Folder written here.
+func TestRepeatedGenesNoted(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/features.tsv", []byte("E1\tTBCE\tGene Expression\nE2\tTBCE\tGene Expression\nE3\tHLF\tGene Expression\nE4\tPDE11A\tGene Expression\nE5\tPDE11A\tGene Expression\n"), 0o644)
+	os.WriteFile(dir+"/barcodes.tsv", []byte("c1\n"), 0o644)
+	os.WriteFile(dir+"/matrix.mtx", []byte("%%MatrixMarket matrix coordinate integer general\n5 1 1\n2 1 3\n"), 0o644)
+	m, err := OpenMTX(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if m.feats[1].Name != "TBCE.1" || m.feats[4].Name != "PDE11A.1" {
+		t.Errorf("names: %+v", m.feats)
+	}
+	notes := strings.Join(m.Info().Notes, "; ")
+	if !strings.Contains(notes, "2 gene symbols repeat") || !strings.Contains(notes, "TBCE, PDE11A") {
+		t.Errorf("notes: %q", notes)
 	}
 }

@@ -1,9 +1,10 @@
-package main
+package report
 
 import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,12 +13,12 @@ import (
 	"github.com/lsc-bio/lsc/signature"
 )
 
-// WriteTSV formats blocks of cells in parallel; the file must still hold
+// Scores formats blocks of cells in parallel; the file must still hold
 // every cell once, in order, with each value read back bit for bit. The
 // values are built here (cell i: (i+1)/3 and -sqrt((i+1)/4)), so the
 // expectation is the construction itself. 10,001 cells span three
 // formatting blocks, the last one partial.
-func TestWriteTSVOrderAndValues(t *testing.T) {
+func TestScoresOrderAndValues(t *testing.T) {
 	const n = 10001
 	res := &score.Result{Signatures: []signature.Resolved{{Sig: signature.Signature{Name: "a"}}, {Sig: signature.Signature{Name: "b"}}}}
 	res.Scores = make([][]float64, 2)
@@ -27,7 +28,7 @@ func TestWriteTSVOrderAndValues(t *testing.T) {
 		res.Scores[1] = append(res.Scores[1], -math.Sqrt(float64(i+1)/4))
 	}
 	var buf bytes.Buffer
-	if err := WriteTSV(&buf, res); err != nil {
+	if err := Scores(&buf, res); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
@@ -46,4 +47,19 @@ func TestWriteTSVOrderAndValues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The score table for two cells and two signatures; the numbers are the
+// shortest decimal forms of the float64 values given.
+func ExampleScores() {
+	res := &score.Result{
+		Cells:      []string{"AAACCTG-1", "AAACGGG-1"},
+		Signatures: []signature.Resolved{{Sig: signature.Signature{Name: "LSPC-Quiescent"}}, {Sig: signature.Signature{Name: "LSC104"}}},
+		Scores:     [][]float64{{0.25, 1.0 / 3}, {-0.125, 0}},
+	}
+	Scores(os.Stdout, res)
+	// Output:
+	// cell	LSPC-Quiescent	LSC104
+	// AAACCTG-1	0.25	-0.125
+	// AAACGGG-1	0.3333333333333333	0
 }
