@@ -175,11 +175,15 @@ func readRunJSON(b *bundle, path string, meta sampleMeta) error {
 	return nil
 }
 
-// rowFields keeps every column of a row, as written.
+// rowFields keeps every non-empty column of a row, as written (the whole
+// file is also kept by checksum with the run, and each result names its
+// file and line).
 func rowFields(sh *sheet.Sheet, r sheet.Row) map[string]string {
 	m := make(map[string]string, len(sh.Header))
 	for i, h := range sh.Header {
-		m[h] = r.Get(i)
+		if v := r.Get(i); v != "" {
+			m[h] = v
+		}
 	}
 	return m
 }

@@ -39,7 +39,7 @@ reproduces the ISAC Gating-ML 2.0 compliance suite event for event.
 Every flow command takes --quiet (-q): no warnings or notes on stderr.`,
 	}
 	c.PersistentFlags().BoolP("quiet", "q", false, "no warnings or notes on stderr")
-	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd(), flowCompartmentsCmd(), flowTemplateCmd(), flowSpilloverCmd())
+	c.AddCommand(flowInfoCmd(), flowEventsCmd(), flowGateCmd(), withStudy(flowCompartmentsCmd()), flowTemplateCmd(), flowSpilloverCmd())
 	return c
 }
 

@@ -51,7 +51,7 @@ time courses, rules, kinetics). DIR is checked before any work.
 In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
 sensitivity (the IS one target copy would give) as its is_percent.`,
 	}
-	c.AddCommand(mrdAssessCmd())
+	c.AddCommand(withStudy(mrdAssessCmd()))
 	return c
 }
 

@@ -43,7 +43,7 @@ Writes DIR/fits.tsv, DIR/projections.tsv, DIR/report.html, DIR/run.json (and DIR
 with a response column). A series too short for a model gets one fits.tsv row "status" with an empty
 estimate and "not estimable: ..." as its method.`,
 	}
-	c.AddCommand(twinFitCmd())
+	c.AddCommand(withStudy(twinFitCmd()))
 	return c
 }
 
