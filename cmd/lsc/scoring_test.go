@@ -190,3 +190,21 @@ func TestFloat32Scores(t *testing.T) {
 		t.Errorf("c1: want %s in\n%s", want, out)
 	}
 }
+
+// stemcells says on stderr which repeated gene symbols a sample's reader made
+// unique (issue 11 item 15); the folder is written here with TBCE twice.
+func TestStemcellsRepeatedGenesNoted(t *testing.T) {
+	dir := t.TempDir()
+	mtx := filepath.Join(dir, "s1")
+	os.Mkdir(mtx, 0o755)
+	os.WriteFile(filepath.Join(mtx, "features.tsv"), []byte("E1\tTBCE\tGene Expression\nE2\tTBCE\tGene Expression\nE3\tHLF\tGene Expression\n"), 0o644)
+	os.WriteFile(filepath.Join(mtx, "barcodes.tsv"), []byte("c1\nc2\n"), 0o644)
+	os.WriteFile(filepath.Join(mtx, "matrix.mtx"), []byte("%%MatrixMarket matrix coordinate integer general\n3 2 3\n1 1 2\n3 1 1\n2 2 4\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sets.gmt"), []byte("S\tx\tTBCE\tHLF\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "study.tsv"), []byte("sample\tpatient\ttimepoint\tpath\nS1\tP1\tdiagnosis\ts1\n"), 0o644)
+	code, _, stderr := runLSC(t, "stemcells", "--samples", filepath.Join(dir, "study.tsv"), "-s", filepath.Join(dir, "sets.gmt"),
+		"--method", "mean", "--cut", "0.5", "--out", filepath.Join(dir, "out"))
+	if code != 0 || !strings.Contains(stderr, "1 gene symbol repeats and was made unique") || !strings.Contains(stderr, ": TBCE") {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+}

@@ -151,6 +151,11 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	if err != nil {
 		return err
 	}
+	for _, s := range scored {
+		if len(s.Notes) > 0 {
+			logf("%s (%s): %s", s.Sample.ID, s.Sample.Path, strings.Join(s.Notes, "; "))
+		}
+	}
 	if n := countCached(scored); n > 0 {
 		logf("%d of %d samples reused from %s", n, len(scored), so.CacheDir)
 	}
