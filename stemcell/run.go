@@ -32,8 +32,8 @@ type Scored struct {
 	Types    []string // cell type from the annotation ("" without one)
 	Missing  []string // signature genes absent from the sample
 	Cached   bool
-	Checksum string // of the sample's input files
-	Float32  bool   // scores carry float32 precision (score.Result.Float32)
+	Checksum string   // of the sample's input files
+	Float32  bool     // scores carry float32 precision (score.Result.Float32)
 	Notes    []string // what the reader noted (repeated genes made unique ...); none when cached
 }
 
