@@ -149,3 +149,18 @@ func TestAuditChain(t *testing.T) {
 		t.Errorf("rehashed row: %v", err)
 	}
 }
+
+// The reference implementation's command (argon2 0~20171227, Debian
+// bookworm, the PHC winner's own code) printed this for
+// `echo -n "correct horse battery" | argon2 "lsc-salt-16bytes" -id -t 2 -k 19456 -p 1 -l 32 -e`.
+func TestPasswordReferenceVector(t *testing.T) {
+	const ref = "$argon2id$v=19$m=19456,t=2,p=1$bHNjLXNhbHQtMTZieXRlcw$mUi1UyZpz/KoJsOronTUO++7Enhn4VaUMTJ3LVuwbas"
+	ok, err := VerifyPassword(ref, "correct horse battery")
+	if err != nil || !ok {
+		t.Fatalf("reference hash not verified: %v %v", ok, err)
+	}
+	h, err := HashPassword("correct horse battery", DefaultParams, strings.NewReader("lsc-salt-16bytes"))
+	if err != nil || h != ref {
+		t.Errorf("HashPassword = %s, want the reference %s", h, ref)
+	}
+}

@@ -9,6 +9,12 @@ With --dense, X is written as a dense float32 matrix instead (h5py's own 2-D
 chunk shape, gzip), as scanpy leaves it after selecting variable genes:
 
     go run ./bench/gen -cells 20000 -genes 2000 -umis 2000 -out /tmp/d20k -csr | /usr/bin/python3 bench/h5ad.py --dense /tmp/d20k /tmp/d20k.h5ad
+
+With --10x, the output is a Cell Ranger >= 3 feature-barcode matrix (.h5):
+/matrix/{data (int32), indices (int64), indptr, shape, barcodes, features/*},
+gzip level 4 in chunks of 80,000 values as Cell Ranger writes them:
+
+    go run ./bench/gen -cells 10000 -out /tmp/b10k -csr | /usr/bin/python3 bench/h5ad.py --10x /tmp/b10k /tmp/b10k.h5
 """
 import gzip
 import sys
@@ -66,11 +72,43 @@ def write_dense(h, inp, n_cells, n_genes):
     return total
 
 
-def main(folder, out, dense):
+def write_10x(h, inp, cells, features):
+    """Cell Ranger's layout: one column per barcode, i.e. the cells x genes CSR."""
+    m = h.create_group("matrix")
+    gz = dict(chunks=(80000,), compression="gzip", compression_opts=4, maxshape=(None,))
+    data = m.create_dataset("data", (0,), np.int32, **gz)
+    indices = m.create_dataset("indices", (0,), np.int64, **gz)
+    indptr = [np.zeros(1, np.int64)]
+    total = 0
+    for counts, idx, val in blocks(inp):
+        for ds, v in ((indices, idx.astype(np.int64)), (data, val.astype(np.int32))):
+            ds.resize((total + len(v),))
+            ds[total:] = v
+        indptr.append(total + np.cumsum(counts, dtype=np.int64))
+        total += len(idx)
+    m.create_dataset("indptr", data=np.concatenate(indptr))
+    m.create_dataset("shape", data=np.array([len(features), len(cells)], np.int32))
+    m.create_dataset("barcodes", data=np.array(cells, dtype="S"), compression="gzip")
+    f = m.create_group("features")
+    f.create_dataset("id", data=np.array([i for i, _ in features], dtype="S"), compression="gzip")
+    f.create_dataset("name", data=np.array([n for _, n in features], dtype="S"), compression="gzip")
+    f.create_dataset("feature_type", data=np.array([b"Gene Expression"] * len(features)), compression="gzip")
+    f.create_dataset("genome", data=np.array([b"GRCh38"] * len(features)), compression="gzip")
+    f.create_dataset("_all_tag_keys", data=np.array([b"genome"]))
+    return total
+
+
+def main(folder, out, dense, tenx=False):
     inp = sys.stdin.buffer
     inp.peek(1)  # gen writes the feature and barcode files before the matrix
-    genes = [l.split("\t")[1] for l in gzip.open(folder + "/features.tsv.gz", "rt").read().splitlines()]
+    feats = [l.split("\t")[:2] for l in gzip.open(folder + "/features.tsv.gz", "rt").read().splitlines()]
+    genes = [n for _, n in feats]
     cells = gzip.open(folder + "/barcodes.tsv.gz", "rt").read().splitlines()
+    if tenx:
+        with h5py.File(out, "w") as h:
+            total = write_10x(h, inp, cells, feats)
+        print(out, len(cells), "cells", len(genes), "genes", total, "non-zeros", file=sys.stderr)
+        return
     with h5py.File(out, "w") as h:
         h.attrs["encoding-type"] = "anndata"
         h.attrs["encoding-version"] = "0.1.0"
@@ -86,5 +124,5 @@ def main(folder, out, dense):
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--dense"]
-    main(args[0], args[1], "--dense" in sys.argv[1:])
+    args = [a for a in sys.argv[1:] if a not in ("--dense", "--10x")]
+    main(args[0], args[1], "--dense" in sys.argv[1:], "--10x" in sys.argv[1:])

@@ -2,6 +2,7 @@ package clinical
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/stats"
@@ -41,7 +42,8 @@ func (t *Table) KaplanMeier(timeCol, eventCol, group string, conf stats.ConfType
 	}
 	rows, dropped := Keep(ok, gok)
 	if len(rows) == 0 {
-		return nil, formats.Errorf(t.Path, 0, "", "check the column names and the missing-value codes", "no row has both %s and %s%s", timeCol, eventCol, orGroup(group))
+		return nil, &formats.ParseError{File: t.Path, Hint: "check the column names and the missing-value codes", Err: ErrNoRows,
+			Reason: fmt.Sprintf("no row has both %s and %s%s", timeCol, eventCol, orGroup(group))}
 	}
 	by := map[string][]int{}
 	for _, i := range rows {
@@ -137,6 +139,7 @@ type CoxResult struct {
 	*stats.Cox
 	Dropped int
 	Levels  map[string][]string // factor covariates: reference level first
+	Rows    []int               // the table rows the model used
 }
 
 // Cox fits a Cox model on the named covariates.
@@ -151,7 +154,7 @@ func (t *Table) Cox(timeCol, eventCol string, covariates []string, ref map[strin
 			found = found || c == col
 		}
 		if !found {
-			return nil, fmt.Errorf("--ref %s: %s is not among the covariates", col, col)
+			return nil, fmt.Errorf("%s: reference level given for %s, which is not among the covariates (%s): %w", t.Path, col, strings.Join(covariates, ", "), ErrNoColumn)
 		}
 	}
 	d, err := t.Design(covariates, ref)
@@ -169,5 +172,5 @@ func (t *Table) Cox(timeCol, eventCol string, covariates []string, ref map[strin
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Path, err)
 	}
-	return &CoxResult{Cox: fit, Dropped: dropped, Levels: d.Levels}, nil
+	return &CoxResult{Cox: fit, Dropped: dropped, Levels: d.Levels, Rows: rows}, nil
 }

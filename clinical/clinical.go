@@ -1,4 +1,5 @@
-// Package clinical turns a clinical table (one row per patient, CSV or TSV)
+// Package clinical turns a clinical table (one row per patient; comma, tab
+// or semicolon separated, as its header line shows)
 // into the inputs of the outcome statistics: survival times and event
 // flags, groups, and covariate design matrices coded as R codes them.
 //
@@ -8,10 +9,13 @@
 // strings), the first level is the reference unless another is chosen, and
 // each other level becomes a 0/1 term named <column><level>. Missing values
 // ("", NA, NaN, N/A, NULL, ".") are dropped per analysis and counted, never
-// turned into zeros (R's na.omit).
+// turned into zeros (R's na.omit), except a time column missing for most
+// rows of one event value (ErrMissingTimes): dropping those would bias every
+// estimate, so it is refused.
 package clinical
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -26,12 +30,39 @@ import (
 // Table is a clinical table.
 type Table struct{ *sheet.Sheet }
 
-// Read reads a clinical table.
+// Errors callers can branch on (errors.Is); each arrives wrapped in a
+// *formats.ParseError naming the file, the place and the fix.
+var (
+	// ErrNoColumn: a named column is not in the table.
+	ErrNoColumn = errors.New("no such column")
+	// ErrMissingTimes: the time column is empty for (most of) the rows of
+	// one event value, typically every censored patient, so dropping those
+	// rows as missing would bias every estimate.
+	ErrMissingTimes = errors.New("time missing for one kind of outcome")
+	// ErrNoRows: no row has every value an analysis needs.
+	ErrNoRows = errors.New("no complete rows")
+)
+
+// Read reads a clinical table (plain or gzip). The delimiter, tab, comma or
+// semicolon, is taken from the header line whatever the file is called, so
+// a tab-separated export named .csv reads as it is.
 func Read(path string) (*Table, error) {
-	sh, err := sheet.Read(path)
+	rc, err := formats.OpenText(path)
 	if err != nil {
 		return nil, err
 	}
+	defer rc.Close()
+	// sheet chooses by the file extension first; a name with no known
+	// extension makes it decide from the header. The real path goes back
+	// into the table and its errors.
+	sh, err := sheet.Parse(path+"#header", rc)
+	if err != nil {
+		if pe, ok := formats.AsParseError(err); ok {
+			pe.File = path
+		}
+		return nil, err
+	}
+	sh.Path = path
 	return &Table{sh}, nil
 }
 
@@ -47,7 +78,8 @@ func IsMissing(s string) bool {
 func (t *Table) col(name string) (int, error) {
 	i := t.Col(name)
 	if i < 0 {
-		return 0, formats.Errorf(t.Path, 1, "header", "name one of: "+strings.Join(t.Header, ", "), "no column %q", name)
+		return 0, &formats.ParseError{File: t.Path, Line: 1, Where: "header", Hint: "name one of: " + strings.Join(t.Header, ", "),
+			Reason: fmt.Sprintf("no column %q", name), Err: ErrNoColumn}
 	}
 	return i, nil
 }
@@ -83,9 +115,19 @@ func (t *Table) Outcome(timeCol, eventCol string) (time []float64, event []bool,
 		has2 = has2 || v == "2"
 	}
 	oneTwo = oneTwo && has2
+	var noTime [2][]int // rows with an event value but no time: [censored, event]
 	for i, r := range t.Rows {
 		ts, es := r.Get(ti), r.Get(ei)
-		if IsMissing(ts) || IsMissing(es) {
+		if IsMissing(es) {
+			continue
+		}
+		e, eerr := parseEvent(es, oneTwo)
+		if eerr != nil {
+			return nil, nil, nil, &formats.ParseError{File: t.Path, Line: r.Line, Where: "column " + eventCol, Reason: eerr.Error(), Err: eerr,
+				Hint: "code events as 1 (event) / 0 (censored), or 2 / 1, true/false, yes/no, dead/alive"}
+		}
+		if IsMissing(ts) {
+			noTime[b2i(e)] = append(noTime[b2i(e)], i)
 			continue
 		}
 		v, perr := strconv.ParseFloat(ts, 64)
@@ -95,13 +137,70 @@ func (t *Table) Outcome(timeCol, eventCol string) (time []float64, event []bool,
 		if v < 0 {
 			return nil, nil, nil, formats.Errorf(t.Path, r.Line, "column "+timeCol, "survival times cannot be negative: check the dates", "negative time %s", ts)
 		}
-		e, eerr := parseEvent(es, oneTwo)
-		if eerr != nil {
-			return nil, nil, nil, formats.Errorf(t.Path, r.Line, "column "+eventCol, "code events as 1 (event) / 0 (censored), or 2 / 1, true/false, yes/no, dead/alive", "%v", eerr)
-		}
 		time[i], event[i], ok[i] = v, e, true
 	}
+	if err := t.checkCensoring(timeCol, eventCol, event, ok, noTime); err != nil {
+		return nil, nil, nil, err
+	}
 	return time, event, ok, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkCensoring refuses a time column that is missing for most rows of one
+// event value (more than half of them) while most rows of the other value
+// have one: a days_to_death column is empty for every patient alive at last
+// contact, and dropping those rows as missing would leave only deaths (a
+// median far too short, survival falling to zero). A few rows without a
+// time are ordinary missing values.
+func (t *Table) checkCensoring(timeCol, eventCol string, event, ok []bool, noTime [2][]int) error {
+	var kept [2]int
+	for i := range ok {
+		if ok[i] {
+			kept[b2i(event[i])]++
+		}
+	}
+	for v, kind := range []string{"censored", "event"} {
+		other := 1 - v
+		if len(noTime[v]) <= kept[v] || len(noTime[other]) >= kept[other] {
+			continue
+		}
+		ex := t.Rows[noTime[v][0]]
+		return &formats.ParseError{File: t.Path, Line: ex.Line, Where: "column " + timeCol, Err: ErrMissingTimes,
+			Reason: fmt.Sprintf("%s is empty for %d of the %d %s rows (%s %s, e.g. this line) while %d %s rows have one: %s",
+				timeCol, len(noTime[v]), len(noTime[v])+kept[v], kind, eventCol, ex.Get(t.Col(eventCol)), kept[other], otherKind(kind), ErrMissingTimes),
+			Hint: "survival needs a time for every patient: the time to the event for events and the time to last contact for censored " +
+				"patients; leaving them out as missing biases every estimate. Build one time column (e.g. days_to_death when dead, " +
+				"else days_to_last_follow_up)" + t.followUpHint()}
+	}
+	return nil
+}
+
+func otherKind(k string) string {
+	if k == "event" {
+		return "censored"
+	}
+	return "event"
+}
+
+// followUpHint names the table's columns that look like follow-up times.
+func (t *Table) followUpHint() string {
+	var c []string
+	for _, h := range t.Header {
+		l := strings.ToLower(h)
+		if strings.Contains(l, "follow") || strings.Contains(l, "last_contact") || strings.Contains(l, "censor") {
+			c = append(c, h)
+		}
+	}
+	if len(c) == 0 {
+		return ""
+	}
+	return "; this table has " + strings.Join(c, ", ")
 }
 
 func parseEvent(s string, oneTwo bool) (bool, error) {

@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"strings"
@@ -88,5 +89,74 @@ func TestCohortMatchesR(t *testing.T) {
 	}
 	if strings.Join(res.NotInClinical, ",") != "" || len(res.NoExpression) != 0 {
 		t.Errorf("unmatched %v %v", res.NotInClinical, res.NoExpression)
+	}
+}
+
+// The continuous score's hazard ratio per SD equals R's coxph on
+// score / sd(score) over the model's complete rows:
+// testdata/expected_persd.json from testdata/make_persd.R (R 4.2.2, survival 3.5.3).
+func TestScorePerSDMatchesR(t *testing.T) {
+	var ex struct {
+		N                                     int
+		SD, Coef, SE, HR, Lower95, Upper95, P float64
+	}
+	b, err := os.ReadFile("testdata/expected_persd.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &ex); err != nil {
+		t.Fatal(err)
+	}
+	src, err := input.Open("testdata/expr.tsv", input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	tb, err := clinical.Read("testdata/clinical.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := signature.Lookup("LSC17")
+	res, err := Run(src, sig, tb, Options{Score: score.Options{Method: "weighted"}, Time: "os", Event: "os_event", Covariates: []string{"age"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	close := func(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1e-300, math.Abs(b)) }
+	p := res.ScorePerSD
+	if p == nil || res.CoxScore.N != ex.N || !close(res.ScoreSD, ex.SD, 1e-12) || !close(p.Coef, ex.Coef, 1e-6) || !close(p.SE, ex.SE, 1e-6) ||
+		!close(p.HR, ex.HR, 1e-6) || !close(p.Lower95, ex.Lower95, 1e-6) || !close(p.Upper95, ex.Upper95, 1e-6) || !close(p.P, ex.P, 1e-5) ||
+		p.Term != "LSC17_score per SD" {
+		t.Errorf("per SD %+v (SD %v), R %+v", p, res.ScoreSD, ex)
+	}
+}
+
+// Unknown options are refused before any work, not turned into a Cox
+// failure note or a default.
+func TestRunRejectsOptions(t *testing.T) {
+	tb, err := clinical.Read("testdata/clinical.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := signature.Lookup("LSC17")
+	if _, err := Run(nil, sig, tb, Options{Time: "os", Event: "os_event", Ties: "exact"}); !errors.Is(err, stats.ErrOption) {
+		t.Errorf("ties exact: %v", err)
+	}
+	if _, err := Run(nil, sig, tb, Options{Time: "os", Event: "os_event", Cut: "jenks"}); !errors.Is(err, ErrCut) {
+		t.Errorf("cut jenks: %v", err)
+	}
+}
+
+func TestParseCut(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Cut
+		err  bool
+	}{{"", Cut{Method: "median"}, false}, {"median", Cut{Method: "median"}, false}, {"maxstat", Cut{Method: "maxstat"}, false},
+		{"0.42", Cut{Method: "fixed", Value: 0.42}, false}, {"-1e3", Cut{Method: "fixed", Value: -1000}, false},
+		{"jenks", Cut{}, true}, {"NaN", Cut{}, true}, {"Max", Cut{}, true}} {
+		got, err := ParseCut(c.in)
+		if got != c.want || (err != nil) != c.err || (c.err && !errors.Is(err, ErrCut)) {
+			t.Errorf("ParseCut(%q) = %+v, %v", c.in, got, err)
+		}
 	}
 }

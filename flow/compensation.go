@@ -42,13 +42,13 @@ func (s *Spillover) prepare() error {
 	var inv mat.Dense
 	if nf == nd {
 		if err := inv.Inverse(m); err != nil {
-			return fmt.Errorf("spillover matrix %s is singular: %v", s.Source, err)
+			return fmt.Errorf("spillover matrix %s is singular: %w", s.Source, err)
 		}
 	} else {
 		var mmt, mmti mat.Dense
 		mmt.Mul(m, m.T())
 		if err := mmti.Inverse(&mmt); err != nil {
-			return fmt.Errorf("spectral matrix %s cannot be unmixed: %v", s.Source, err)
+			return fmt.Errorf("spectral matrix %s cannot be unmixed: %w", s.Source, err)
 		}
 		inv.Mul(m.T(), &mmti)
 	}
@@ -297,4 +297,43 @@ func nextIsRow(lines []string, n int) bool {
 		return true
 	}
 	return false
+}
+
+// Compensate applies sp to scaled (row-major values of d, one column per
+// parameter) and returns the compensated values (row-major, one column per
+// fluorochrome) with the column of d each detector is read from. It is the
+// one place events are compensated: lsc flow events and the gate evaluator
+// both call it.
+func Compensate(d *fcs.Dataset, scaled []float64, sp *Spillover) ([]float64, []int, error) {
+	cols := make([]int, len(sp.Detectors))
+	for i, det := range sp.Detectors {
+		c, err := d.Channel(det)
+		if err != nil {
+			return nil, nil, fmt.Errorf("spillover %s: %w", sp.Source, err)
+		}
+		cols[i] = c
+	}
+	v, err := sp.Apply(scaled, len(d.Params), cols)
+	return v, cols, err
+}
+
+// SpilloverFor resolves a compensation choice for d: "none" (nil), "spill"
+// or "" (the file's own matrix; nil with a note when it carries none), or
+// the path of a matrix file.
+func SpilloverFor(d *fcs.Dataset, choice string) (*Spillover, []string, error) {
+	switch choice {
+	case "none":
+		return nil, nil, nil
+	case "spill", "":
+		sp, err := SpilloverFromFCS(d)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sp == nil {
+			return nil, []string{"no spillover keyword in the file: values left uncompensated"}, nil
+		}
+		return sp, nil, nil
+	}
+	sp, err := ReadSpillover(choice)
+	return sp, nil, err
 }

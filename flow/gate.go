@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -35,7 +36,10 @@ type Dim struct {
 type Gate struct {
 	ID     string
 	Parent string
-	Kind   string // rectangle, polygon, ellipsoid, quadrant, boolean
+	// Name is the gate's own name in population paths (FlowJo's population
+	// name, whose ID is its whole path); the ID when empty.
+	Name string
+	Kind string // rectangle, polygon, ellipsoid, quadrant, boolean
 	// Complement selects the events outside the region (FlowJo's
 	// eventsInside="0"); the parent still applies.
 	Complement bool
@@ -170,18 +174,9 @@ func (e *Evaluator) compensated(name, comp string) ([]float64, error) {
 	}
 	all, ok := e.comp[comp]
 	if !ok {
-		cols := make([]int, len(sp.Detectors))
-		for j, det := range sp.Detectors {
-			c, err := e.D.Channel(det)
-			if err != nil {
-				return nil, fmt.Errorf("compensation %s: %w", comp, err)
-			}
-			cols[j] = c
-		}
 		var err error
-		all, err = sp.Apply(e.scaled, len(e.D.Params), cols)
-		if err != nil {
-			return nil, err
+		if all, _, err = Compensate(e.D, e.scaled, sp); err != nil {
+			return nil, fmt.Errorf("compensation %s: %w", comp, err)
 		}
 		e.comp[comp] = all
 	}
@@ -237,252 +232,308 @@ func (e *Evaluator) Values(d Dim) ([]float64, error) {
 // Apply gates every event and returns the populations in strategy order
 // (quadrant gates give one population per quadrant).
 func (e *Evaluator) Apply() ([]Population, error) {
-	region := map[string][]bool{} // own region only
-	full := map[string][]bool{}   // region and ancestors
-	parent := map[string]string{}
-	var order []string
-	for _, g := range e.S.Gates {
-		if g.Kind == "quadrant" {
-			for _, q := range g.Quadrants {
-				parent[q.ID] = g.Parent
-				order = append(order, q.ID)
-			}
-			continue
-		}
-		parent[g.ID] = g.Parent
-		order = append(order, g.ID)
-	}
-	byID := map[string]*Gate{}
-	for _, g := range e.S.Gates {
-		byID[g.ID] = g
-		for _, q := range g.Quadrants {
-			byID[q.ID] = g
-		}
-	}
-	var resolve func(id string, depth int) ([]bool, error)
-	resolve = func(id string, depth int) ([]bool, error) {
-		if v, ok := full[id]; ok {
-			return v, nil
-		}
-		if depth > 100 {
-			return nil, fmt.Errorf("gate %s: parent or boolean references form a cycle", id)
-		}
-		g, ok := byID[id]
-		if !ok {
-			return nil, fmt.Errorf("gate %q is referenced but not defined", id)
-		}
-		in, ok := region[id]
-		if !ok {
-			var err error
-			in, err = e.region(g, id, func(ref string) ([]bool, error) { return resolve(ref, depth+1) })
-			if err != nil {
-				return nil, fmt.Errorf("gate %s: %w", id, err)
-			}
-			if g.Complement {
-				for i := range in {
-					in[i] = !in[i]
-				}
-			}
-			region[id] = in
-		}
-		out := in
-		if p := parent[id]; p != "" {
-			pin, err := resolve(p, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out = make([]bool, len(in))
-			for i := range in {
-				out[i] = in[i] && pin[i]
-			}
-		}
-		full[id] = out
-		return out, nil
-	}
+	t := newTree(e.S)
+	r := &resolver{e: e, t: t, region: map[string][]bool{}, full: map[string][]bool{}}
 	var pops []Population
-	for _, id := range order {
-		in, err := resolve(id, 0)
+	for _, id := range t.order {
+		in, err := r.resolve(id, 0)
 		if err != nil {
 			return nil, err
 		}
-		p := Population{ID: id, Parent: parent[id], In: in}
+		p := Population{ID: id, Parent: t.parent[id], In: in, Path: t.path(id)}
 		for _, b := range in {
 			if b {
 				p.Count++
 			}
 		}
-		path := []string{id}
-		for q := parent[id]; q != "" && len(path) < 100; q = parent[q] {
-			path = append([]string{q}, path...)
-		}
-		p.Path = "/" + joinPath(path)
 		pops = append(pops, p)
 	}
 	return pops, nil
 }
 
-func joinPath(p []string) string {
-	s := ""
-	for i, x := range p {
-		if i > 0 {
-			s += "/"
+// tree is the population hierarchy of a strategy.
+type tree struct {
+	order  []string          // population ids in strategy order
+	parent map[string]string // population id -> parent id
+	name   map[string]string // population id -> its name in paths
+	gate   map[string]*Gate  // population id -> gate (a quadrant's is its quadrant gate)
+}
+
+func newTree(s *Strategy) *tree {
+	t := &tree{parent: map[string]string{}, name: map[string]string{}, gate: map[string]*Gate{}}
+	for _, g := range s.Gates {
+		if g.Kind == "quadrant" {
+			for _, q := range g.Quadrants {
+				t.parent[q.ID], t.name[q.ID] = g.Parent, q.ID
+				t.order = append(t.order, q.ID)
+			}
+			continue
 		}
-		s += x
+		t.parent[g.ID], t.name[g.ID] = g.Parent, g.ID
+		if g.Name != "" {
+			t.name[g.ID] = g.Name
+		}
+		t.order = append(t.order, g.ID)
 	}
-	return s
+	for _, g := range s.Gates {
+		t.gate[g.ID] = g
+		for _, q := range g.Quadrants {
+			t.gate[q.ID] = g
+		}
+	}
+	return t
+}
+
+// path is "/" and the names from the root down to id.
+func (t *tree) path(id string) string {
+	p := []string{t.name[id]}
+	for q := t.parent[id]; q != "" && len(p) < 100; q = t.parent[q] {
+		n, ok := t.name[q]
+		if !ok {
+			n = q
+		}
+		p = append([]string{n}, p...)
+	}
+	return "/" + strings.Join(p, "/")
+}
+
+// resolver computes each population's events once: its own region, then
+// within its parent.
+type resolver struct {
+	e            *Evaluator
+	t            *tree
+	region, full map[string][]bool
+}
+
+func (r *resolver) resolve(id string, depth int) ([]bool, error) {
+	if v, ok := r.full[id]; ok {
+		return v, nil
+	}
+	if depth > 100 {
+		return nil, fmt.Errorf("gate %s: parent or boolean references form a cycle", id)
+	}
+	g, ok := r.t.gate[id]
+	if !ok {
+		return nil, fmt.Errorf("gate %q is referenced but not defined", id)
+	}
+	in, ok := r.region[id]
+	if !ok {
+		var err error
+		in, err = r.e.region(g, id, func(ref string) ([]bool, error) { return r.resolve(ref, depth+1) })
+		if err != nil {
+			return nil, fmt.Errorf("gate %s: %w", id, err)
+		}
+		if g.Complement {
+			for i := range in {
+				in[i] = !in[i]
+			}
+		}
+		r.region[id] = in
+	}
+	out := in
+	if p := r.t.parent[id]; p != "" {
+		pin, err := r.resolve(p, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = make([]bool, len(in))
+		for i := range in {
+			out[i] = in[i] && pin[i]
+		}
+	}
+	r.full[id] = out
+	return out, nil
 }
 
 func (e *Evaluator) region(g *Gate, id string, ref func(string) ([]bool, error)) ([]bool, error) {
-	n := e.D.Events
-	in := make([]bool, n)
 	switch g.Kind {
 	case "rectangle":
-		for i := range in {
-			in[i] = true
-		}
-		for _, d := range g.Dims {
-			v, err := e.Values(d)
-			if err != nil {
-				return nil, err
-			}
-			for i, x := range v {
-				if (d.HasMin && !(x >= d.Min)) || (d.HasMax && !(x < d.Max)) {
-					in[i] = false
-				}
-			}
-		}
+		return e.rectangle(g)
 	case "polygon":
-		if len(g.Dims) != 2 {
-			return nil, fmt.Errorf("a polygon needs 2 dimensions, has %d", len(g.Dims))
-		}
-		x, err := e.Values(g.Dims[0])
-		if err != nil {
-			return nil, err
-		}
-		y, err := e.Values(g.Dims[1])
-		if err != nil {
-			return nil, err
-		}
-		for i := range in {
-			in[i] = windingNumber(x[i], y[i], g.Vertices)%2 != 0
-		}
+		return e.polygon(g)
 	case "ellipsoid":
-		k := len(g.Dims)
-		vals := make([][]float64, k)
-		for j, d := range g.Dims {
-			v, err := e.Values(d)
-			if err != nil {
-				return nil, err
-			}
-			vals[j] = v
+		return e.ellipsoid(g)
+	case "quadrant":
+		return e.quadrant(g, id)
+	case "boolean":
+		return e.boolean(g, ref)
+	}
+	return nil, fmt.Errorf("unknown gate type %q", g.Kind)
+}
+
+// rectangle: every bounded dimension within [min, max).
+func (e *Evaluator) rectangle(g *Gate) ([]bool, error) {
+	in := make([]bool, e.D.Events)
+	for i := range in {
+		in[i] = true
+	}
+	for _, d := range g.Dims {
+		v, err := e.Values(d)
+		if err != nil {
+			return nil, err
 		}
-		cov := mat.NewDense(k, k, nil)
+		for i, x := range v {
+			if (d.HasMin && !(x >= d.Min)) || (d.HasMax && !(x < d.Max)) {
+				in[i] = false
+			}
+		}
+	}
+	return in, nil
+}
+
+// polygon: odd winding number.
+func (e *Evaluator) polygon(g *Gate) ([]bool, error) {
+	if len(g.Dims) != 2 {
+		return nil, fmt.Errorf("a polygon needs 2 dimensions, has %d", len(g.Dims))
+	}
+	x, err := e.Values(g.Dims[0])
+	if err != nil {
+		return nil, err
+	}
+	y, err := e.Values(g.Dims[1])
+	if err != nil {
+		return nil, err
+	}
+	in := make([]bool, e.D.Events)
+	for i := range in {
+		in[i] = windingNumber(x[i], y[i], g.Vertices)%2 != 0
+	}
+	return in, nil
+}
+
+// ellipsoid: Mahalanobis distance squared within the gate's.
+func (e *Evaluator) ellipsoid(g *Gate) ([]bool, error) {
+	k := len(g.Dims)
+	vals := make([][]float64, k)
+	for j, d := range g.Dims {
+		v, err := e.Values(d)
+		if err != nil {
+			return nil, err
+		}
+		vals[j] = v
+	}
+	cov := mat.NewDense(k, k, nil)
+	for a := 0; a < k; a++ {
+		for b := 0; b < k; b++ {
+			cov.Set(a, b, g.Covariance[a][b])
+		}
+	}
+	var inv mat.Dense
+	if err := inv.Inverse(cov); err != nil {
+		return nil, fmt.Errorf("ellipsoid covariance matrix is singular")
+	}
+	in := make([]bool, e.D.Events)
+	diff := make([]float64, k)
+	for i := range in {
+		for j := 0; j < k; j++ {
+			diff[j] = vals[j][i] - g.Mean[j]
+		}
+		var d2 float64
 		for a := 0; a < k; a++ {
 			for b := 0; b < k; b++ {
-				cov.Set(a, b, g.Covariance[a][b])
+				d2 += diff[a] * inv.At(a, b) * diff[b]
 			}
 		}
-		var inv mat.Dense
-		if err := inv.Inverse(cov); err != nil {
-			return nil, fmt.Errorf("ellipsoid covariance matrix is singular")
+		in[i] = d2 <= g.Distance2
+	}
+	return in, nil
+}
+
+// quadrant: the quadrant id, placed between the divider values around its
+// location on each divider.
+func (e *Evaluator) quadrant(g *Gate, id string) ([]bool, error) {
+	var q *Quadrant
+	for qi := range g.Quadrants {
+		if g.Quadrants[qi].ID == id {
+			q = &g.Quadrants[qi]
 		}
-		diff := make([]float64, k)
-		for i := range in {
-			for j := 0; j < k; j++ {
-				diff[j] = vals[j][i] - g.Mean[j]
+	}
+	if q == nil {
+		return nil, fmt.Errorf("quadrant %s not found", id)
+	}
+	in := make([]bool, e.D.Events)
+	for i := range in {
+		in[i] = true
+	}
+	for _, dv := range g.Dividers {
+		loc, ok := q.Positions[dv.ID]
+		if !ok {
+			continue
+		}
+		lo, hi := dividerCell(dv.Values, loc)
+		v, err := e.Values(dv.Dim)
+		if err != nil {
+			return nil, err
+		}
+		for i, x := range v {
+			if !(x >= lo && x < hi) {
+				in[i] = false
 			}
-			var d2 float64
-			for a := 0; a < k; a++ {
-				for b := 0; b < k; b++ {
-					d2 += diff[a] * inv.At(a, b) * diff[b]
-				}
+		}
+	}
+	return in, nil
+}
+
+// dividerCell returns the interval [lo, hi) of divider values that holds loc.
+func dividerCell(values []float64, loc float64) (float64, float64) {
+	vals := append([]float64(nil), values...)
+	sort.Float64s(vals)
+	lo, hi := math.Inf(-1), math.Inf(1)
+	for _, c := range vals {
+		if c <= loc {
+			lo = c
+		} else {
+			hi = c
+			break
+		}
+	}
+	return lo, hi
+}
+
+// boolean: and, or, not of other gates (operands may be complemented).
+func (e *Evaluator) boolean(g *Gate, ref func(string) ([]bool, error)) ([]bool, error) {
+	if len(g.Refs) == 0 {
+		return nil, fmt.Errorf("boolean gate without operands")
+	}
+	operands := make([][]bool, len(g.Refs))
+	for j, r := range g.Refs {
+		v, err := ref(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if r.Complement {
+			c := make([]bool, len(v))
+			for i := range v {
+				c[i] = !v[i]
 			}
-			in[i] = d2 <= g.Distance2
+			v = c
 		}
-	case "quadrant":
-		var q *Quadrant
-		for qi := range g.Quadrants {
-			if g.Quadrants[qi].ID == id {
-				q = &g.Quadrants[qi]
-			}
-		}
-		if q == nil {
-			return nil, fmt.Errorf("quadrant %s not found", id)
-		}
+		operands[j] = v
+	}
+	in := make([]bool, e.D.Events)
+	switch g.Op {
+	case "and":
 		for i := range in {
 			in[i] = true
-		}
-		for _, dv := range g.Dividers {
-			loc, ok := q.Positions[dv.ID]
-			if !ok {
-				continue
-			}
-			vals := append([]float64(nil), dv.Values...)
-			sort.Float64s(vals)
-			lo, hi := math.Inf(-1), math.Inf(1)
-			for _, c := range vals {
-				if c <= loc {
-					lo = c
-				} else {
-					hi = c
-					break
-				}
-			}
-			v, err := e.Values(dv.Dim)
-			if err != nil {
-				return nil, err
-			}
-			for i, x := range v {
-				if !(x >= lo && x < hi) {
-					in[i] = false
-				}
+			for _, o := range operands {
+				in[i] = in[i] && o[i]
 			}
 		}
-	case "boolean":
-		if len(g.Refs) == 0 {
-			return nil, fmt.Errorf("boolean gate without operands")
+	case "or":
+		for i := range in {
+			for _, o := range operands {
+				in[i] = in[i] || o[i]
+			}
 		}
-		operands := make([][]bool, len(g.Refs))
-		for j, r := range g.Refs {
-			v, err := ref(r.ID)
-			if err != nil {
-				return nil, err
-			}
-			if r.Complement {
-				c := make([]bool, len(v))
-				for i := range v {
-					c[i] = !v[i]
-				}
-				v = c
-			}
-			operands[j] = v
+	case "not":
+		if len(operands) != 1 {
+			return nil, fmt.Errorf("a not gate takes one operand, has %d", len(operands))
 		}
-		switch g.Op {
-		case "and":
-			for i := range in {
-				in[i] = true
-				for _, o := range operands {
-					in[i] = in[i] && o[i]
-				}
-			}
-		case "or":
-			for i := range in {
-				for _, o := range operands {
-					in[i] = in[i] || o[i]
-				}
-			}
-		case "not":
-			if len(operands) != 1 {
-				return nil, fmt.Errorf("a not gate takes one operand, has %d", len(operands))
-			}
-			for i := range in {
-				in[i] = !operands[0][i]
-			}
-		default:
-			return nil, fmt.Errorf("unknown boolean operation %q", g.Op)
+		for i := range in {
+			in[i] = !operands[0][i]
 		}
 	default:
-		return nil, fmt.Errorf("unknown gate type %q", g.Kind)
+		return nil, fmt.Errorf("unknown boolean operation %q", g.Op)
 	}
 	return in, nil
 }

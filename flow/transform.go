@@ -55,14 +55,115 @@ func (t Asinh) String() string { return fmt.Sprintf("asinh:T=%g,M=%g,A=%g", t.T,
 
 const taylorLen = 16
 
-// Logicle is the Gating-ML logicle transform with its constants precomputed.
-type Logicle struct {
+// biex is what logicle and hyperlog share (Moore & Parks 2012 solve both
+// the same way): the scale constants, a Taylor series about x1 for values
+// near zero, and Halley's method on the closed form elsewhere. The closed
+// forms differ: logicle B(x) = a e^(bx) - c e^(-dx) - f, hyperlog
+// H(x) = a e^(bx) + c x - f.
+type biex struct {
 	T, W, M, A    float64
 	a, b, c, d, f float64
 	w, x0, x1, x2 float64
 	xTaylor       float64
 	taylor        [taylorLen]float64
+	hyper         bool    // hyperlog (else logicle)
+	guess         float64 // below this data value the first guess is linear
 }
+
+// scale sets w, x0, x1, x2, b and xTaylor from T, W, M, A.
+func (p *biex) scale() {
+	p.w = p.W / (p.M + p.A)
+	p.x2 = p.A / (p.M + p.A)
+	p.x1 = p.x2 + p.w
+	p.x0 = p.x2 + 2*p.w
+	p.b = (p.M + p.A) * math.Ln10
+	p.xTaylor = p.x1 + p.w/4
+}
+
+// series is the Taylor series of the data value about x1.
+func (p *biex) series(scale float64) float64 {
+	x := scale - p.x1
+	sum := p.taylor[taylorLen-1] * x
+	for i := taylorLen - 2; i >= 0; i-- {
+		sum = (sum + p.taylor[i]) * x
+	}
+	return sum
+}
+
+// closed returns the data value at scale x as pos - neg, with the first
+// and second derivatives.
+func (p *biex) closed(x float64) (pos, neg, dy, ddy float64) {
+	ae := p.a * math.Exp(p.b*x)
+	if p.hyper {
+		return ae + p.c*x, p.f, p.b*ae + p.c, p.b * p.b * ae
+	}
+	ce := p.c / math.Exp(p.d*x)
+	return ae + p.f, ce, p.b*ae + p.d*ce, p.b*p.b*ae - p.d*p.d*ce
+}
+
+// apply maps a data value to the scale by Halley's method.
+func (p *biex) apply(value float64) float64 {
+	if value == 0 {
+		return p.x1
+	}
+	neg := value < 0
+	if neg {
+		value = -value
+	}
+	var x float64
+	switch {
+	case value < p.guess && p.hyper:
+		x = p.x1 + value*p.w/p.guess
+	case value < p.guess:
+		x = p.x1 + value/p.taylor[0]
+	default:
+		x = math.Log(value/p.a) / p.b
+	}
+	tol := 3 * 2.220446049250313e-16
+	if x > 1 {
+		tol = 3 * x * 2.220446049250313e-16
+	}
+	for i := 0; i < 40; i++ {
+		pos, ng, dy, ddy := p.closed(x)
+		var y float64
+		if x < p.xTaylor {
+			y = p.series(x) - value
+		} else {
+			y = pos - (ng + value)
+		}
+		delta := y / (dy * (1 - y*ddy/(2*dy*dy)))
+		x -= delta
+		if math.Abs(delta) < tol {
+			break
+		}
+	}
+	if neg {
+		return 2*p.x1 - x
+	}
+	return x
+}
+
+// inverse maps a scale value back to data.
+func (p *biex) inverse(scale float64) float64 {
+	neg := scale < p.x1
+	if neg {
+		scale = 2*p.x1 - scale
+	}
+	var v float64
+	if scale < p.xTaylor {
+		v = p.series(scale)
+	} else {
+		pos, ng, _, _ := p.closed(scale)
+		v = pos - ng
+	}
+	if neg {
+		return -v
+	}
+	return v
+}
+
+// Logicle is the Gating-ML logicle transform with its constants precomputed.
+type Logicle struct{ biex }
 
 // NewLogicle checks the parameters and precomputes the biexponential.
 func NewLogicle(T, W, M, A float64) (*Logicle, error) {
@@ -78,19 +179,14 @@ func NewLogicle(T, W, M, A float64) (*Logicle, error) {
 	case -A > W || A+W > M-W:
 		return nil, fmt.Errorf("logicle: A (%g) is out of range for W %g, M %g", A, W, M)
 	}
-	l := &Logicle{T: T, W: W, M: M, A: A}
-	l.w = W / (M + A)
-	l.x2 = A / (M + A)
-	l.x1 = l.x2 + l.w
-	l.x0 = l.x2 + 2*l.w
-	l.b = (M + A) * math.Ln10
+	l := &Logicle{biex{T: T, W: W, M: M, A: A}}
+	l.scale()
 	l.d = solveD(l.b, l.w)
 	ca := math.Exp(l.x0 * (l.b + l.d))
 	mfa := math.Exp(l.b*l.x1) - ca/math.Exp(l.d*l.x1)
 	l.a = T / ((math.Exp(l.b) - mfa) - ca/math.Exp(l.d))
 	l.c = ca * l.a
 	l.f = -mfa * l.a
-	l.xTaylor = l.x1 + l.w/4
 	pos := l.a * math.Exp(l.b*l.x1)
 	neg := -l.c / math.Exp(l.d*l.x1)
 	for i := 0; i < taylorLen; i++ {
@@ -99,6 +195,7 @@ func NewLogicle(T, W, M, A float64) (*Logicle, error) {
 		l.taylor[i] = pos + neg
 	}
 	l.taylor[1] = 0 // exactly zero by the logicle condition
+	l.guess = l.f
 	return l, nil
 }
 
@@ -149,184 +246,47 @@ func solveD(b, w float64) float64 {
 	return d
 }
 
-func (l *Logicle) series(scale float64) float64 {
-	x := scale - l.x1
-	sum := l.taylor[taylorLen-1] * x
-	for i := taylorLen - 2; i >= 2; i-- {
-		sum = (sum + l.taylor[i]) * x
-	}
-	return (sum*x + l.taylor[0]) * x
-}
-
 // Apply maps a data value to the logicle scale.
-func (l *Logicle) Apply(value float64) float64 {
-	if value == 0 {
-		return l.x1
-	}
-	neg := value < 0
-	if neg {
-		value = -value
-	}
-	var x float64
-	if value < l.f {
-		x = l.x1 + value/l.taylor[0]
-	} else {
-		x = math.Log(value/l.a) / l.b
-	}
-	tol := 3 * 2.220446049250313e-16
-	if x > 1 {
-		tol = 3 * x * 2.220446049250313e-16
-	}
-	for i := 0; i < 40; i++ {
-		ae := l.a * math.Exp(l.b*x)
-		ce := l.c / math.Exp(l.d*x)
-		var y float64
-		if x < l.xTaylor {
-			y = l.series(x) - value
-		} else {
-			y = (ae + l.f) - (ce + value)
-		}
-		dy := l.b*ae + l.d*ce
-		ddy := l.b*l.b*ae - l.d*l.d*ce
-		delta := y / (dy * (1 - y*ddy/(2*dy*dy)))
-		x -= delta
-		if math.Abs(delta) < tol {
-			break
-		}
-	}
-	if neg {
-		return 2*l.x1 - x
-	}
-	return x
-}
+func (l *Logicle) Apply(value float64) float64 { return l.apply(value) }
 
 // Inverse maps a logicle-scale value back to data.
-func (l *Logicle) Inverse(scale float64) float64 {
-	neg := scale < l.x1
-	if neg {
-		scale = 2*l.x1 - scale
-	}
-	var v float64
-	if scale < l.xTaylor {
-		v = l.series(scale)
-	} else {
-		v = (l.a*math.Exp(l.b*scale) + l.f) - l.c/math.Exp(l.d*scale)
-	}
-	if neg {
-		return -v
-	}
-	return v
-}
+func (l *Logicle) Inverse(scale float64) float64 { return l.inverse(scale) }
 
 func (l *Logicle) String() string {
 	return fmt.Sprintf("logicle:T=%g,W=%g,M=%g,A=%g", l.T, l.W, l.M, l.A)
 }
 
 // Hyperlog is the Gating-ML hyperlog transform.
-type Hyperlog struct {
-	T, W, M, A    float64
-	a, b, c, f    float64
-	w, x0, x1, x2 float64
-	xTaylor       float64
-	guess         float64
-	taylor        [taylorLen]float64
-}
+type Hyperlog struct{ biex }
 
 // NewHyperlog checks the parameters and precomputes the transform.
 func NewHyperlog(T, W, M, A float64) (*Hyperlog, error) {
 	if !(T > 0) || !(W > 0) || !(M > 0) || 2*W > M || -A > W || A+W > M-W {
 		return nil, fmt.Errorf("hyperlog: invalid parameters T=%g W=%g M=%g A=%g", T, W, M, A)
 	}
-	h := &Hyperlog{T: T, W: W, M: M, A: A}
-	h.w = W / (M + A)
-	h.x2 = A / (M + A)
-	h.x1 = h.x2 + h.w
-	h.x0 = h.x2 + 2*h.w
-	h.b = (M + A) * math.Ln10
+	h := &Hyperlog{biex{T: T, W: W, M: M, A: A, hyper: true}}
+	h.scale()
 	e0 := math.Exp(h.b * h.x0)
 	ca := e0 / h.w
 	fa := math.Exp(h.b*h.x1) + ca*h.x1
 	h.a = T / (math.Exp(h.b) + ca - fa)
 	h.c = ca * h.a
 	h.f = fa * h.a
-	h.xTaylor = h.x1 + h.w/4
 	coef := h.a * math.Exp(h.b*h.x1)
 	for i := 0; i < taylorLen; i++ {
 		coef *= h.b / float64(i+1)
 		h.taylor[i] = coef
 	}
 	h.taylor[0] += h.c
-	h.guess = h.Inverse(h.x0) // data value at x0: where the log guess becomes good
+	h.guess = h.inverse(h.x0) // data value at x0: where the log guess becomes good
 	return h, nil
 }
 
-func (h *Hyperlog) series(scale float64) float64 {
-	x := scale - h.x1
-	sum := h.taylor[taylorLen-1] * x
-	for i := taylorLen - 2; i >= 0; i-- {
-		sum = (sum + h.taylor[i]) * x
-	}
-	return sum
-}
-
 // Apply maps a data value to the hyperlog scale.
-func (h *Hyperlog) Apply(value float64) float64 {
-	if value == 0 {
-		return h.x1
-	}
-	neg := value < 0
-	if neg {
-		value = -value
-	}
-	var x float64
-	if value < h.guess {
-		x = h.x1 + value*h.w/h.guess
-	} else {
-		x = math.Log(value/h.a) / h.b
-	}
-	tol := 3 * 2.220446049250313e-16
-	if x > 1 {
-		tol = 3 * x * 2.220446049250313e-16
-	}
-	for i := 0; i < 40; i++ {
-		ae := h.a * math.Exp(h.b*x)
-		var y float64
-		if x < h.xTaylor {
-			y = h.series(x) - value
-		} else {
-			y = (ae + h.c*x) - (h.f + value)
-		}
-		dy := h.b*ae + h.c
-		ddy := h.b * h.b * ae
-		delta := y / (dy * (1 - y*ddy/(2*dy*dy)))
-		x -= delta
-		if math.Abs(delta) < tol {
-			break
-		}
-	}
-	if neg {
-		return 2*h.x1 - x
-	}
-	return x
-}
+func (h *Hyperlog) Apply(value float64) float64 { return h.apply(value) }
 
 // Inverse maps a hyperlog-scale value back to data.
-func (h *Hyperlog) Inverse(scale float64) float64 {
-	neg := scale < h.x1
-	if neg {
-		scale = 2*h.x1 - scale
-	}
-	var v float64
-	if scale < h.xTaylor {
-		v = h.series(scale)
-	} else {
-		v = (h.a*math.Exp(h.b*scale) + h.c*scale) - h.f
-	}
-	if neg {
-		return -v
-	}
-	return v
-}
+func (h *Hyperlog) Inverse(scale float64) float64 { return h.inverse(scale) }
 
 func (h *Hyperlog) String() string {
 	return fmt.Sprintf("hyperlog:T=%g,W=%g,M=%g,A=%g", h.T, h.W, h.M, h.A)

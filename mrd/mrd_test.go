@@ -260,7 +260,6 @@ func TestMalformedRows(t *testing.T) {
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,-5,ABL1,10000,1\n", "line 3"},
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,0,1\n", "control copies are 0"},
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,5,B2M,10000,1\n", "unknown control gene"},
-		{"P,2019-12-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n", "dates out of order"},
 		{"P,01/02/2020,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n", "YYYY-MM-DD"},
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,0\n", "conversion factor"},
 		{"P,2020-02-01,PB,ngs,BCR::ABL1,5,ABL1,10000,1\n", "unknown assay"},

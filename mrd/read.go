@@ -70,118 +70,164 @@ func ParseMeasurements(sh *sheet.Sheet) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := func(n string) int { return sh.Col(n) }
-	cTarget, cTranscript, cTC, cCG, cCC, cCF, cRep := col("target"), col("transcript"), col("target_copies"), col("control_gene"), col("control_copies"), col("conversion_factor"), col("replicate")
-	cAb, cSc, cProbe := col("abnormal_nuclei"), col("scored_nuclei"), col("probe")
-	d := &Data{Path: sh.Path, Header: sh.Header}
-	lastDate := map[string]Measurement{}
+	col := sh.Col
+	p := rowParser{path: sh.Path, target: col("target"), transcript: col("transcript"), tc: col("target_copies"), cg: col("control_gene"),
+		cc: col("control_copies"), cf: col("conversion_factor"), rep: col("replicate"), ab: col("abnormal_nuclei"), sc: col("scored_nuclei"), probe: col("probe")}
+	d := &Data{Path: sh.Path, Header: sh.Header, Rows: make([]Measurement, 0, len(sh.Rows))}
 	for _, r := range sh.Rows {
-		bad := func(column, hint, format string, args ...any) error {
-			return formats.Errorf(sh.Path, r.Line, column, hint, format, args...)
-		}
 		m := Measurement{Line: r.Line, Fields: r.Fields, Patient: r.Get(req[0]), Fraction: r.Get(req[2])}
 		if m.Patient == "" {
-			return nil, bad("column patient", "give every row a patient identifier", "empty patient")
+			return nil, p.bad(r, ErrMissing, "column patient", "give every row a patient identifier", "empty patient")
 		}
 		if m.Fraction == "" {
-			return nil, bad("column fraction", "name what was measured, e.g. PB, BM-MNC, CD34+CD38-", "empty fraction")
+			return nil, p.bad(r, ErrMissing, "column fraction", "name what was measured, e.g. PB, BM-MNC, CD34+CD38-", "empty fraction")
 		}
-		m.Date, err = ParseDate(r.Get(req[1]))
-		if err != nil {
-			return nil, bad("column date", "write dates as YYYY-MM-DD (ISO 8601); other forms are ambiguous between day and month", "%v", err)
+		if m.Date, err = ParseDate(r.Get(req[1])); err != nil {
+			return nil, p.bad(r, ErrDate, "column date", "write dates as YYYY-MM-DD (ISO 8601); other forms are ambiguous between day and month", "%v", err)
 		}
-		if prev, ok := lastDate[m.Patient]; ok && m.Date.Before(prev.Date) {
-			return nil, bad("column date", "sort each patient's rows by date, or correct the date if it is a typo",
-				"date %s of patient %s is before %s on line %d: dates out of order", m.Date.Format(dateLayout), m.Patient, prev.Date.Format(dateLayout), prev.Line)
-		}
-		lastDate[m.Patient] = m
 		switch a := strings.ToLower(strings.ReplaceAll(r.Get(req[3]), " ", "")); a {
 		case "qpcr", "rq-pcr", "rt-qpcr", "rqpcr", "pcr", "q-pcr":
 			m.Assay = QPCR
+			err = p.qpcr(r, &m)
 		case "fish":
 			m.Assay = FISH
+			err = p.fish(r, &m)
 		default:
-			return nil, bad("column assay", "use qpcr or fish", "unknown assay %q", r.Get(req[3]))
+			err = p.bad(r, ErrAssay, "column assay", "use qpcr or fish", "unknown assay %q", r.Get(req[3]))
 		}
-		if m.Assay == QPCR {
-			for _, c := range []struct {
-				idx  int
-				name string
-			}{{cTarget, "target"}, {cTC, "target_copies"}, {cCG, "control_gene"}, {cCC, "control_copies"}} {
-				if c.idx < 0 {
-					return nil, bad("header", "add the column: qPCR rows need target, target_copies, control_gene and control_copies", "qPCR row but no %s column", c.name)
-				}
-				if r.Get(c.idx) == "" {
-					return nil, bad("column "+c.name, "fill it in (0 target copies means undetectable)", "empty %s on a qPCR row", c.name)
-				}
-			}
-			m.Target = canonicalTarget(r.Get(cTarget))
-			m.Transcript = r.Get(cTranscript)
-			m.Replicate = r.Get(cRep)
-			if m.TargetCopies, err = copies(r.Get(cTC)); err != nil {
-				return nil, bad("column target_copies", "write the copy number as a plain non-negative number (0 = undetectable)", "%v", err)
-			}
-			if m.ControlCopies, err = copies(r.Get(cCC)); err != nil {
-				return nil, bad("column control_copies", "write the copy number as a plain positive number", "%v", err)
-			}
-			if m.ControlCopies == 0 {
-				return nil, bad("column control_copies", "a sample without control-gene copies failed and cannot be scored: repeat it or remove the row", "control copies are 0")
-			}
-			cg, ok := canonicalControl(r.Get(cCG))
-			if !ok {
-				return nil, bad("column control_gene", "use ABL1, GUSB or BCR", "unknown control gene %q", r.Get(cCG))
-			}
-			m.ControlGene = cg
-			m.CF = 1
-			if s := r.Get(cCF); s != "" {
-				v, err := strconv.ParseFloat(s, 64)
-				if err != nil || !(v > 0) || math.IsInf(v, 0) {
-					return nil, bad("column conversion_factor", "give the laboratory's IS conversion factor as a positive number, or leave it empty for 1", "conversion factor %q is not a positive number", s)
-				}
-				m.CF, m.CFGiven = v, true
-			}
-		} else {
-			if cAb < 0 || cSc < 0 {
-				return nil, bad("header", "add abnormal_nuclei and scored_nuclei columns for FISH rows", "FISH row but no abnormal_nuclei/scored_nuclei column")
-			}
-			if m.Abnormal, err = count(r.Get(cAb)); err != nil {
-				return nil, bad("column abnormal_nuclei", "write a whole number of nuclei", "%v", err)
-			}
-			if m.Scored, err = count(r.Get(cSc)); err != nil {
-				return nil, bad("column scored_nuclei", "write a whole number of nuclei", "%v", err)
-			}
-			if m.Scored == 0 {
-				return nil, bad("column scored_nuclei", "a FISH result needs at least one scored nucleus", "no nuclei scored")
-			}
-			if m.Abnormal > m.Scored {
-				return nil, bad("column abnormal_nuclei", "abnormal nuclei are a subset of the scored ones: check the two columns", "%d abnormal of %d scored", m.Abnormal, m.Scored)
-			}
-			m.Probe = r.Get(cProbe)
+		if err != nil {
+			return nil, err
 		}
 		d.Rows = append(d.Rows, m)
 	}
 	if len(d.Rows) == 0 {
-		return nil, formats.Errorf(sh.Path, 0, "", "add one row per measurement", "no measurement rows")
+		return nil, inputErr(ErrNoRows, formats.Errorf(sh.Path, 0, "", "add one row per measurement", "no measurement rows"))
 	}
 	return d, nil
 }
 
+// rowParser holds the optional columns of a measurement sheet (-1 when
+// absent).
+type rowParser struct {
+	path                                    string
+	target, transcript, tc, cg, cc, cf, rep int
+	ab, sc, probe                           int
+}
+
+// bad builds the error of a row: a ParseError of the given kind; an error
+// among the format arguments becomes its cause.
+func (p *rowParser) bad(r sheet.Row, kind error, column, hint, format string, args ...any) error {
+	pe := formats.Errorf(p.path, r.Line, column, hint, format, args...)
+	for _, a := range args {
+		if e, ok := a.(error); ok {
+			pe.Err = e
+		}
+	}
+	return inputErr(kind, pe)
+}
+
+func (p *rowParser) qpcr(r sheet.Row, m *Measurement) error {
+	var err error
+	for _, c := range []struct {
+		idx  int
+		name string
+	}{{p.target, "target"}, {p.tc, "target_copies"}, {p.cg, "control_gene"}, {p.cc, "control_copies"}} {
+		if c.idx < 0 {
+			return p.bad(r, ErrMissing, "header", "add the column: qPCR rows need target, target_copies, control_gene and control_copies", "qPCR row but no %s column", c.name)
+		}
+		if r.Get(c.idx) == "" {
+			return p.bad(r, ErrMissing, "column "+c.name, "fill it in (0 target copies means undetectable)", "empty %s on a qPCR row", c.name)
+		}
+	}
+	m.Target = canonicalTarget(r.Get(p.target))
+	m.Transcript = r.Get(p.transcript)
+	m.Replicate = r.Get(p.rep)
+	if m.TargetCopies, err = copies(r.Get(p.tc)); err != nil {
+		return p.bad(r, ErrNumber, "column target_copies", "write the copy number as a plain non-negative number (0 = undetectable)", "%v", err)
+	}
+	if m.ControlCopies, err = copies(r.Get(p.cc)); err != nil {
+		return p.bad(r, ErrNumber, "column control_copies", "write the copy number as a plain positive number", "%v", err)
+	}
+	if m.ControlCopies == 0 {
+		return p.bad(r, ErrNumber, "column control_copies", "a sample without control-gene copies failed and cannot be scored: repeat it or remove the row", "control copies are 0")
+	}
+	cg, ok := canonicalControl(r.Get(p.cg))
+	if !ok {
+		return p.bad(r, ErrControlGene, "column control_gene", "use ABL1, GUSB or BCR", "unknown control gene %q", r.Get(p.cg))
+	}
+	m.ControlGene = cg
+	m.CF = 1
+	if s := r.Get(p.cf); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return p.bad(r, ErrNumber, "column conversion_factor", "give the laboratory's IS conversion factor as a positive number, or leave it empty for 1", "conversion factor %q is not a positive number", s)
+		}
+		m.CF, m.CFGiven = v, true
+	}
+	return nil
+}
+
+func (p *rowParser) fish(r sheet.Row, m *Measurement) error {
+	var err error
+	if p.ab < 0 || p.sc < 0 {
+		return p.bad(r, ErrMissing, "header", "add abnormal_nuclei and scored_nuclei columns for FISH rows", "FISH row but no abnormal_nuclei/scored_nuclei column")
+	}
+	if m.Abnormal, err = count(r.Get(p.ab)); err != nil {
+		return p.bad(r, ErrNumber, "column abnormal_nuclei", "write a whole number of nuclei", "%v", err)
+	}
+	if m.Scored, err = count(r.Get(p.sc)); err != nil {
+		return p.bad(r, ErrNumber, "column scored_nuclei", "write a whole number of nuclei", "%v", err)
+	}
+	if m.Scored == 0 {
+		return p.bad(r, ErrNumber, "column scored_nuclei", "a FISH result needs at least one scored nucleus", "no nuclei scored")
+	}
+	if m.Abnormal > m.Scored {
+		return p.bad(r, ErrNumber, "column abnormal_nuclei", "abnormal nuclei are a subset of the scored ones: check the two columns", "%d abnormal of %d scored", m.Abnormal, m.Scored)
+	}
+	m.Probe = r.Get(p.probe)
+	return nil
+}
+
 const dateLayout = "2006-01-02"
 
-// ParseDate reads an ISO 8601 calendar date (YYYY-MM-DD, optionally with a
-// time part, which is ignored).
+// ParseDate reads an ISO 8601 calendar date, YYYY-MM-DD, also with one-digit
+// month or day (2020-4-1: the year first leaves no doubt which is the
+// month), optionally followed by a time part after T or a space, which is
+// ignored. Errors match ErrDate.
 func ParseDate(s string) (time.Time, error) {
 	if s == "" {
-		return time.Time{}, fmt.Errorf("empty date")
+		return time.Time{}, dateError("empty date")
 	}
-	t, err := time.Parse(dateLayout, s)
-	if err != nil && len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		t, err = time.Parse(dateLayout, s[:10])
+	d := s
+	if i := strings.IndexAny(d, "T "); i >= 0 {
+		d = d[:i]
 	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	if t, err := time.Parse(dateLayout, d); err == nil {
+		return t, nil
 	}
-	return t, nil
+	p := strings.Split(d, "-")
+	if len(p) == 3 && len(p[0]) == 4 && len(p[1]) >= 1 && len(p[1]) <= 2 && len(p[2]) >= 1 && len(p[2]) <= 2 {
+		y, e1 := strconv.Atoi(p[0])
+		mo, e2 := strconv.Atoi(p[1])
+		da, e3 := strconv.Atoi(p[2])
+		if e1 == nil && e2 == nil && e3 == nil && digits(d) {
+			t := time.Date(y, time.Month(mo), da, 0, 0, 0, 0, time.UTC)
+			if t.Year() == y && int(t.Month()) == mo && t.Day() == da {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, dateError(fmt.Sprintf("date %q is not YYYY-MM-DD", s))
+}
+
+// digits reports whether s holds only digits and dashes (no signs).
+func digits(s string) bool {
+	for _, c := range s {
+		if (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func copies(s string) (float64, error) {
@@ -206,8 +252,10 @@ func count(s string) (int, error) {
 	return v, nil
 }
 
+var targetPunct = strings.NewReplacer(" ", "", "-", "", ":", "", "/", "", "_", "")
+
 func canonicalTarget(s string) string {
-	k := strings.ToUpper(strings.NewReplacer(" ", "", "-", "", ":", "", "/", "", "_", "").Replace(s))
+	k := strings.ToUpper(targetPunct.Replace(s))
 	if k == "BCRABL1" || k == "BCRABL" {
 		return BCRABL1
 	}
@@ -266,7 +314,7 @@ func ParsePatients(sh *sheet.Sheet) (map[string]*Patient, error) {
 	for _, r := range sh.Rows {
 		id := r.Get(req[0])
 		if id == "" {
-			return nil, formats.Errorf(sh.Path, r.Line, "column patient", "give every row a patient identifier", "empty patient")
+			return nil, inputErr(ErrMissing, formats.Errorf(sh.Path, r.Line, "column patient", "give every row a patient identifier", "empty patient"))
 		}
 		p := out[id]
 		if p == nil {
@@ -282,26 +330,26 @@ func ParsePatients(sh *sheet.Sheet) (map[string]*Patient, error) {
 		tl := TherapyLine{Therapy: r.Get(cTh), Reason: r.Get(cReason), Line: r.Line}
 		if s := r.Get(req[1]); s != "" {
 			if tl.Start, err = ParseDate(s); err != nil {
-				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_start", "write dates as YYYY-MM-DD", "%v", err)
+				return nil, inputErr(ErrDate, formats.Errorf(sh.Path, r.Line, "column therapy_start", "write dates as YYYY-MM-DD", "%v", err))
 			}
 		}
 		if s := r.Get(cStop); s != "" {
 			if tl.Stop, err = ParseDate(s); err != nil {
-				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "write dates as YYYY-MM-DD", "%v", err)
+				return nil, inputErr(ErrDate, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "write dates as YYYY-MM-DD", "%v", err))
 			}
 			if !tl.Start.IsZero() && tl.Stop.Before(tl.Start) {
-				return nil, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "correct one of the two dates", "therapy stops (%s) before it starts (%s)", s, r.Get(req[1]))
+				return nil, inputErr(ErrTherapy, formats.Errorf(sh.Path, r.Line, "column therapy_stop", "correct one of the two dates", "therapy stops (%s) before it starts (%s)", s, r.Get(req[1])))
 			}
 		}
 		if tl.Start.IsZero() && len(p.Lines) > 0 {
-			return nil, formats.Errorf(sh.Path, r.Line, "column therapy_start", "a change of therapy needs its start date", "patient %s has several therapy rows and this one has no start", id)
+			return nil, inputErr(ErrTherapy, formats.Errorf(sh.Path, r.Line, "column therapy_start", "a change of therapy needs its start date", "patient %s has several therapy rows and this one has no start", id))
 		}
 		p.Lines = append(p.Lines, tl)
 	}
 	for _, p := range out {
 		for _, l := range p.Lines {
 			if l.Start.IsZero() && len(p.Lines) > 1 {
-				return nil, formats.Errorf(sh.Path, l.Line, "column therapy_start", "a line of therapy needs its start date when the patient has several", "patient %s: therapy row without a start", p.ID)
+				return nil, inputErr(ErrTherapy, formats.Errorf(sh.Path, l.Line, "column therapy_start", "a line of therapy needs its start date when the patient has several", "patient %s: therapy row without a start", p.ID))
 			}
 		}
 		sort.SliceStable(p.Lines, func(i, j int) bool { return p.Lines[i].Start.Before(p.Lines[j].Start) })

@@ -3,6 +3,7 @@ package mrd
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -69,7 +70,7 @@ func Classify(target, control string, targetCopies, controlCopies, cf float64) (
 		return NotAssessable, fmt.Sprintf("molecular response is defined on the International Scale only (BCR::ABL1 with ABL1 or GUSB control); %s/%s keeps its ratio", target, control)
 	}
 	if targetCopies > 0 {
-		is := targetCopies / controlCopies * 100 * cf
+		is := percent(targetCopies, controlCopies, cf)
 		switch {
 		case atMost(is, MR5Percent):
 			return MR5, fmt.Sprintf("detectable, IS %s%% <= 0.001%% (MR5)", fmtPct(is))
@@ -115,4 +116,27 @@ func fmtCopies(v float64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// percent returns num x 100 x cf / den rounded once from the decimal values
+// the sheet gave (each float64 read back as its shortest decimal), so that
+// 10 copies / 10,000 x 0.8 prints 0.08, not 0.08000000000000002. Whole copy
+// numbers without a factor take the exact float path.
+func percent(num, den, cf float64) float64 {
+	if cf == 1 && num == math.Trunc(num) && den == math.Trunc(den) && math.Abs(num) < 1<<46 {
+		return num * 100 / den // num x 100 is exact: one rounding
+	}
+	r := new(big.Rat).Mul(decimal(num), big.NewRat(100, 1))
+	r.Mul(r, decimal(cf))
+	r.Quo(r, decimal(den))
+	f, _ := r.Float64()
+	return f
+}
+
+func decimal(v float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	if !ok {
+		return new(big.Rat).SetFloat64(v)
+	}
+	return r
 }

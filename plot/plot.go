@@ -24,6 +24,7 @@ type Canvas struct {
 	Left, Right, Top, Bottom float64 // margins
 	XMin, XMax, YMin, YMax   float64
 	LogY                     bool // y values are given in data units and drawn on log10
+	NoGrid                   bool // no horizontal grid lines across the plot (e.g. under density plots)
 	b                        strings.Builder
 }
 
@@ -122,6 +123,11 @@ func (c *Canvas) Axes(xTicks []Tick, yTicks []Tick, xLabel, yLabel string) {
 	}
 	for _, tk := range yTicks {
 		y := c.Y(tk.V)
+		if c.NoGrid {
+			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
+				Px(l-4), Px(l), Px(y), Px(y), Px(l-6), Px(y+4), html.EscapeString(tk.Label))
+			continue
+		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#eee"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
 			Px(l-4), Px(l), Px(y), Px(y), Px(l), Px(r), Px(y), Px(y), Px(l-6), Px(y+4), html.EscapeString(tk.Label))
 	}

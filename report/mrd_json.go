@@ -18,7 +18,7 @@ func (f F) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
 	}
-	return json.Marshal(v)
+	return json.Marshal(Clean(v))
 }
 
 type jsonRow struct {

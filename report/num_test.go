@@ -10,3 +10,35 @@ func TestNumbers(t *testing.T) {
 		t.Error("number formatting")
 	}
 }
+
+// Binary noise is removed; full-precision results keep their digits. The
+// noisy inputs are the float64 sums and R exports the issue quotes and the
+// Zeng 2022 survival file holds (os 217.79999999999998 is 217.8 days).
+func TestClean(t *testing.T) {
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{
+		{3.9000000000000004, "3.9"},
+		{0.1 + 0.2, "0.3"},
+		{0.7204651899999999, "0.72046519"},
+		{217.79999999999998, "217.8"},
+		{-4070.9999999999995, "-4071"},
+		{0.9557530800000001, "0.95575308"},
+		{1e-300 * 3.0000000000000004, "3e-300"},
+		{17.786403560128495, "17.786403560128495"}, // a Cox estimate: 17 genuine digits
+		{0.00021888076394216416, "0.00021888076394216416"},
+		{1.0042343036291543, "1.0042343036291543"},
+		{0.1, "0.1"},
+		{12345678, "1.2345678e+07"}, // %g style kept
+		{5e-324, "5e-324"},
+	} {
+		if got := Num(c.in); got != c.want {
+			t.Errorf("Num(%v) = %s, want %s", c.in, got, c.want)
+		}
+	}
+	b, _ := F(7.800000000000001).MarshalJSON()
+	if string(b) != "7.8" {
+		t.Errorf("F JSON %s", b)
+	}
+}

@@ -21,7 +21,7 @@ svg{max-width:100%;height:auto}
 func css() template.CSS { return template.CSS(pageCSS) }
 
 // Num formats a number for tables and labels: shortest representation that
-// round-trips, empty for NaN.
+// round-trips, after Clean has removed binary noise; empty for NaN.
 func Num(v float64) string {
 	switch {
 	case math.IsNaN(v):
@@ -31,7 +31,7 @@ func Num(v float64) string {
 	case math.IsInf(v, -1):
 		return "-Inf"
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return strconv.FormatFloat(Clean(v), 'g', -1, 64)
 }
 
 // Num32 formats a value of float32 precision (computed from float32 data)

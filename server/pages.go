@@ -4,17 +4,44 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+
+	"github.com/lsc-bio/lsc/report"
+	"github.com/lsc-bio/lsc/store"
 )
 
 //go:embed web
 var webFS embed.FS
 
-var pages = template.Must(template.ParseFS(webFS, "web/*.html"))
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
+	"num": func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return report.Num(*v)
+	},
+}).ParseFS(webFS, "web/*.html"))
 
-// page is what every template gets.
+// page is what every template gets; each page fills its own fields.
 type page struct {
 	Title, User, CSRF, Version, Error, Next string
 	Studies                                 []studyRole
+
+	Study, Role string
+	Patient     *store.Timeline
+	Lanes       []laneToggle
+	Figure      template.HTML // SVG built by package plot, text escaped
+	Skipped     int
+	Patients    []store.Patient
+	More        int
+	Runs        []store.Run
+	Burden      template.HTML
+	Run         *store.Run
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

@@ -133,6 +133,7 @@ func (s *Server) register() {
 		responses: map[string]string{"200": "list of studies", "401": "no valid credentials"}}, s.apiStudies)
 	if s.cfg.Data != nil {
 		s.registerData()
+		s.registerPages()
 	}
 }
 

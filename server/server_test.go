@@ -150,7 +150,7 @@ func TestSignInSessionAndCSRF(t *testing.T) {
 	resp, _ = c.Get(f.ts.URL + "/")
 	var page bytes.Buffer
 	page.ReadFrom(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(page.String(), "<td>S1</td><td>admin</td>") {
+	if resp.StatusCode != 200 || !strings.Contains(page.String(), "<td><a href=\"/studies/S1\">S1</a></td><td>admin</td>") {
 		t.Fatalf("home: %d %s", resp.StatusCode, page.String())
 	}
 	// sign-out without the CSRF token: 403, still signed in

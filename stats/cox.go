@@ -66,6 +66,23 @@ var ErrCox = errors.New("stats: Cox model")
 
 // CoxPH fits a Cox model. x holds one row per subject; names one per column.
 func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Ties) (*Cox, error) {
+	if _, err := ParseTies(string(ties)); err != nil {
+		return nil, err
+	}
+	f, err := newCoxFit(time, event, x, names, ties)
+	if err != nil {
+		return nil, err
+	}
+	nr, err := f.newton()
+	if err != nil {
+		return nil, err
+	}
+	return f.result(nr, time, event, x, names)
+}
+
+// newCoxFit sorts the subjects by time and centres and scales the
+// covariates as coxfit6 does.
+func newCoxFit(time []float64, event []bool, x [][]float64, names []string, ties Ties) (*coxFit, error) {
 	n := len(time)
 	if n == 0 || len(event) != n || len(x) != n {
 		return nil, ErrNoSubjects
@@ -84,14 +101,13 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 	f.time = make([]float64, n)
 	f.status = make([]bool, n)
 	f.x = make([][]float64, p)
-	events := 0
 	for k := range f.x {
 		f.x[k] = make([]float64, n)
 	}
 	for i, j := range idx {
 		f.time[i], f.status[i] = time[j], event[j]
 		if event[j] {
-			events++
+			f.events++
 		}
 		if len(x[j]) != p {
 			return nil, fmt.Errorf("%w: subject %d has %d covariates, want %d", ErrCox, j+1, len(x[j]), p)
@@ -100,39 +116,12 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 			f.x[k][i] = x[j][k]
 		}
 	}
-	if events == 0 {
+	if f.events == 0 {
 		return nil, fmt.Errorf("%w: no events, nothing to fit", ErrCox)
 	}
-	// Centre and scale as coxfit6 does.
-	scale := make([]float64, p)
+	f.scale = make([]float64, p)
 	for k := 0; k < p; k++ {
-		scale[k] = 1
-		zeroOne := true
-		for _, v := range f.x[k] {
-			if v != -1 && v != 0 && v != 1 {
-				zeroOne = false
-				break
-			}
-		}
-		if zeroOne {
-			continue
-		}
-		var mean float64
-		for _, v := range f.x[k] {
-			mean += v
-		}
-		mean /= float64(n)
-		var abs float64
-		for i := range f.x[k] {
-			f.x[k][i] -= mean
-			abs += math.Abs(f.x[k][i])
-		}
-		if abs > 0 {
-			scale[k] = float64(n) / abs
-		}
-		for i := range f.x[k] {
-			f.x[k][i] *= scale[k]
-		}
+		f.scale[k] = centreScale(f.x[k])
 	}
 	for k := 0; k < p; k++ {
 		v0 := f.x[k][0]
@@ -147,27 +136,75 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 			return nil, fmt.Errorf("%w: covariate %s has a single value; remove it", ErrCox, names[k])
 		}
 	}
+	return f, nil
+}
 
+// centreScale centres a covariate on its mean and scales it by n / sum|x -
+// mean| in place, and returns the scale; columns whose values all lie in
+// {-1, 0, 1} are left alone (coxph's nocenter) with scale 1.
+func centreScale(x []float64) float64 {
+	zeroOne := true
+	for _, v := range x {
+		if v != -1 && v != 0 && v != 1 {
+			zeroOne = false
+			break
+		}
+	}
+	if zeroOne {
+		return 1
+	}
+	var mean float64
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	var abs float64
+	for i := range x {
+		x[i] -= mean
+		abs += math.Abs(x[i])
+	}
+	scale := 1.0
+	if abs > 0 {
+		scale = float64(len(x)) / abs
+	}
+	for i := range x {
+		x[i] *= scale
+	}
+	return scale
+}
+
+// newtonResult is the state at the end of the Newton-Raphson iteration, on
+// the scaled covariates.
+type newtonResult struct {
+	beta      []float64
+	ll0, ll   float64
+	score     float64 // score test statistic at beta = 0
+	u         []float64
+	imat      [][]float64
+	iter      int
+	converged bool
+}
+
+// newton runs coxfit6's Newton-Raphson iteration from beta = 0: step halving
+// when the log likelihood falls (or is not finite), convergence when
+// |1 - loglik_old/loglik_new| <= 1e-9, at most 20 iterations.
+func (f *coxFit) newton() (*newtonResult, error) {
 	const eps, maxIter = 1e-9, 20
+	p := f.p
 	beta := make([]float64, p)
 	ll0, u, imat := f.iter(beta)
-	res := &Cox{N: n, Events: events}
-	res.LogLik[0] = ll0
 	ch, ok := chol(imat)
 	if !ok {
 		return nil, fmt.Errorf("%w: the information matrix is singular at beta = 0 (collinear covariates?)", ErrCox)
 	}
 	a := ch.solve(u)
-	res.Score = Test{Stat: dot(u, a), DF: p}
+	r := &newtonResult{beta: beta, ll0: ll0, score: dot(u, a)}
 	best := ll0
 	newbeta := make([]float64, p)
 	for k := range beta {
 		newbeta[k] = beta[k] + a[k]
 	}
 	halving := 0.0
-	var finalU []float64
-	var finalI [][]float64
-	converged := false
 	iter := 1
 	for ; iter <= maxIter; iter++ {
 		newlk, nu, ni := f.iter(newbeta)
@@ -180,8 +217,8 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 		if finite && math.Abs(1-best/newlk) <= eps {
 			best = newlk
 			copy(beta, newbeta)
-			finalU, finalI = nu, ni
-			converged = true
+			r.u, r.imat = nu, ni
+			r.converged = true
 			break
 		}
 		if !finite || newlk < best {
@@ -203,13 +240,23 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 			newbeta[k] += step[k]
 		}
 	}
-	if !converged {
+	if !r.converged {
 		iter = maxIter
-		best, finalU, finalI = f.iter(beta)
+		best, r.u, r.imat = f.iter(beta)
 	}
-	res.Iter, res.Converged = iter, converged
-	res.LogLik[1] = best
-	cf, ok := chol(finalI)
+	r.iter, r.ll = iter, best
+	return r, nil
+}
+
+// result turns the iteration's end state into coefficients on the original
+// scale with their variance, and the Wald, likelihood-ratio and score tests
+// and the concordance.
+func (f *coxFit) result(nr *newtonResult, time []float64, event []bool, x [][]float64, names []string) (*Cox, error) {
+	const eps = 1e-9
+	p, n := f.p, f.n
+	res := &Cox{N: n, Events: f.events, Iter: nr.iter, Converged: nr.converged}
+	res.LogLik = [2]float64{nr.ll0, nr.ll}
+	cf, ok := chol(nr.imat)
 	if !ok {
 		return nil, fmt.Errorf("%w: the information matrix is singular at the estimate", ErrCox)
 	}
@@ -219,14 +266,14 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 	for i := 0; i < p; i++ {
 		res.Var[i] = make([]float64, p)
 		for j := 0; j < p; j++ {
-			res.Var[i][j] = inv[i][j] * scale[i] * scale[j]
+			res.Var[i][j] = inv[i][j] * f.scale[i] * f.scale[j]
 		}
 	}
 	coef := make([]float64, p)
 	uo := make([]float64, p)
 	for k := 0; k < p; k++ {
-		coef[k] = beta[k] * scale[k]
-		uo[k] = finalU[k] / scale[k]
+		coef[k] = nr.beta[k] * f.scale[k]
+		uo[k] = nr.u[k] / f.scale[k]
 	}
 	z := distuv.UnitNormal.Quantile(0.975)
 	for k := 0; k < p; k++ {
@@ -240,23 +287,23 @@ func CoxPH(time []float64, event []bool, x [][]float64, names []string, ties Tie
 			infs += uo[j] * res.Var[j][k]
 		}
 		infs = math.Abs(infs)
-		if converged && infs > eps && infs > math.Sqrt(eps)*math.Abs(coef[k]) {
+		if nr.converged && infs > eps && infs > math.Sqrt(eps)*math.Abs(coef[k]) {
 			t.MayBeInfinite = true
 		}
 		res.Terms = append(res.Terms, t)
 	}
-	// Tests.
+	chi := distuv.ChiSquared{K: float64(p)}
 	res.LRT = Test{Stat: 2 * (res.LogLik[1] - res.LogLik[0]), DF: p}
-	res.LRT.P = distuv.ChiSquared{K: float64(p)}.Survival(res.LRT.Stat)
+	res.LRT.P = chi.Survival(res.LRT.Stat)
 	// Wald: coef' var^-1 coef = (scaled beta)' I (scaled beta).
 	var w float64
 	for i := 0; i < p; i++ {
 		for j := 0; j < p; j++ {
-			w += beta[i] * finalI[i][j] * beta[j]
+			w += nr.beta[i] * nr.imat[i][j] * nr.beta[j]
 		}
 	}
-	res.Wald = Test{Stat: w, DF: p, P: distuv.ChiSquared{K: float64(p)}.Survival(w)}
-	res.Score.P = distuv.ChiSquared{K: float64(p)}.Survival(res.Score.Stat)
+	res.Wald = Test{Stat: w, DF: p, P: chi.Survival(w)}
+	res.Score = Test{Stat: nr.score, DF: p, P: chi.Survival(nr.score)}
 	// Concordance of the linear predictor.
 	lp := make([]float64, n)
 	for i := 0; i < n; i++ {
@@ -302,7 +349,9 @@ func Concordance(time []float64, event []bool, risk []float64) float64 {
 
 type coxFit struct {
 	n, p   int
+	events int
 	efron  bool
+	scale  []float64 // per covariate: the factor coxfit6 scaled it by
 	time   []float64
 	status []bool
 	x      [][]float64 // [covariate][subject], sorted by time
@@ -452,4 +501,17 @@ func dot(a, b []float64) float64 {
 		s += a[i] * b[i]
 	}
 	return s
+}
+
+// PerUnit returns the term for the covariate measured in units of k (e.g.
+// its standard deviation): coefficient and standard error times k, the
+// hazard ratio and its interval recomputed, z and p unchanged. It equals
+// coxph's fit on x/k.
+func (t CoxTerm) PerUnit(k float64) CoxTerm {
+	z := distuv.UnitNormal.Quantile(0.975)
+	u := t
+	u.Coef, u.SE = t.Coef*k, t.SE*k
+	u.HR = math.Exp(u.Coef)
+	u.Lower95, u.Upper95 = math.Exp(u.Coef-z*u.SE), math.Exp(u.Coef+z*u.SE)
+	return u
 }

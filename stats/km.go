@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 
@@ -51,6 +52,12 @@ func KaplanMeier(time []float64, event []bool, conf ConfType, level float64) (*K
 	n := len(time)
 	if n == 0 || len(event) != n {
 		return nil, ErrNoSubjects
+	}
+	if _, err := ParseConfType(string(conf)); err != nil {
+		return nil, err
+	}
+	if !(level > 0 && level < 1) {
+		return nil, fmt.Errorf("%w confidence level %g: use a value between 0 and 1", ErrOption, level)
 	}
 	idx := make([]int, n)
 	for i := range idx {

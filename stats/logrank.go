@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 
@@ -23,6 +24,10 @@ type LogRank struct {
 
 // ErrGroups reports a test that needs at least two groups.
 var ErrGroups = errors.New("stats: the log-rank test needs at least two groups")
+
+// ErrSingular reports a variance or information matrix that cannot be
+// inverted (collinear groups or covariates).
+var ErrSingular = errors.New("stats: singular matrix")
 
 // LogRankTest compares survival between groups (labels sorted, as R orders
 // factor levels). strata, when not nil, gives a stratum per subject: the
@@ -145,7 +150,7 @@ func LogRankTest(time []float64, event []bool, group []string, strata []string) 
 	}
 	var sol mat.VecDense
 	if err := sol.SolveVec(v, diff); err != nil {
-		return nil, errors.New("stats: log-rank variance matrix is singular")
+		return nil, fmt.Errorf("%w: the log-rank variance matrix: %v", ErrSingular, err)
 	}
 	lr.Chisq = mat.Dot(diff, &sol)
 	lr.P = distuv.ChiSquared{K: float64(lr.DF)}.Survival(lr.Chisq)

@@ -18,6 +18,10 @@ import (
 // statistic wins. Adjusted p values: Lausen & Schumacher (1992) ("Lau92")
 // and Lausen, Sauerbrei & Schumacher (1994) ("Lau94").
 
+// ErrNoCutpoint reports a marker with no cut leaving the required
+// proportions of subjects on both sides.
+var ErrNoCutpoint = errors.New("stats: no cut point leaves the required proportions on both sides")
+
 // MaxStat is the result of a cut-point search.
 type MaxStat struct {
 	Statistic float64
@@ -95,7 +99,7 @@ func MaxStatLogRank(time []float64, event []bool, marker []float64, minprop, max
 		}
 	}
 	if len(ms) == 0 {
-		return nil, errors.New("stats: no cut point leaves the required proportions on both sides")
+		return nil, ErrNoCutpoint
 	}
 	var ss, ss2 float64
 	for _, v := range y {

@@ -34,3 +34,21 @@ func Quantile7(sorted []float64, q float64) float64 {
 	}
 	return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
 }
+
+// SD is the sample standard deviation (n - 1 denominator, as R's sd); NaN
+// for fewer than two values.
+func SD(v []float64) float64 {
+	if len(v) < 2 {
+		return math.NaN()
+	}
+	var m float64
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	var ss float64
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return math.Sqrt(ss / float64(len(v)-1))
+}

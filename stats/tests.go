@@ -2,6 +2,7 @@ package stats
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 
@@ -135,7 +136,7 @@ func wilcoxCounts(m, n int) []float64 {
 // R's relative tolerance 1e-7).
 func FisherExact(a, b, c, d int) (float64, error) {
 	if a < 0 || b < 0 || c < 0 || d < 0 {
-		return 0, errors.New("stats: negative cell count")
+		return 0, fmt.Errorf("%w: negative cell count", ErrCounts)
 	}
 	m, n, k := a+c, b+d, a+b // column 1 total, column 2 total, row 1 total
 	lo, hi := max(0, k-n), min(k, m)

@@ -283,6 +283,8 @@ func (c *core) Users(ctx context.Context) ([]UserInfo, error) {
 // concurrent appends form one chain (SQLite transactions here take the
 // write lock at BEGIN).
 func (c *core) AppendAudit(ctx context.Context, rec auth.AuditRecord) error {
+	c.auditMu.Lock()
+	defer c.auditMu.Unlock()
 	return c.inTx(ctx, func(tx *sql.Tx) error {
 		if c.d.name == "postgres" {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit IN EXCLUSIVE MODE"); err != nil {

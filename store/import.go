@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -126,6 +128,14 @@ func (c *core) importBundle(ctx context.Context, study string, b *bundle, opt Im
 	if err != nil {
 		return nil, fmt.Errorf("import of %s (nothing was written): %w", b.run.Source, err)
 	}
+	if c.d.name == "postgres" && res.Results+res.Samples > 5000 {
+		// Fresh planner statistics after a bulk import: stale ones make
+		// PostgreSQL scan whole tables for a timeline (SQLite's planner
+		// needs none).
+		if _, err := c.db.ExecContext(ctx, "ANALYZE patients, samples, events, results"); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
@@ -144,8 +154,12 @@ func checkKeys(b *bundle) error {
 	return nil
 }
 
+// key identifies a result within its run: a hash of what makes it one
+// (patient, sample, assay, metric, fraction, target, scenario, date, day,
+// source file and line), short so the unique index stays small.
 func (r *resultRec) key() string {
-	return strings.Join([]string{r.patient, r.sample, r.assay, r.metric, r.fraction, r.target, r.scenario, optS(r.date), optF(r.day), r.file, fmt.Sprint(r.line)}, "\x1f")
+	h := sha256.Sum256([]byte(strings.Join([]string{r.patient, r.sample, r.assay, r.metric, r.fraction, r.target, r.scenario, optS(r.date), optF(r.day), r.file, fmt.Sprint(r.line)}, "\x1f")))
+	return hex.EncodeToString(h[:12])
 }
 
 func (e *eventRec) key() string {

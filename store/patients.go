@@ -261,7 +261,9 @@ func readPatients(path string, opt PatientOptions) (*bundle, error) {
 					return nil, formats.Errorf(path, r.Line, where(opt.Event), "write 1/0, yes/no, dead/alive (or leave it empty when unknown)", "%q is not an event status", g(16))
 				}
 			}
-			if t != nil {
+			// A death without a time is still a death (its day unknown); a
+			// follow-up without a time says nothing.
+			if t != nil || (kind == "death" && !strings.EqualFold(g(16), "")) {
 				b.events = append(b.events, eventRec{patient: id, kind: kind, day: t, source: src})
 			}
 		}

@@ -21,6 +21,7 @@ import (
 //	lsc mrd assess        measurements.tsv  is_percent or ratio_percent, clone_fraction
 //	lsc flow compartments compartments.tsv  percent_parent, percent_total per population
 //	lsc cohort            scores.tsv        score per signature (bulk)
+//	lsc cart              samples.tsv       car_fraction, shannon, top_share per sample
 //	lsc twin fit          fits.tsv, projections.tsv
 type reader struct {
 	file string
@@ -31,6 +32,7 @@ type reader struct {
 
 var readers = []reader{
 	{"samples.tsv", "stemcells", []string{"sample", "patient", "timepoint", "n_cells", "n_stem_like", "fraction", "lower95", "upper95"}, readStemSamples},
+	{"samples.tsv", "cart", cartColumns, readCartSamples},
 	{"measurements.tsv", "mrd", []string{"patient", "date", "fraction", "assay", "input_line", "ratio_percent", "is_percent", "response"}, readMRD},
 	{"compartments.tsv", "flow_compartments", []string{"sample", "patient", "timepoint", "population", "measured", "count", "pct_of_parent", "pct_of_all"}, readCompartments},
 	{"scores.tsv", "cohort", []string{"sample"}, readCohortScores},
@@ -67,6 +69,9 @@ func readRun(dir string) (*bundle, error) {
 			return nil, err
 		}
 		if r.kind == "cohort" && !isCohortScores(sh) {
+			continue
+		}
+		if (r.kind == "stemcells" && isCartSamples(sh)) || (r.kind == "cart" && !isCartSamples(sh)) {
 			continue
 		}
 		if _, err := sh.Require("an lsc "+r.kind+" "+r.file, r.need...); err != nil {
@@ -170,11 +175,15 @@ func readRunJSON(b *bundle, path string, meta sampleMeta) error {
 	return nil
 }
 
-// rowFields keeps every column of a row, as written.
+// rowFields keeps every non-empty column of a row, as written (the whole
+// file is also kept by checksum with the run, and each result names its
+// file and line).
 func rowFields(sh *sheet.Sheet, r sheet.Row) map[string]string {
 	m := make(map[string]string, len(sh.Header))
 	for i, h := range sh.Header {
-		m[h] = r.Get(i)
+		if v := r.Get(i); v != "" {
+			m[h] = v
+		}
 	}
 	return m
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
@@ -151,7 +152,7 @@ func Open(ctx context.Context, addr string, opt Options) (Store, error) {
 	}
 	// WAL: readers never wait for the writer; busy_timeout: a second
 	// writer waits instead of failing; foreign keys on for every connection.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -202,6 +203,10 @@ type core struct {
 	d     dialect
 	files string
 	addr  string
+	// auditMu queues this process's audit appends so that they do not
+	// contend for SQLite's write lock (its busy handler backs off in
+	// growing sleeps); other processes still serialise through the lock.
+	auditMu sync.Mutex
 }
 
 func (c *core) DB() *sql.DB  { return c.db }

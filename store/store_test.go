@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 const fixture = "testdata/study"
@@ -586,4 +587,69 @@ func TestListings(t *testing.T) {
 			t.Errorf("%v %v", err, tab.Rows)
 		}
 	})
+}
+
+// lsc twin's outputs (issue 16 format): projections become timeline series
+// of kind "projection" with their scenario; fits are kept as model results,
+// not timeline points. Values hand-written here.
+func TestTwinProjections(t *testing.T) {
+	backends(t, func(t *testing.T, st Store, _ string) {
+		importFixture(t, st)
+		dir := filepath.Join(t.TempDir(), "twin")
+		os.MkdirAll(dir, 0o777)
+		os.WriteFile(filepath.Join(dir, "projections.tsv"), []byte("patient\tseries\tday\tdate\tvalue\tlower\tupper\tscenario\n"+
+			"P2\tis_percent\t2000\t\t0.001\t0.0001\t0.01\tcontinue\nP2\tis_percent\t\t2020-01-01\t0.3\t0.1\t0.9\tstop\n"), 0o666)
+		os.WriteFile(filepath.Join(dir, "fits.tsv"), []byte("patient\tfraction/target\tmodel\tparameter\testimate\tlower\tupper\tmethod\n"+
+			"P2\tPB/BCR::ABL1\tbiphasic\ta\t0.05\t0.04\t0.06\tprofile likelihood\n"), 0o666)
+		r, err := st.ImportRun(context.Background(), "", dir, ImportOptions{})
+		if err != nil || r.Results != 3 || r.Kind != "twin" {
+			t.Fatalf("%v %+v", err, r)
+		}
+		tl, _ := st.Timeline(context.Background(), "", "P2")
+		var got []string
+		for _, s := range tl.Series {
+			if s.Kind == "projection" {
+				for _, p := range s.Points {
+					got = append(got, s.Scenario+":"+optS(p.Date)+"@"+optF(p.Day)+"="+optF(p.Value)+"["+optF(p.Lower)+","+optF(p.Upper)+"]")
+				}
+			}
+			if s.Assay == "model" {
+				t.Error("fit parameters shown as a timeline series")
+			}
+		}
+		// 2020-01-01 is day 2191 from P2's diagnosis 2014-01-01 (6 years, 2 of them leap: 6*365+1... = 2191).
+		if strings.Join(got, " ") != "continue:@2000=0.001[0.0001,0.01] stop:2020-01-01@2191=0.3[0.1,0.9]" {
+			t.Errorf("projections %v", got)
+		}
+		tab, _ := st.Table(context.Background(), "", TableQuery{Metric: "a", Assay: "model"})
+		if len(tab.Rows) != 1 || tab.Rows[0][10] != "0.05" || tab.Rows[0][8] != "BCR::ABL1" {
+			t.Errorf("fits %v", tab.Rows)
+		}
+	})
+}
+
+// SQLite in WAL mode: a reader is not blocked by an open write transaction.
+func TestReadersDoNotWaitForWriter(t *testing.T) {
+	addr := filepath.Join(t.TempDir(), "wal.db")
+	st := openStore(t, addr)
+	importFixture(t, st)
+	tx, err := st.DB().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("UPDATE samples SET tissue = 'X'"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(context.Background(), addr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	tl, err := other.Timeline(ctx, "", "P2")
+	if err != nil || len(tl.Series) == 0 {
+		t.Fatalf("reader during a write: %v", err)
+	}
 }

@@ -69,8 +69,11 @@ func (c *core) Table(ctx context.Context, study string, q TableQuery) (*Table, e
 	for n, p := range pts {
 		day0[n], kind0[n] = dayZero(p.events, p.kind)
 	}
-	where := []string{"p.study_id = ?", "r.metric = ?", "r.assay <> 'model'"}
+	where := []string{"p.study_id = ?", "r.metric = ?"}
 	args := []any{sid, q.Metric}
+	if q.Assay == "" {
+		where = append(where, "r.assay <> 'model'") // fitted parameters only when asked for
+	}
 	for _, f := range [][2]string{{"r.assay", q.Assay}, {"r.fraction", q.Fraction}, {"r.target", q.Target}} {
 		if f[1] != "" {
 			where = append(where, f[0]+" = ?")

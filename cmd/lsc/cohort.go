@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/clinical"
 	"github.com/lsc-bio/lsc/cohort"
 	"github.com/lsc-bio/lsc/formats/input"
@@ -19,10 +19,10 @@ import (
 
 type cohortFlags struct {
 	scoringFlags
-	expr, clin, id, time, event, response, cut, ties, out string
-	covariates, refs                                      []string
-	minProp                                               float64
-	force                                                 bool
+	expr, clin, id, time, event, response, cut, ties, out, timeLabel string
+	covariates, refs                                                 []string
+	minProp                                                          float64
+	force, quiet                                                     bool
 }
 
 func cohortCmd() *cobra.Command {
@@ -57,7 +57,13 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
 	fl.StringVar(&f.response, "response", "", "binary response column (optional)")
 	fl.StringSliceVar(&f.covariates, "covariates", nil, "clinical covariates for the Cox models")
 	fl.StringArrayVar(&f.refs, "ref", nil, "reference level of a factor covariate, col=level")
-	fl.StringVar(&f.cut, "cut", "median", "high/low cut: median, maxstat, or a number")
+	fl.StringVar(&f.cut, "cut", "median", "high/low cut: median, maxstat, or a number (--threshold is accepted too)")
+	fl.StringVar(&f.timeLabel, "time-label", "", "Kaplan-Meier x axis label with the unit, e.g. 'overall survival (days)' (default: the time column)")
+	addQuiet(fl, &f.quiet)
+	// One vocabulary with lsc stemcells: --cut is documented, --threshold
+	// (hidden) sets the same value.
+	fl.StringVar(&f.cut, "threshold", "median", "same as --cut")
+	fl.MarkHidden("threshold")
 	fl.Float64Var(&f.minProp, "min-prop", 0.1, "maxstat: smallest share of samples on either side of the cut")
 	fl.StringVar(&f.ties, "ties", "efron", "Cox ties: efron or breslow")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory")
@@ -68,20 +74,12 @@ Weighted signatures (LSC17) use --method weighted and no normalisation by defaul
 	return c
 }
 
+// cohortFiles are the files lsc cohort writes into --out.
+var cohortFiles = []string{"scores.tsv", "km.tsv", "cox.tsv", "tests.tsv", "report.html", "run.json"}
+
 func runCohort(cmd *cobra.Command, f cohortFlags) error {
-	if f.ties != "efron" && f.ties != "breslow" {
-		return usageError{fmt.Errorf("--ties must be efron or breslow")}
-	}
-	if !(f.minProp > 0 && f.minProp < 0.5) {
-		return usageError{fmt.Errorf("--min-prop must be between 0 and 0.5")}
-	}
-	refs := map[string]string{}
-	for _, r := range f.refs {
-		k, v, ok := strings.Cut(r, "=")
-		if !ok {
-			return usageError{fmt.Errorf("--ref %q: write col=level", r)}
-		}
-		refs[k] = v
+	if cmd.Flags().Changed("cut") && cmd.Flags().Changed("threshold") {
+		return usageError{fmt.Errorf("give --cut or --threshold (the same setting), not both")}
 	}
 	sigs, err := f.signatures("signature", true)
 	if err != nil {
@@ -94,8 +92,11 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 			method = "weighted"
 		}
 	}
-	so, inOpt, err := f.options(method)
+	opt, inOpt, err := f.cohortOptions(method)
 	if err != nil {
+		return err
+	}
+	if err := asUsage(atomicfile.CheckDir(f.out, f.force, cohortFiles...)); err != nil {
 		return err
 	}
 	tb, err := clinical.Read(f.clin)
@@ -107,46 +108,57 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 		return err
 	}
 	defer src.Close()
-	opt := cohort.Options{Score: so, IDColumn: f.id, Time: f.time, Event: f.event,
-		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: stats.Ties(f.ties), Cut: f.cut, MinProp: f.minProp}
 	res, err := cohort.Run(src, sigs[0], tb, opt)
 	if err != nil {
 		return err
 	}
-	meta := report.CohortMeta{Version: version, Expression: f.expr, Clinical: f.clin, Time: f.time, Event: f.event, Response: f.response, Covariates: f.covariates}
-	run := map[string]any{
-		"lsc_version": version,
-		"inputs":      map[string]string{"expression": f.expr, "expression_sha256": sha(f.expr), "clinical": f.clin, "clinical_sha256": sha(f.clin)},
-		"parameters": map[string]any{"signature": res.Signature, "method": res.Method, "normalize": f.normalize, "cut": f.cut, "cut_value": res.Cut,
-			"time": f.time, "event": f.event, "response": f.response, "covariates": f.covariates, "ref": refs, "ties": f.ties, "min_prop": f.minProp},
-		"score_log":                      res.ScoreLog,
-		"expression_samples_no_clinical": res.NotInClinical,
-		"clinical_samples_no_expression": res.NoExpression,
+	meta := report.CohortMeta{Version: version, Expression: f.expr, Clinical: f.clin, Time: f.time, Event: f.event, Response: f.response,
+		TimeLabel: f.timeLabel, Covariates: f.covariates}
+	run := report.CohortRun{ExpressionSHA256: sha(f.expr), ClinicalSHA256: sha(f.clin), Normalize: f.normalize, Cut: f.cut, Ties: f.ties, MinProp: f.minProp, Ref: opt.Ref}
+	fill := []func(io.Writer) error{
+		func(w io.Writer) error { return report.CohortScores(w, res) },
+		func(w io.Writer) error { return report.KMTable(w, res.KM) },
+		func(w io.Writer) error { return report.CohortModels(w, res) },
+		func(w io.Writer) error { return report.CohortTests(w, res) },
+		func(w io.Writer) error { return report.CohortHTML(w, res, meta) },
+		func(w io.Writer) error { return report.CohortRunJSON(w, res, meta, run) },
 	}
-	if err := writeDir(f.out, f.force, []outFile{
-		{Name: "scores.tsv", Fill: func(w io.Writer) error { return report.CohortScores(w, res) }},
-		{Name: "km.tsv", Fill: func(w io.Writer) error { return report.KMTable(w, res.KM) }},
-		{Name: "cox.tsv", Fill: func(w io.Writer) error { return report.CohortModels(w, res) }},
-		{Name: "tests.tsv", Fill: func(w io.Writer) error { return report.CohortTests(w, res) }},
-		{Name: "report.html", Fill: func(w io.Writer) error { return report.CohortHTML(w, res, meta) }},
-		{Name: "run.json", Fill: func(w io.Writer) error { return writeJSON(w, run) }},
-	}); err != nil {
+	files := make([]outFile, len(fill))
+	for i := range fill {
+		files[i] = outFile{Name: cohortFiles[i], Fill: fill[i]}
+	}
+	if err := writeDir(f.out, f.force, files); err != nil || f.quiet {
 		return err
 	}
-	e := cmd.ErrOrStderr()
-	fmt.Fprintf(e, "lsc: %d samples scored with %s (%s); cut %g (%s)\n", len(res.Samples), res.Signature, res.Method, res.Cut, res.CutMethod)
-	if lr := res.KM.LogRank; lr != nil {
-		fmt.Fprintf(e, "lsc: log-rank high vs low p = %s\n", report.FormatP(lr.P))
-	}
-	for _, s := range res.CoxErr {
-		fmt.Fprintln(e, "lsc: Cox", s)
-	}
-	if len(res.NotInClinical) > 0 {
-		fmt.Fprintf(e, "lsc: %d expression samples have no clinical row (listed in run.json)\n", len(res.NotInClinical))
-	}
-	return nil
+	return report.CohortSummary(cmd.ErrOrStderr(), res)
 }
 
+// cohortOptions checks the flag values (usage errors) and turns them into
+// the analysis options and the reader options, scoring with method.
+func (f cohortFlags) cohortOptions(method string) (cohort.Options, input.Options, error) {
+	so, inOpt, err := f.options(method)
+	if err != nil {
+		return cohort.Options{}, inOpt, err
+	}
+	ties, err := stats.ParseTies(f.ties)
+	if err != nil {
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--ties: %w", err)}
+	}
+	if _, err := cohort.ParseCut(f.cut); err != nil {
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--cut: %w", err)}
+	}
+	if !(f.minProp > 0 && f.minProp < 0.5) {
+		return cohort.Options{}, inOpt, usageError{fmt.Errorf("--min-prop must be between 0 and 0.5")}
+	}
+	refs, err := parseRefs(f.refs)
+	if err != nil {
+		return cohort.Options{}, inOpt, err
+	}
+	return cohort.Options{Score: so, IDColumn: f.id, Time: f.time, Event: f.event,
+		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: ties, Cut: f.cut, MinProp: f.minProp}, inOpt, nil
+}
+
+// sha returns the SHA-256 of a file in hex, "" when it cannot be read.
 func sha(path string) string {
 	f, err := os.Open(path)
 	if err != nil {

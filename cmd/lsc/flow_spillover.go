@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -54,18 +53,7 @@ lsc flow events --comp MATRIX.csv and by FlowJo, FlowKit and flowCore.`,
 			if err != nil {
 				return err
 			}
-			return writeAtomic(out, cmd.OutOrStdout(), func(w io.Writer) error {
-				bw := bufio.NewWriter(w)
-				fmt.Fprintln(bw, strings.Join(sp.Fluorochromes, ","))
-				for _, row := range sp.M {
-					s := make([]string, len(row))
-					for i, v := range row {
-						s[i] = report.Num(v)
-					}
-					fmt.Fprintln(bw, strings.Join(s, ","))
-				}
-				return bw.Flush()
-			})
+			return writeAtomic(out, cmd.OutOrStdout(), func(w io.Writer) error { return report.SpilloverCSV(w, sp) })
 		},
 	}
 	fl := c.Flags()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/matrix"
 )
@@ -37,9 +38,13 @@ func inspectCmd() *cobra.Command {
 		Short: "say what an expression file holds (format, matrix, size, layers, obs columns, antibody features)",
 		Long: `Opens INPUT as 'lsc score' would and reports its format, the matrix read, the number of cells and
 genes, the first names, and for h5ad its layers, raw matrix and obs columns; for 10x files the features
-kept apart from Gene Expression (e.g. Antibody Capture). Reads names only, not the values.`,
+kept apart from Gene Expression (e.g. Antibody Capture). Receptor contig tables (10x contig CSV/JSON,
+AIRR, Change-O, BD Rhapsody) and Cell Ranger feature_reference.csv are recognised too. Reads names only, not the values.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f, _ := airr.Sniff(args[0]); f != airr.FormatUnknown {
+				return inspectReceptor(cmd.OutOrStdout(), args[0], f, asJSON)
+			}
 			src, err := input.Open(args[0], input.Options{Layer: layer, UseRaw: raw, Genome: genome})
 			if err != nil {
 				return err

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/mrd"
 	"github.com/lsc-bio/lsc/report"
 )
@@ -23,7 +25,8 @@ MEASUREMENTS (CSV or TSV, one row per measurement): patient, date (YYYY-MM-DD), 
 PB, BM-MNC, CD34+CD38+, CD34+CD38- ...), assay (qpcr or fish); for qPCR target (BCR::ABL1 ...),
 target_copies (0 = undetectable), control_gene (ABL1, GUSB or BCR), control_copies, optional
 conversion_factor (lab IS factor, default 1), replicate and transcript (e13a2/e14a2); for FISH
-abnormal_nuclei, scored_nuclei and probe. Each patient's rows must be in date order.
+abnormal_nuclei, scored_nuclei and probe. Dates may have one-digit month and day (2020-4-1). Rows
+out of date order within a patient are assessed in date order, with a note on the row.
 
 PATIENTS: patient, therapy_start and optional diagnosis, therapy, therapy_stop, reason (why a later
 line replaced the previous one; "intolerance" keeps TFR eligibility) and transcript. Several rows
@@ -38,18 +41,23 @@ milestone within --window-days. TFR eligibility follows ELN 2020 Table 7. Kineti
 per fraction with slope, halving time and 95% interval; persistence is flagged when a stem-cell
 fraction does not fall by --decline-log while another fraction does.
 
+Patients without BCR::ABL1 qPCR (FISH only, other targets) get no CML milestones, MMR or TFR:
+"not applicable".
+
 Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_percent,
-log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv and DIR/report.html.
+log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
+(the cohort: counts and one row per patient) and DIR/patients/ID.html (one page per patient:
+time courses, rules, kinetics). DIR is checked before any work.
 In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
 sensitivity (the IS one target copy would give) as its is_percent.`,
 	}
-	c.AddCommand(mrdAssessCmd())
+	c.AddCommand(withStudy(mrdAssessCmd()))
 	return c
 }
 
 type mrdFlags struct {
 	data, patients, out, asOf string
-	json, force               bool
+	json, force, quiet        bool
 	window                    int
 	decline                   float64
 	blood, stem               []string
@@ -71,6 +79,7 @@ func mrdAssessCmd() *cobra.Command {
 	fl.StringVarP(&f.out, "out", "o", "", "output directory")
 	fl.BoolVar(&f.json, "json", false, "print the assessment as JSON on stdout")
 	fl.BoolVar(&f.force, "force", false, "replace existing files in --out")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no per-patient summary on stderr")
 	fl.IntVar(&f.window, "window-days", 42, "a milestone uses the blood sample nearest to it within this many days")
 	fl.Float64Var(&f.decline, "decline-log", 0.5, "fitted log10 fall that counts as a decline (kinetics, persistence)")
 	fl.StringSliceVar(&f.blood, "blood", nil, "fraction names that are blood for milestones (default PB, blood, peripheral blood, PB-MNC, WBC)")
@@ -80,21 +89,19 @@ func mrdAssessCmd() *cobra.Command {
 	return c
 }
 
+// mrdFixed are the files of an MRD output directory besides the patient
+// pages (in the folder patients/).
+var mrdFixed = []string{"measurements.tsv", "patients.tsv", "kinetics.tsv", "report.html", "patients"}
+
 func runMRD(cmd *cobra.Command, f mrdFlags) error {
-	if f.out == "" && !f.json {
-		return usageError{fmt.Errorf("give --out DIR, --json, or both")}
+	p, err := f.params()
+	if err != nil {
+		return err
 	}
-	if f.window <= 0 || !(f.decline > 0) {
-		return usageError{fmt.Errorf("--window-days and --decline-log must be positive")}
-	}
-	p := mrd.DefaultParams()
-	p.WindowDays, p.DeclineLog, p.BloodFractions, p.StemFractions = f.window, f.decline, f.blood, f.stem
-	if f.asOf != "" {
-		t, err := mrd.ParseDate(f.asOf)
-		if err != nil {
-			return usageError{fmt.Errorf("--as-of: %v", err)}
+	if f.out != "" {
+		if err := asUsage(atomicfile.CheckDir(f.out, f.force, mrdFixed...)); err != nil {
+			return err
 		}
-		p.AsOf = t
 	}
 	d, err := mrd.ReadMeasurements(f.data)
 	if err != nil {
@@ -110,23 +117,55 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	if err != nil {
 		return err
 	}
+	header := d.Header
+	d = nil // the assessment holds every row: let the parsed copy go
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
-		err := writeDir(f.out, f.force, []outFile{
-			{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, d.Header, a) }},
-			{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.MRDPatients(w, a) }},
-			{Name: "kinetics.tsv", Fill: func(w io.Writer) error { return report.MRDKinetics(w, a) }},
-			{Name: "report.html", Fill: func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
-		})
-		if err != nil {
+		if err := writeDir(f.out, f.force, mrdFiles(header, a, meta)); err != nil {
 			return err
 		}
 	}
 	if f.json {
-		return report.MRDJSON(cmd.OutOrStdout(), d.Header, a)
+		return report.MRDJSON(cmd.OutOrStdout(), header, a)
 	}
-	summary(cmd.ErrOrStderr(), a)
+	if !f.quiet {
+		summary(cmd.ErrOrStderr(), a)
+	}
 	return nil
+}
+
+func (f mrdFlags) params() (mrd.Params, error) {
+	p := mrd.DefaultParams()
+	if f.out == "" && !f.json {
+		return p, usageError{fmt.Errorf("give --out DIR, --json, or both")}
+	}
+	if f.window <= 0 || !(f.decline > 0) {
+		return p, usageError{fmt.Errorf("--window-days and --decline-log must be positive")}
+	}
+	p.WindowDays, p.DeclineLog, p.BloodFractions, p.StemFractions = f.window, f.decline, f.blood, f.stem
+	if f.asOf != "" {
+		t, err := mrd.ParseDate(f.asOf)
+		if err != nil {
+			return p, usageError{fmt.Errorf("--as-of: %w", err)}
+		}
+		p.AsOf = t
+	}
+	return p, nil
+}
+
+// mrdFiles lists the output files: the tables, the cohort page and one
+// page per patient, each written when its turn comes.
+func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta) []outFile {
+	files := []outFile{
+		{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, header, a) }},
+		{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.MRDPatients(w, a) }},
+		{Name: "kinetics.tsv", Fill: func(w io.Writer) error { return report.MRDKinetics(w, a) }},
+		{Name: "report.html", Fill: func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
+	}
+	for i, name := range report.MRDPatientFiles(a) {
+		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { return report.MRDPatientHTML(w, a, i, meta) }})
+	}
+	return files
 }
 
 func summary(w io.Writer, a *mrd.Assessment) {
@@ -145,7 +184,11 @@ func summary(w io.Writer, a *mrd.Assessment) {
 		if !p.LossOfMMR.IsZero() {
 			flags += " LOSS OF MMR " + p.LossOfMMR.Format("2006-01-02")
 		}
-		if len(st) == 0 {
+		switch {
+		case !p.CML:
+			fmt.Fprintf(w, "%s: no BCR::ABL1 qPCR, CML milestones and TFR not applicable%s\n", p.ID, flags)
+			continue
+		case len(st) == 0:
 			st = []string{"milestones not assessable"}
 		}
 		fmt.Fprintf(w, "%s: %s; TFR %s%s\n", p.ID, strings.Join(st, ", "), p.TFR, flags)

@@ -4,22 +4,27 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// lsc mrd assess end to end on the hand-built cases of the mrd package
-// (expected values are derived in mrd/mrd_test.go).
+const (
+	mrdData     = "../../mrd/testdata/measurements.csv"
+	mrdPatients = "../../mrd/testdata/patients.csv"
+)
+
+// lsc mrd assess end to end, in-process, on the hand-built cases of the mrd
+// package (expected values are derived in mrd/mrd_test.go; see
+// mrd/testdata/README.md).
 func TestMRDCLI(t *testing.T) {
-	bin := buildLSC(t)
 	dir := filepath.Join(t.TempDir(), "out")
-	args := []string{"mrd", "assess", "--data", "../../mrd/testdata/measurements.csv", "--patients", "../../mrd/testdata/patients.csv", "--out", dir}
-	if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
-		t.Fatalf("mrd assess: %v\n%s", err, b)
+	args := []string{"mrd", "assess", "--data", mrdData, "--patients", mrdPatients, "--out", dir}
+	code, _, stderr := runLSC(t, args...)
+	if code != 0 {
+		t.Fatalf("mrd assess: exit %d\n%s", code, stderr)
 	}
-	for _, f := range []string{"measurements.tsv", "patients.tsv", "kinetics.tsv", "report.html"} {
+	for _, f := range []string{"measurements.tsv", "patients.tsv", "kinetics.tsv", "report.html", "patients/P1.html", "patients/MDS1.html"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Fatal(err)
 		}
@@ -29,40 +34,40 @@ func TestMRDCLI(t *testing.T) {
 	if len(lines) != 36 {
 		t.Fatalf("%d lines, want header + 35 rows", len(lines))
 	}
-	head := strings.Split(lines[0], "\t")
-	for _, c := range []string{"ratio_percent", "is_percent", "log_reduction", "response", "detectable", "notes"} {
-		found := false
-		for _, h := range head {
-			found = found || h == c
-		}
-		if !found {
-			t.Errorf("measurements.tsv lacks column %s", c)
-		}
-	}
 	// Row for line 3 echoes the input and scores 15 % IS as no MMR.
 	if !strings.HasPrefix(lines[1], "3\tP1\t2020-04-01\tPB\tqpcr\tBCR::ABL1\te13a2\t1500\tABL1\t10000\t1\t") || !strings.Contains(lines[1], "\t15\t15\t") || !strings.Contains(lines[1], "\tno MMR\tyes\t") {
 		t.Errorf("first row %q", lines[1])
 	}
+	// The cohort page links every patient's page; figures are on those pages.
 	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
-	if !bytes.Contains(html, []byte("<svg")) || bytes.Contains(html, []byte("http://cdn")) || bytes.Contains(html, []byte("<script src")) {
-		t.Error("report.html not self-contained with figures")
+	page, _ := os.ReadFile(filepath.Join(dir, "patients", "P2.html"))
+	if !bytes.Contains(html, []byte(`href="patients/P2.html"`)) || !bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte(`href="../report.html"`)) {
+		t.Error("report.html does not link the patient pages, or a patient page lacks its figure")
 	}
-	// Second run: same bytes (determinism) only with --force; without it, exit 2 and nothing replaced.
-	err := exec.Command(bin, args...).Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
-		t.Fatalf("overwrite without --force: %v", err)
+	for _, p := range [][]byte{html, page} {
+		p = bytes.ReplaceAll(p, []byte(`xmlns="http://www.w3.org/2000/svg"`), nil)
+		if bytes.Contains(p, []byte("http://")) || bytes.Contains(p, []byte("https://")) || bytes.Contains(p, []byte("<script")) {
+			t.Error("report not self-contained")
+		}
 	}
-	if out, err := exec.Command(bin, append(args, "--force")...).CombinedOutput(); err != nil {
-		t.Fatalf("--force: %v %s", err, out)
+	// Second run: refused without --force (exit 2), same bytes with it.
+	if code, _, stderr := runLSC(t, args...); code != 2 || !strings.Contains(stderr, "--force") {
+		t.Fatalf("overwrite without --force: %d %s", code, stderr)
+	}
+	if code, _, stderr := runLSC(t, append(args, "--force")...); code != 0 {
+		t.Fatalf("--force: %d %s", code, stderr)
 	}
 	html2, _ := os.ReadFile(filepath.Join(dir, "report.html"))
-	if !bytes.Equal(html, html2) {
-		t.Error("report.html differs between runs")
+	page2, _ := os.ReadFile(filepath.Join(dir, "patients", "P2.html"))
+	if !bytes.Equal(html, html2) || !bytes.Equal(page, page2) {
+		t.Error("report differs between runs")
 	}
-	// JSON on stdout.
-	out, err := exec.Command(bin, "mrd", "assess", "--data", "../../mrd/testdata/measurements.csv", "--patients", "../../mrd/testdata/patients.csv", "--json").Output()
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestMRDJSON(t *testing.T) {
+	code, out, stderr := runLSC(t, "mrd", "assess", "--data", mrdData, "--patients", mrdPatients, "--json")
+	if code != 0 {
+		t.Fatal(stderr)
 	}
 	var doc struct {
 		Measurements []struct {
@@ -74,20 +79,60 @@ func TestMRDCLI(t *testing.T) {
 			Persistence []string `json:"persistence"`
 		} `json:"patients"`
 	}
-	if err := json.Unmarshal(out, &doc); err != nil {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Measurements) != 35 || doc.Patients[1].TFR != "optimal criteria met" || doc.Patients[6].Persistence[0] != "CD34+CD38-" {
+	if len(doc.Measurements) != 35 || doc.Patients[1].TFR != "optimal criteria met" || doc.Patients[6].Persistence[0] != "CD34+CD38-" || doc.Patients[7].TFR != "not applicable" {
 		t.Errorf("json: %d rows, %+v", len(doc.Measurements), doc.Patients)
 	}
-	// Malformed input: exit 1, file and line named.
+}
+
+// The terminal summary says a FISH-only patient is not a CML course, and
+// --quiet silences the summary (issue 11 items 7 and 16).
+func TestMRDSummaryAndQuiet(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runLSC(t, "mrd", "assess", "--data", mrdData, "--patients", mrdPatients, "--out", filepath.Join(dir, "a"))
+	if code != 0 || !strings.Contains(stderr, "MDS1: no BCR::ABL1 qPCR, CML milestones and TFR not applicable FISH EXPANSION") || strings.Contains(stderr, "MDS1: milestones") {
+		t.Errorf("summary: %d %q", code, stderr)
+	}
+	code, _, stderr = runLSC(t, "mrd", "assess", "--data", mrdData, "--patients", mrdPatients, "--out", filepath.Join(dir, "b"), "-q")
+	if code != 0 || stderr != "" {
+		t.Errorf("--quiet: %d %q", code, stderr)
+	}
+}
+
+// The output folder is checked before any work: an existing report is
+// refused (exit 2) even when the data would fail, and a folder that cannot
+// be created fails before the data is read (issue 11 item 9).
+func TestMRDOutCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "report.html"), []byte("old"), 0o644)
+	code, _, stderr := runLSC(t, "mrd", "assess", "--data", "missing.csv", "--out", dir)
+	if code != 2 || !strings.Contains(stderr, "report.html") || strings.Contains(stderr, "missing.csv") {
+		t.Errorf("existing output: %d %q", code, stderr)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	code, _, stderr = runLSC(t, "mrd", "assess", "--data", "missing.csv", "--out", filepath.Join(file, "sub"))
+	if code != 1 || !strings.Contains(stderr, "output directory") || strings.Contains(stderr, "missing.csv") {
+		t.Errorf("uncreatable output: %d %q", code, stderr)
+	}
+	fresh := filepath.Join(dir, "new", "deeper")
+	if code, _, stderr := runLSC(t, "mrd", "assess", "--data", mrdData, "--out", fresh, "-q"); code != 0 {
+		t.Errorf("missing --out folder is created: %d %s", code, stderr)
+	}
+}
+
+func TestMRDBadInput(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("patient,date,fraction,assay,target,target_copies,control_gene,control_copies\nP,2020-01-01,PB,qpcr,BCR::ABL1,-1,ABL1,100\n"), 0o644)
-	var stderr bytes.Buffer
-	c := exec.Command(bin, "mrd", "assess", "--data", bad, "--json")
-	c.Stderr = &stderr
-	err = c.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "bad.csv line 2") {
-		t.Errorf("bad row: %v %s", err, stderr.String())
+	if code, _, stderr := runLSC(t, "mrd", "assess", "--data", bad, "--json"); code != 1 || !strings.Contains(stderr, "bad.csv line 2") {
+		t.Errorf("bad row: %d %s", code, stderr)
+	}
+	if code, _, _ := runLSC(t, "mrd", "assess", "--data", mrdData, "--json", "--as-of", "1/2/2020"); code != 2 {
+		t.Errorf("bad --as-of: exit %d, want 2", code)
+	}
+	if code, _, _ := runLSC(t, "mrd", "assess", "--data", mrdData); code != 2 {
+		t.Errorf("no --out and no --json: exit %d, want 2", code)
 	}
 }

@@ -365,3 +365,40 @@ same secret gives the same offsets) or from a random secret that is not kept.`,
 	c.MarkFlagRequired("out")
 	return c
 }
+
+// withStudy gives a command that writes an output folder (--out) the flag
+// --study DB: the store is checked before the work starts, and the folder is
+// imported into it (one transaction) once written. The folder stays
+// importable later with lsc study import.
+func withStudy(c *cobra.Command) *cobra.Command {
+	var db string
+	c.Flags().StringVar(&db, "study", "", "also record the run in this study store (SQLite file or postgres:// URL; lsc study init first)")
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if db == "" {
+			return run(cmd, args)
+		}
+		out, _ := cmd.Flags().GetString("out")
+		if out == "" {
+			return usageError{fmt.Errorf("--study needs --out DIR (the folder recorded in the store)")}
+		}
+		st, err := store.Open(cmd.Context(), db, store.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := store.Check(cmd.Context(), st); err != nil {
+			return err
+		}
+		if err := run(cmd, args); err != nil {
+			return err
+		}
+		r, err := st.ImportRun(cmd.Context(), store.DefaultStudy, out, store.ImportOptions{})
+		if err != nil {
+			return fmt.Errorf("results written to %s, but not recorded in %s: %w", out, db, err)
+		}
+		importFlags{}.logImport(cmd, out, r)
+		return nil
+	}
+	return c
+}

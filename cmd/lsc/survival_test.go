@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 // The survival commands end to end on survival's lung data; expected numbers
 // are R 4.2.2 / survival 3.5.3 output in clinical/testdata/survival_expected.json.
 func TestSurvivalCLI(t *testing.T) {
-	bin := buildLSC(t)
 	raw, err := os.ReadFile("../../clinical/testdata/survival_expected.json")
 	if err != nil {
 		t.Fatal(err)
@@ -38,11 +36,11 @@ func TestSurvivalCLI(t *testing.T) {
 	lung := "../../clinical/testdata/lung.csv"
 	run := func(args ...string) []byte {
 		t.Helper()
-		out, err := exec.Command(bin, args...).Output()
-		if err != nil {
-			t.Fatalf("%v: %v", args, err)
+		code, out, errs := runLSC(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errs)
 		}
-		return out
+		return []byte(out)
 	}
 	var km struct {
 		Strata []struct {
@@ -99,13 +97,49 @@ func TestSurvivalCLI(t *testing.T) {
 	if b, _ := os.ReadFile(svg); !strings.Contains(string(b), "Number at risk") || !strings.Contains(string(b), "log-rank p") {
 		t.Error("plot lacks the at-risk table or the p value")
 	}
-	if err := exec.Command(bin, "survival", "km", "--data", lung, "--time", "time", "--event", "status", "--plot", svg).Run(); err == nil {
+	if code, _, _ := runLSC(t, "survival", "km", "--data", lung, "--time", "time", "--event", "status", "--plot", svg); code != 2 {
 		t.Error("plot overwritten without --force")
 	}
 	// Unknown column: exit 1, file named.
-	c := exec.Command(bin, "survival", "km", "--data", lung, "--time", "days", "--event", "status")
-	b, err := c.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(b), "lung.csv") || !strings.Contains(string(b), `no column "days"`) {
-		t.Errorf("unknown column: %v %s", err, b)
+	if code, _, errs := runLSC(t, "survival", "km", "--data", lung, "--time", "days", "--event", "status"); code != 1 || !strings.Contains(errs, "lung.csv") || !strings.Contains(errs, `no column "days"`) {
+		t.Errorf("unknown column: %d %s", code, errs)
+	}
+	// Unknown option values are usage errors (exit 2) naming the flag.
+	for _, args := range [][]string{
+		{"survival", "km", "--data", lung, "--time", "time", "--event", "status", "--conf-type", "logit"},
+		{"survival", "cox", "--data", lung, "--time", "time", "--event", "status", "--covariates", "age", "--ties", "exact"},
+	} {
+		if code, _, errs := runLSC(t, args...); code != 2 || !strings.Contains(errs, "--"+args[len(args)-2][2:]) {
+			t.Errorf("%v: exit %d %s", args, code, errs)
+		}
+	}
+}
+
+// Issue 11 item 3: a time column that is empty for every censored patient
+// stops with the explanation (it was dropped as missing: n = 103, 103 events
+// on TCGA). Fixture: clinical/testdata/censored_times.csv (hand-made).
+func TestSurvivalMissingTimesOfCensored(t *testing.T) {
+	code, out, errs := runLSC(t, "survival", "km", "--data", "../../clinical/testdata/censored_times.csv", "--time", "days_to_death", "--event", "vital_status")
+	if code != 1 || out != "" || !strings.Contains(errs, "censored_times.csv line 3") || !strings.Contains(errs, "4 of the 4 censored") ||
+		!strings.Contains(errs, "days_to_last_follow_up") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
+// Issue 11 items 9, 11, 16: the --plot file is checked before the data are
+// read; a tab-separated file named .csv reads; --quiet is accepted.
+func TestSurvivalConsistency(t *testing.T) {
+	svg := filepath.Join(t.TempDir(), "km.svg")
+	os.WriteFile(svg, []byte("x"), 0o644)
+	if code, _, errs := runLSC(t, "survival", "km", "--data", "missing.csv", "--time", "t", "--event", "e", "--plot", svg); code != 2 || !strings.Contains(errs, "km.svg") {
+		t.Errorf("existing --plot: exit %d %s", code, errs)
+	}
+	code, out, errs := runLSC(t, "survival", "km", "-q", "--data", "../../clinical/testdata/tab_named.csv", "--time", "time", "--event", "status")
+	// lung rows 1-6: deaths at 210, 306, 455, 883; censored 1010, 1022. S is
+	// exactly 0.5 from 455 to 883, so the median is the midpoint; R 4.2.2
+	// survival 3.5.3 survfit prints n 6, events 4, median 669, 0.95LCL 306,
+	// 0.95UCL NA.
+	if code != 0 || errs != "" || !strings.Contains(out, "all    6  4       669     306, NA") {
+		t.Errorf("tab-separated .csv: exit %d\n%s%s", code, out, errs)
 	}
 }

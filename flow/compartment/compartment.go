@@ -15,9 +15,11 @@
 package compartment
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
@@ -65,30 +67,36 @@ type TGate struct {
 
 // Default returns the built-in template.
 func Default() *Template {
-	t, err := Parse(defaultJSON, "built-in template")
+	t, err := Read(bytes.NewReader(defaultJSON), "built-in template")
 	if err != nil {
 		panic(err) // the embedded file is checked by the tests
 	}
 	return t
 }
 
-// Load reads a template file.
-func Load(path string) (*Template, error) {
-	b, err := os.ReadFile(path)
+// ReadFile reads a template file.
+func ReadFile(path string) (*Template, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(b, path)
+	defer f.Close()
+	return Read(f, path)
 }
 
-// Parse reads a template and checks it.
-func Parse(b []byte, name string) (*Template, error) {
+// Read reads a template (JSON) from r and checks it; name is the file
+// named in errors.
+func Read(r io.Reader, name string) (*Template, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	var t Template
 	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, fmt.Errorf("%s: %v (write the template as JSON; lsc flow template prints the default)", name, err)
+		return nil, fmt.Errorf("%s: %w (write the template as JSON; lsc flow template prints the default)", name, err)
 	}
 	if _, err := flow.ParseTransform(t.Transform); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	ids := map[string]bool{}
 	for i, g := range t.Gates {
@@ -133,8 +141,9 @@ func FindChannel(d *fcs.Dataset, marker string) (string, bool) {
 type Compiled struct {
 	Strategy *flow.Strategy
 	Channels map[string]string // marker -> $PnN
-	Missing  []string          // markers the panel lacks
+	Missing  []string          // markers the panel lacks, every one, in template order
 	Skipped  []string          // gates not measurable (marker missing here or above)
+	Reasons  map[string]string // skipped gate -> why it is not measured
 }
 
 // Compile binds t to the panel of d; gates whose markers the panel lacks
@@ -146,7 +155,7 @@ func (t *Template) Compile(d *fcs.Dataset, comp string) (*Compiled, error) {
 		return nil, err
 	}
 	c := &Compiled{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{"display": tr}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}},
-		Channels: map[string]string{}}
+		Channels: map[string]string{}, Reasons: map[string]string{}}
 	find := func(m string) (string, bool) {
 		if ch, ok := c.Channels[m]; ok {
 			return ch, true
@@ -159,10 +168,16 @@ func (t *Template) Compile(d *fcs.Dataset, comp string) (*Compiled, error) {
 		}
 		return ch, ok
 	}
+	for _, g := range t.Gates { // every marker, so that Missing lists them all
+		for _, m := range []string{g.Marker, g.X, g.Y} {
+			if m != "" {
+				find(m)
+			}
+		}
+	}
 	dim := func(ch string, linear bool) flow.Dim {
 		dd := flow.Dim{Name: ch, Comp: comp}
-		u := strings.ToUpper(ch)
-		if strings.HasPrefix(u, "FSC") || strings.HasPrefix(u, "SSC") {
+		if flow.IsScatter(ch) {
 			dd.Comp = "uncompensated"
 		}
 		if !linear {
@@ -170,19 +185,26 @@ func (t *Template) Compile(d *fcs.Dataset, comp string) (*Compiled, error) {
 		}
 		return dd
 	}
-	skipped := map[string]bool{}
+	skipped := map[string]string{} // gate -> the gate where the cause lies
+	cause := map[string]string{}
+	skip := func(id, at, why string) {
+		skipped[id], cause[id] = at, why
+		c.Skipped = append(c.Skipped, id)
+		c.Reasons[id] = why
+		if at != id {
+			c.Reasons[id] = why + " (gate " + at + " above)"
+		}
+	}
 	for _, g := range t.Gates {
-		if g.Parent != "" && skipped[g.Parent] {
-			skipped[g.ID] = true
-			c.Skipped = append(c.Skipped, g.ID)
+		if at, ok := skipped[g.Parent]; ok && g.Parent != "" {
+			skip(g.ID, at, cause[g.Parent])
 			continue
 		}
 		fg := &flow.Gate{ID: g.ID, Parent: g.Parent, Kind: "rectangle"}
 		if g.Marker != "" {
 			ch, ok := find(g.Marker)
 			if !ok {
-				skipped[g.ID] = true
-				c.Skipped = append(c.Skipped, g.ID)
+				skip(g.ID, g.ID, "marker "+g.Marker+" not in the panel")
 				continue
 			}
 			dd := dim(ch, false)
@@ -196,8 +218,14 @@ func (t *Template) Compile(d *fcs.Dataset, comp string) (*Compiled, error) {
 			xc, okx := find(g.X)
 			yc, oky := find(g.Y)
 			if !okx || !oky {
-				skipped[g.ID] = true
-				c.Skipped = append(c.Skipped, g.ID)
+				var lack []string
+				if !okx {
+					lack = append(lack, g.X)
+				}
+				if !oky {
+					lack = append(lack, g.Y)
+				}
+				skip(g.ID, g.ID, "marker "+strings.Join(lack, " and ")+" not in the panel")
 				continue
 			}
 			dx, dy := dim(xc, g.XLinear), dim(yc, g.YLinear)
@@ -271,6 +299,7 @@ type Count struct {
 	Count    int
 	Of       map[string]Freq // "parent", "CD34+", "blasts", "all"
 	Measured bool
+	Reason   string // why it is not measured
 }
 
 // Freq is a frequency with its interval, in percent.
@@ -306,7 +335,7 @@ func Measure(t *Template, c *Compiled, d *fcs.Dataset) ([]Count, []flow.Populati
 	var out []Count
 	for _, g := range t.Gates {
 		p, ok := byID[g.ID]
-		cnt := Count{ID: g.ID, Of: map[string]Freq{}}
+		cnt := Count{ID: g.ID, Of: map[string]Freq{}, Reason: c.Reasons[g.ID]}
 		if !ok {
 			out = append(out, cnt)
 			continue

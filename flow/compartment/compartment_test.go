@@ -17,7 +17,7 @@ func TestDefaultTemplateParses(t *testing.T) {
 	if len(tp.Gates) != 13 || tp.Gates[0].ID != "blasts" {
 		t.Fatalf("%+v", tp.Gates)
 	}
-	if _, err := Parse([]byte(`{"transform":"logicle","gates":[{"id":"a","parent":"b","marker":"CD34"}]}`), "x"); err == nil {
+	if _, err := Read(strings.NewReader(`{"transform":"logicle","gates":[{"id":"a","parent":"b","marker":"CD34"}]}`), "x"); err == nil {
 		t.Error("unknown parent accepted")
 	}
 }

@@ -3,7 +3,6 @@ package compartment
 import (
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/lsc-bio/lsc/flow"
 	"github.com/lsc-bio/lsc/flow/fcs"
@@ -42,8 +41,7 @@ func Plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Po
 		if !ok {
 			return nil, "", false, false
 		}
-		u := strings.ToUpper(ch)
-		linear := strings.HasPrefix(u, "FSC") || strings.HasPrefix(u, "SSC")
+		linear := flow.IsScatter(ch)
 		dim := flow.Dim{Name: ch, Comp: comp, Transform: "display"}
 		if linear {
 			dim = flow.Dim{Name: ch, Comp: "uncompensated"}
@@ -52,7 +50,11 @@ func Plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Po
 		if err != nil {
 			return nil, "", false, false
 		}
-		return v, marker + " (" + ch + ")", linear, true
+		label := marker + " (" + ch + ", logicle)"
+		if linear {
+			label = ch + " (linear)"
+		}
+		return v, label, linear, true
 	}
 	threshold := func(marker string) (float64, bool) {
 		for _, g := range t.Gates {

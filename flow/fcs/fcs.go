@@ -30,7 +30,9 @@ package fcs
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -92,7 +94,7 @@ func ReadFile(path string) ([]*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, b)
+	return parse(path, b)
 }
 
 // ReadMeta reads the HEADER and TEXT of the first data set only (no
@@ -106,8 +108,18 @@ func ReadMeta(path string) (*Dataset, error) {
 	return d, err
 }
 
-// Parse reads every data set from the bytes of an FCS file.
-func Parse(path string, b []byte) ([]*Dataset, error) {
+// Read reads every data set of an FCS file from r; name is the file named
+// in errors and in Dataset.Path.
+func Read(r io.Reader, name string) ([]*Dataset, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return parse(name, b)
+}
+
+// parse reads every data set from the bytes of an FCS file.
+func parse(path string, b []byte) ([]*Dataset, error) {
 	var out []*Dataset
 	off := int64(0)
 	seen := map[int64]bool{}
@@ -133,8 +145,31 @@ func Parse(path string, b []byte) ([]*Dataset, error) {
 	}
 }
 
-func perr(path, where, hint, format string, a ...any) error {
-	return &formats.ParseError{File: path, Where: where, Hint: hint, Reason: fmt.Sprintf(format, a...)}
+// Errors callers branch on with errors.Is; every one comes wrapped with a
+// *formats.ParseError that names the file, the segment or keyword, and the
+// fix.
+var (
+	ErrNotFCS      = errors.New("not a readable FCS file")   // HEADER or TEXT unreadable, keywords missing or invalid
+	ErrTruncated   = errors.New("FCS file truncated")        // DATA lies beyond the end of the file or is too short
+	ErrNoData      = errors.New("FCS file without events")   // HEADER and TEXT only (read its keywords with ReadMeta)
+	ErrUnsupported = errors.New("FCS feature not supported") // histogram mode, unknown $DATATYPE or $BYTEORD
+	ErrValue       = errors.New("FCS value unreadable")      // an ASCII value that is not a number
+	// Channel lookups (Dataset.Channel).
+	ErrNoChannel        = errors.New("no parameter")   // no $PnN, $PnS or P<n> of that name
+	ErrAmbiguousChannel = errors.New("two parameters") // the name fits two parameters
+)
+
+// parseError is a formats.ParseError that also matches its kind (one of
+// the Err values) with errors.Is, without changing the message.
+type parseError struct {
+	*formats.ParseError
+	kind error
+}
+
+func (e *parseError) Unwrap() []error { return []error{e.ParseError, e.kind} }
+
+func perr(kind error, path, where, hint, format string, a ...any) error {
+	return &parseError{&formats.ParseError{File: path, Where: where, Hint: hint, Reason: fmt.Sprintf(format, a...)}, kind}
 }
 
 const notFCS = "the file is not a readable FCS file: check that it was exported as FCS (not .wsp/.jo/.csv) and copied completely"
@@ -142,11 +177,11 @@ const notFCS = "the file is not a readable FCS file: check that it was exported 
 func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) (*Dataset, int64, error) {
 	b := all[off:]
 	if len(b) < 58 {
-		return nil, 0, perr(path, "HEADER", notFCS, "only %d bytes: an FCS HEADER alone is 58", len(b))
+		return nil, 0, perr(ErrNotFCS, path, "HEADER", notFCS, "only %d bytes: an FCS HEADER alone is 58", len(b))
 	}
 	ver := string(b[0:6])
 	if !strings.HasPrefix(ver, "FCS") {
-		return nil, 0, perr(path, "HEADER", notFCS, "does not start with FCS (found %q)", sanitize(b[:6]))
+		return nil, 0, perr(ErrNotFCS, path, "HEADER", notFCS, "does not start with FCS (found %q)", sanitize(b[:6]))
 	}
 	d := &Dataset{Path: path, Index: index, Offset: off, Version: strings.TrimPrefix(ver, "FCS"), kw: map[string]int{}}
 	field := func(i int) (int64, error) {
@@ -156,7 +191,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 		}
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v < 0 {
-			return 0, perr(path, "HEADER", notFCS, "offset field %d is %q, not a number", i+1, s)
+			return 0, perr(ErrNotFCS, path, "HEADER", notFCS, "offset field %d is %q, not a number", i+1, s)
 		}
 		return v, nil
 	}
@@ -173,7 +208,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 	}
 	ts, te := offs[0], offs[1]
 	if ts < 58 || te < ts || te >= int64(len(b)) {
-		return nil, 0, perr(path, "HEADER", "the file is truncated or its HEADER is damaged", "TEXT segment %d-%d lies outside the %d-byte file", ts, te, len(b))
+		return nil, 0, perr(ErrTruncated, path, "HEADER", "the file is truncated or its HEADER is damaged", "TEXT segment %d-%d lies outside the %d-byte file", ts, te, len(b))
 	}
 	if err := d.parseText(b[ts : te+1]); err != nil {
 		return nil, 0, err
@@ -215,7 +250,7 @@ func parseDataset(path string, all []byte, off int64, index int, metaOnly bool) 
 		}
 	}
 	if mode, _ := d.Keyword("$MODE"); mode != "" && !strings.EqualFold(strings.TrimSpace(mode), "L") {
-		return nil, 0, perr(path, "TEXT keyword $MODE", "only list-mode data can be read; re-export the file as list mode", "$MODE is %q (histogram data)", mode)
+		return nil, 0, perr(ErrUnsupported, path, "TEXT keyword $MODE", "only list-mode data can be read; re-export the file as list mode", "$MODE is %q (histogram data)", mode)
 	}
 	if metaOnly {
 		return d, 0, nil
@@ -239,7 +274,7 @@ func (d *Dataset) add(k, v string) {
 
 func (d *Dataset) parseText(t []byte) error {
 	if len(t) < 2 {
-		return perr(d.Path, "TEXT", notFCS, "TEXT segment of %d bytes", len(t))
+		return perr(ErrNotFCS, d.Path, "TEXT", notFCS, "TEXT segment of %d bytes", len(t))
 	}
 	toks := splitText(t, false)
 	if len(toks)%2 == 1 {
@@ -331,12 +366,12 @@ func (d *Dataset) parseParams() error {
 	npar, ok := d.num("$PAR")
 	if !ok || npar < 1 || npar > 10000 || npar != math.Trunc(npar) {
 		s, _ := d.Keyword("$PAR")
-		return perr(d.Path, "TEXT keyword $PAR", notFCS, "$PAR is %q: the number of parameters is missing or invalid", s)
+		return perr(ErrNotFCS, d.Path, "TEXT keyword $PAR", notFCS, "$PAR is %q: the number of parameters is missing or invalid", s)
 	}
 	tot, ok := d.num("$TOT")
 	if !ok || tot < 0 || tot != math.Trunc(tot) || tot > 1e12 {
 		s, _ := d.Keyword("$TOT")
-		return perr(d.Path, "TEXT keyword $TOT", notFCS, "$TOT is %q: the number of events is missing or invalid", s)
+		return perr(ErrNotFCS, d.Path, "TEXT keyword $TOT", notFCS, "$TOT is %q: the number of events is missing or invalid", s)
 	}
 	d.Events = int(tot)
 	dt, _ := d.Keyword("$DATATYPE")
@@ -344,7 +379,7 @@ func (d *Dataset) parseParams() error {
 	switch d.DataType {
 	case "I", "F", "D", "A":
 	default:
-		return perr(d.Path, "TEXT keyword $DATATYPE", "only I, F, D and A data can be read", "$DATATYPE is %q", dt)
+		return perr(ErrUnsupported, d.Path, "TEXT keyword $DATATYPE", "only I, F, D and A data can be read", "$DATATYPE is %q", dt)
 	}
 	d.ByteOrder, _ = d.Keyword("$BYTEORD")
 	seen := map[string]int{}
@@ -362,22 +397,22 @@ func (d *Dataset) parseParams() error {
 		bs = strings.TrimSpace(bs)
 		if bs == "*" {
 			if d.DataType != "A" {
-				return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is * but $DATATYPE is %s", i, d.DataType)
+				return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is * but $DATATYPE is %s", i, d.DataType)
 			}
 		} else {
 			v, err := strconv.Atoi(bs)
 			if err != nil || v < 1 || v > 64 {
-				return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is %q: not a bit width", i, bs)
+				return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$P%dB is %q: not a bit width", i, bs)
 			}
 			p.Bits = v
 			switch d.DataType {
 			case "F":
 				if v != 32 {
-					return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE F needs $P%dB 32, found %d", i, v)
+					return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE F needs $P%dB 32, found %d", i, v)
 				}
 			case "D":
 				if v != 64 {
-					return perr(d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE D needs $P%dB 64, found %d", i, v)
+					return perr(ErrNotFCS, d.Path, fmt.Sprintf("TEXT keyword $P%dB", i), notFCS, "$DATATYPE D needs $P%dB 64, found %d", i, v)
 				}
 			}
 		}
@@ -427,21 +462,53 @@ func (d *Dataset) order() (binary.ByteOrder, error) {
 	case s == "" && d.DataType == "A":
 		return binary.BigEndian, nil
 	}
-	return nil, perr(d.Path, "TEXT keyword $BYTEORD", "only little- and big-endian files can be read", "$BYTEORD %q is not supported", d.ByteOrder)
+	return nil, perr(ErrUnsupported, d.Path, "TEXT keyword $BYTEORD", "only little- and big-endian files can be read", "$BYTEORD %q is not supported", d.ByteOrder)
 }
 
 func (d *Dataset) parseData(b []byte, ds, de int64) error {
-	np := len(d.Params)
 	if d.Events == 0 {
 		d.Data = []float64{}
 		return nil
 	}
+	seg, err := d.segment(b, ds, de)
+	if err != nil || d.DataType == "A" {
+		if err == nil {
+			err = d.parseASCII(seg)
+		}
+		return err
+	}
+	ord, err := d.order()
+	if err != nil {
+		return err
+	}
+	widths := make([]int, len(d.Params))
+	per := 0
+	for i, p := range d.Params {
+		widths[i] = (p.Bits + 7) / 8
+		per += widths[i]
+	}
+	if seg, err = d.fit(seg, per); err != nil {
+		return err
+	}
+	d.Data = make([]float64, d.Events*len(d.Params))
+	switch d.DataType {
+	case "F", "D":
+		d.decodeFloats(seg, ord)
+	case "I":
+		d.decodeInts(seg, ord, widths)
+	}
+	return nil
+}
+
+// segment returns the DATA bytes: a start beyond the file is a file
+// without events, an end beyond it is read up to the file's end.
+func (d *Dataset) segment(b []byte, ds, de int64) ([]byte, error) {
 	if ds <= 0 || de < ds || ds >= int64(len(b)) {
 		if ds >= int64(len(b)) {
-			return perr(d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
+			return nil, perr(ErrNoData, d.Path, "DATA", "the file holds the HEADER and TEXT but not the events: export it again with its data (lsc flow info still reads its keywords)",
 				"DATA segment starts at byte %d of a %d-byte file ($TOT %d events)", ds, len(b), d.Events)
 		}
-		return perr(d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated or its offsets are damaged", "DATA segment %d-%d does not lie in the %d-byte file ($TOT %d events)", ds, de, len(b), d.Events)
 	}
 	if de >= int64(len(b)) {
 		if de > int64(len(b)) {
@@ -449,22 +516,14 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		}
 		de = int64(len(b)) - 1
 	}
-	seg := b[ds : de+1]
-	if d.DataType == "A" {
-		return d.parseASCII(seg)
-	}
-	ord, err := d.order()
-	if err != nil {
-		return err
-	}
-	widths := make([]int, np)
-	per := 0
-	for i, p := range d.Params {
-		widths[i] = (p.Bits + 7) / 8
-		per += widths[i]
-	}
+	return b[ds : de+1], nil
+}
+
+// fit checks that seg holds $TOT events of per bytes and trims what is
+// beyond them, with a warning.
+func (d *Dataset) fit(seg []byte, per int) ([]byte, error) {
 	if per == 0 || int64(d.Events) > int64(len(seg))/int64(per)+1 {
-		return perr(d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, too few for $TOT %d events of %d bytes", len(seg), d.Events, per)
 	}
 	need := int64(per) * int64(d.Events)
 	switch have := int64(len(seg)); {
@@ -476,74 +535,83 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("DATA segment holds %d bytes, $TOT x event size is %d: the first %d events are read", have, need, d.Events))
 		seg = seg[:need]
 	default:
-		return perr(d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
+		return nil, perr(ErrTruncated, d.Path, "DATA", "the file is truncated: copy it again from the cytometer", "DATA segment holds %d bytes, but $TOT %d events of %d bytes need %d", have, d.Events, per, need)
 	}
-	d.Data = make([]float64, d.Events*np)
-	switch d.DataType {
-	case "F":
-		// Concrete byte orders, not the interface, keep this loop at memory speed.
-		if ord == binary.BigEndian {
-			for i := range d.Data {
-				d.Data[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(seg[4*i:])))
-			}
-		} else {
-			for i := range d.Data {
-				d.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(seg[4*i:])))
+	return seg, nil
+}
+
+// decodeFloats reads $DATATYPE F (32-bit) or D (64-bit) values.
+func (d *Dataset) decodeFloats(seg []byte, ord binary.ByteOrder) {
+	// Concrete byte orders, not the interface, keep these loops at memory speed.
+	big := ord == binary.BigEndian
+	switch {
+	case d.DataType == "F" && big:
+		for i := range d.Data {
+			d.Data[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(seg[4*i:])))
+		}
+	case d.DataType == "F":
+		for i := range d.Data {
+			d.Data[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(seg[4*i:])))
+		}
+	case big:
+		for i := range d.Data {
+			d.Data[i] = math.Float64frombits(binary.BigEndian.Uint64(seg[8*i:]))
+		}
+	default:
+		for i := range d.Data {
+			d.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(seg[8*i:]))
+		}
+	}
+}
+
+// intMasks returns each parameter's mask: $PnB bits, and below the next
+// power of two of $PnR (FlowIO).
+func (d *Dataset) intMasks() []uint64 {
+	masks := make([]uint64, len(d.Params))
+	for i, p := range d.Params {
+		m := uint64(math.MaxUint64)
+		if p.Bits < 64 {
+			m = 1<<uint(p.Bits) - 1
+		}
+		if p.Range > 0 && p.Range < float64(uint64(1)<<62) {
+			r := nextPow2(uint64(math.Ceil(p.Range)))
+			if r-1 < m {
+				m = r - 1
 			}
 		}
-	case "D":
-		if ord == binary.BigEndian {
-			for i := range d.Data {
-				d.Data[i] = math.Float64frombits(binary.BigEndian.Uint64(seg[8*i:]))
+		masks[i] = m
+	}
+	return masks
+}
+
+// decodeInts reads $DATATYPE I values of the given byte widths, masked.
+func (d *Dataset) decodeInts(seg []byte, ord binary.ByteOrder, widths []int) {
+	np := len(d.Params)
+	masks := d.intMasks()
+	little := ord == binary.LittleEndian
+	masked := 0
+	if w, ok := uniform(widths); ok && (w == 2 || w == 4) {
+		// Fast path for the common layouts: one width for every parameter.
+		for k := range d.Data {
+			var v uint64
+			switch {
+			case w == 2 && little:
+				v = uint64(binary.LittleEndian.Uint16(seg[2*k:]))
+			case w == 2:
+				v = uint64(binary.BigEndian.Uint16(seg[2*k:]))
+			case little:
+				v = uint64(binary.LittleEndian.Uint32(seg[4*k:]))
+			default:
+				v = uint64(binary.BigEndian.Uint32(seg[4*k:]))
 			}
-		} else {
-			for i := range d.Data {
-				d.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(seg[8*i:]))
+			m := masks[k%np]
+			if v&^m != 0 {
+				masked++
 			}
+			d.Data[k] = float64(v & m)
 		}
-	case "I":
-		masks := make([]uint64, np)
-		for i, p := range d.Params {
-			m := uint64(math.MaxUint64)
-			if p.Bits < 64 {
-				m = 1<<uint(p.Bits) - 1
-			}
-			if p.Range > 0 && p.Range < float64(uint64(1)<<62) {
-				r := nextPow2(uint64(math.Ceil(p.Range)))
-				if r-1 < m {
-					m = r - 1
-				}
-			}
-			masks[i] = m
-		}
-		little := ord == binary.LittleEndian
+	} else {
 		pos := 0
-		masked := 0
-		if w, ok := uniform(widths); ok && (w == 2 || w == 4) {
-			// Fast path for the common layouts: one width for every parameter.
-			for k := range d.Data {
-				var v uint64
-				switch {
-				case w == 2 && little:
-					v = uint64(binary.LittleEndian.Uint16(seg[2*k:]))
-				case w == 2:
-					v = uint64(binary.BigEndian.Uint16(seg[2*k:]))
-				case little:
-					v = uint64(binary.LittleEndian.Uint32(seg[4*k:]))
-				default:
-					v = uint64(binary.BigEndian.Uint32(seg[4*k:]))
-				}
-				m := masks[k%np]
-				if v&^m != 0 {
-					masked++
-				}
-				d.Data[k] = float64(v & m)
-			}
-			if masked > 0 {
-				d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
-			}
-			return nil
-		}
 		for e := 0; e < d.Events; e++ {
 			for i := 0; i < np; i++ {
 				w := widths[i]
@@ -564,11 +632,10 @@ func (d *Dataset) parseData(b []byte, ds, de int64) error {
 				d.Data[e*np+i] = float64(v & masks[i])
 			}
 		}
-		if masked > 0 {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
-		}
 	}
-	return nil
+	if masked > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d integer values had bits set above $PnB or $PnR; they were masked off (as FlowIO does)", masked))
+	}
 }
 
 func nextPow2(x uint64) uint64 {
@@ -591,7 +658,7 @@ func (d *Dataset) parseASCII(seg []byte) error {
 			}
 			v, err := strconv.ParseFloat(string(f), 64)
 			if err != nil {
-				return perr(d.Path, "DATA", "", "ASCII value %q is not a number", sanitize(f))
+				return perr(ErrValue, d.Path, "DATA", "", "ASCII value %q is not a number", sanitize(f))
 			}
 			d.Data = append(d.Data, v)
 		}
@@ -601,11 +668,11 @@ func (d *Dataset) parseASCII(seg []byte) error {
 			for _, p := range d.Params {
 				w := p.Bits // for A data, $PnB counts characters
 				if pos+w > len(seg) {
-					return perr(d.Path, "DATA", "the file is truncated", "ASCII DATA ends at event %d", e+1)
+					return perr(ErrTruncated, d.Path, "DATA", "the file is truncated", "ASCII DATA ends at event %d", e+1)
 				}
 				v, err := strconv.ParseFloat(strings.TrimSpace(string(seg[pos:pos+w])), 64)
 				if err != nil {
-					return perr(d.Path, "DATA", "", "ASCII value %q at event %d is not a number", sanitize(seg[pos:pos+w]), e+1)
+					return perr(ErrValue, d.Path, "DATA", "", "ASCII value %q at event %d is not a number", sanitize(seg[pos:pos+w]), e+1)
 				}
 				d.Data = append(d.Data, v)
 				pos += w
@@ -613,7 +680,7 @@ func (d *Dataset) parseASCII(seg []byte) error {
 		}
 	}
 	if len(d.Data) != d.Events*np {
-		return perr(d.Path, "DATA", "the file is truncated", "ASCII DATA holds %d values, $TOT x $PAR is %d", len(d.Data), d.Events*np)
+		return perr(ErrTruncated, d.Path, "DATA", "the file is truncated", "ASCII DATA holds %d values, $TOT x $PAR is %d", len(d.Data), d.Events*np)
 	}
 	return nil
 }
@@ -661,7 +728,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for i, p := range d.Params {
 		if p.N == name {
 			if found >= 0 {
-				return 0, fmt.Errorf("%s: two parameters are named %q (P%d, P%d): name them by number", d.Path, name, found+1, i+1)
+				return 0, fmt.Errorf("%s: %w are named %q (P%d, P%d): name them by number", d.Path, ErrAmbiguousChannel, name, found+1, i+1)
 			}
 			found = i
 		}
@@ -672,7 +739,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for i, p := range d.Params {
 		if p.S != "" && strings.EqualFold(p.S, name) {
 			if found >= 0 {
-				return 0, fmt.Errorf("%s: two parameters are labelled %q: name them by $PnN", d.Path, name)
+				return 0, fmt.Errorf("%s: %w are labelled %q: name them by $PnN", d.Path, ErrAmbiguousChannel, name)
 			}
 			found = i
 		}
@@ -684,7 +751,7 @@ func (d *Dataset) Channel(name string) (int, error) {
 	for _, p := range d.Params {
 		names = append(names, p.N)
 	}
-	return 0, fmt.Errorf("%s: no parameter %q; the file has %s", d.Path, name, strings.Join(names, ", "))
+	return 0, fmt.Errorf("%s: %w %q; the file has %s", d.Path, ErrNoChannel, name, strings.Join(names, ", "))
 }
 
 func (d *Dataset) countN(n string) int {

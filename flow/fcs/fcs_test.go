@@ -1,6 +1,7 @@
 package fcs
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"os"
@@ -175,7 +176,7 @@ func TestHandMadeFiles(t *testing.T) {
 		"$P1N/FL1//x/$P1B/24/$P1E/0,0/$P1R/1024/$P2N/FL2/$P2B/16/$P2E/0,0/$P2R/65536/$P2S/CD34/"
 	data := []byte{0x00, 0x04, 0x01, 0x00, 0x07, 0x00, 0x03, 0xff, 0xff, 0xff}
 	b := buildFCS("FCS3.1", text, data)
-	ds, err := Parse("hand.fcs", b)
+	ds, err := Read(bytes.NewReader(b), "hand.fcs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestHandMadeFiles(t *testing.T) {
 		t.Errorf("Channel(CD34) = %d, %v", i, err)
 	}
 	// Truncated DATA: an error naming the file.
-	if _, err := Parse("short.fcs", b[:len(b)-3]); err == nil || !strings.Contains(err.Error(), "short.fcs") {
+	if _, err := Read(bytes.NewReader(b[:len(b)-3]), "short.fcs"); err == nil || !strings.Contains(err.Error(), "short.fcs") {
 		t.Errorf("truncated: %v", err)
 	}
 }
@@ -223,7 +224,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(buildFCS("FCS2.0", strings.Replace(strings.Replace(text, "/F/", "/I/", 1), "$P1B/32", "$P1B/16", 1), []byte{1, 2}))
 	f.Add([]byte("FCS3.0    "))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ds, err := Parse("fuzz.fcs", b)
+		ds, err := Read(bytes.NewReader(b), "fuzz.fcs")
 		if err != nil {
 			return
 		}
@@ -244,7 +245,7 @@ func TestWriteReadBack(t *testing.T) {
 	if err := Write(&buf, ch, ev, map[string]string{"$CYT": "lsc test", "$PAR": "99"}); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := Parse("w.fcs", []byte(buf.String()))
+	ds, err := Read(strings.NewReader(buf.String()), "w.fcs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func BenchmarkReadFCS(b *testing.B) {
 	}
 	b.SetBytes(int64(len(raw)))
 	for i := 0; i < b.N; i++ {
-		if _, err := Parse("bench.fcs", raw); err != nil {
+		if _, err := Read(bytes.NewReader(raw), "bench.fcs"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -284,7 +285,7 @@ func BenchmarkReadFCSInt16(b *testing.B) {
 	}
 	b.SetBytes(int64(len(raw)))
 	for i := 0; i < b.N; i++ {
-		if _, err := Parse("bench.fcs", raw); err != nil {
+		if _, err := Read(bytes.NewReader(raw), "bench.fcs"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,10 +17,37 @@ type Channel struct {
 	Range float64
 }
 
+// rewrittenParam reports whether an upper-case keyword is a parameter
+// keyword Write sets itself ($PnN, $PnS, $PnB, $PnE, $PnR) or that no
+// longer holds for the written values ($PnG: gain is divided out when
+// scaling), or one of a parameter the file does not have. Others ($PnV
+// voltage, $PnL wavelength, $PnD display, ...) are kept.
+func rewrittenParam(u string, np int) bool {
+	if !strings.HasPrefix(u, "$P") {
+		return false
+	}
+	i := 2
+	for i < len(u) && u[i] >= '0' && u[i] <= '9' {
+		i++
+	}
+	if i == 2 {
+		return false
+	}
+	n, err := strconv.Atoi(u[2:i])
+	if err != nil || n < 1 || n > np {
+		return true
+	}
+	switch u[i:] {
+	case "N", "S", "B", "E", "R", "G":
+		return true
+	}
+	return false
+}
+
 // Write writes events (row-major, len(channels) columns) as an FCS 3.1
 // file with 32-bit float little-endian data. extra keywords (e.g. $CYT,
-// $SPILLOVER, provenance) are added to TEXT; reserved layout keywords in it
-// are ignored. The delimiter is '/', escaped by doubling in values.
+// $SPILLOVER, $P1V, provenance) are added to TEXT; reserved layout keywords
+// and the parameter keywords Write sets are ignored (rewrittenParam). The delimiter is '/', escaped by doubling in values.
 func Write(w io.Writer, channels []Channel, events []float64, extra map[string]string) error {
 	np := len(channels)
 	if np == 0 || len(events)%np != 0 {
@@ -52,7 +79,7 @@ func Write(w io.Writer, channels []Channel, events []float64, extra map[string]s
 	sort.Strings(keys)
 	for _, k := range keys {
 		u := strings.ToUpper(k)
-		if reserved[u] || (strings.HasPrefix(u, "$P") && len(u) > 2 && u[2] >= '0' && u[2] <= '9') || extra[k] == "" {
+		if reserved[u] || rewrittenParam(u, np) || extra[k] == "" {
 			continue
 		}
 		kw = append(kw, [2]string{k, extra[k]})

@@ -101,7 +101,7 @@ func TestGatingMLRoundTrip(t *testing.T) {
 	if err := Write(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	s2, err := Read("roundtrip.xml", strings.NewReader(buf.String()))
+	s2, err := Read(strings.NewReader(buf.String()), "roundtrip.xml")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
@@ -121,6 +121,6 @@ func FuzzRead(f *testing.F) {
 	f.Add(`<Gating-ML><RectangleGate id="a"><dimension min="1"><fcs-dimension name="X"/></dimension></RectangleGate></Gating-ML>`)
 	f.Add(`<Gating-ML><BooleanGate id="b"><and><gateReference ref="a"/></and></BooleanGate></Gating-ML>`)
 	f.Fuzz(func(t *testing.T, s string) {
-		Read("f.xml", strings.NewReader(s))
+		Read(strings.NewReader(s), "f.xml")
 	})
 }

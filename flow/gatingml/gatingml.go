@@ -29,11 +29,12 @@ func ReadFile(path string) (*flow.Strategy, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Read(path, f)
+	return Read(f, path)
 }
 
-// Read parses Gating-ML 2.0 from r; path names the source in errors.
-func Read(path string, r io.Reader) (*flow.Strategy, error) {
+// Read parses Gating-ML 2.0 from r; name is the file named in errors.
+func Read(r io.Reader, name string) (*flow.Strategy, error) {
+	path := name
 	root, err := parseTree(r)
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Reason: "not well-formed XML", Err: err, Hint: "check the file is complete Gating-ML 2.0"}
@@ -44,99 +45,122 @@ func Read(path string, r io.Reader) (*flow.Strategy, error) {
 	}
 	s := &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}
 	bad := func(n *node, format string, a ...any) error {
-		return formats.Errorf(path, n.Line, "<"+n.Name+">", "fix the element as Gating-ML 2.0 defines it", format, a...)
+		pe := formats.Errorf(path, n.Line, "<"+n.Name+">", "fix the element as Gating-ML 2.0 defines it", format, a...)
+		for _, x := range a { // keep a cause given to %v in the chain
+			if err, ok := x.(error); ok {
+				pe.Err = err
+			}
+		}
+		return pe
 	}
 	for _, n := range flatten(top) {
+		var err error
 		switch n.Name {
 		case "transformation":
-			id := n.Attr["id"]
-			if id == "" || len(n.Kids) == 0 {
-				return nil, bad(n, "transformation without id or body")
-			}
-			t := n.Kids[0]
-			num := func(k string, def float64) (float64, error) {
-				v, ok := t.Attr[k]
-				if !ok {
-					return def, nil
-				}
-				return strconv.ParseFloat(strings.TrimSpace(v), 64)
-			}
-			vals := map[string]float64{}
-			for _, k := range []string{"T", "W", "M", "A", "B", "C"} {
-				v, err := num(k, 0)
-				if err != nil {
-					return nil, bad(t, "parameter %s is not a number", k)
-				}
-				vals[k] = v
-			}
-			switch t.Name {
-			case "flin":
-				s.Transforms[id] = flow.Linear{T: vals["T"], A: vals["A"]}
-			case "flog":
-				s.Transforms[id] = flow.Log{T: vals["T"], M: vals["M"]}
-			case "fasinh":
-				s.Transforms[id] = flow.Asinh{T: vals["T"], M: vals["M"], A: vals["A"]}
-			case "logicle":
-				l, err := flow.NewLogicle(vals["T"], vals["W"], vals["M"], vals["A"])
-				if err != nil {
-					return nil, bad(t, "%v", err)
-				}
-				s.Transforms[id] = l
-			case "hyperlog":
-				h, err := flow.NewHyperlog(vals["T"], vals["W"], vals["M"], vals["A"])
-				if err != nil {
-					return nil, bad(t, "%v", err)
-				}
-				s.Transforms[id] = h
-			case "fratio":
-				dims := t.Children("fcs-dimension")
-				if len(dims) != 2 {
-					return nil, bad(t, "fratio needs two fcs-dimension elements")
-				}
-				s.Ratios[id] = flow.Ratio{A: vals["A"], B: vals["B"], C: vals["C"], X: dims[0].Attr["name"], Y: dims[1].Attr["name"]}
-			default:
-				return nil, bad(t, "transformation %q is not supported", t.Name)
-			}
+			err = readTransform(s, n, bad)
 		case "spectrumMatrix":
-			id := n.Attr["id"]
-			sp := &flow.Spillover{Source: "Gating-ML " + id}
-			if f := n.Child("fluorochromes"); f != nil {
-				for _, d := range f.Children("fcs-dimension") {
-					sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
-				}
-			}
-			if f := n.Child("detectors"); f != nil {
-				for _, d := range f.Children("fcs-dimension") {
-					sp.Detectors = append(sp.Detectors, d.Attr["name"])
-				}
-			}
-			for _, row := range n.Children("spectrum") {
-				var r []float64
-				for _, c := range row.Children("coefficient") {
-					v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
-					if err != nil {
-						return nil, bad(c, "coefficient %q is not a number", c.Attr["value"])
-					}
-					r = append(r, v)
-				}
-				sp.M = append(sp.M, r)
-			}
-			if len(sp.M) != len(sp.Fluorochromes) || len(sp.Detectors) < len(sp.Fluorochromes) {
-				return nil, bad(n, "spectrum matrix %s: %d fluorochromes, %d detectors, %d spectra", id, len(sp.Fluorochromes), len(sp.Detectors), len(sp.M))
-			}
-			s.Matrices[id] = sp
+			err = readSpectrum(s, n, bad)
 		case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
-			g, err := parseGate(n, bad)
-			if err != nil {
-				return nil, err
+			var g *flow.Gate
+			if g, err = parseGate(n, bad); err == nil {
+				s.Gates = append(s.Gates, g)
 			}
-			s.Gates = append(s.Gates, g)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(s.Gates) == 0 {
 		return nil, formats.Errorf(path, 0, "", "", "no gates in the file")
 	}
 	return s, nil
+}
+
+type badFunc = func(*node, string, ...any) error
+
+// readTransform reads one transformation element into s.
+func readTransform(s *flow.Strategy, n *node, bad badFunc) error {
+	id := n.Attr["id"]
+	if id == "" || len(n.Kids) == 0 {
+		return bad(n, "transformation without id or body")
+	}
+	t := n.Kids[0]
+	num := func(k string, def float64) (float64, error) {
+		v, ok := t.Attr[k]
+		if !ok {
+			return def, nil
+		}
+		return strconv.ParseFloat(strings.TrimSpace(v), 64)
+	}
+	vals := map[string]float64{}
+	for _, k := range []string{"T", "W", "M", "A", "B", "C"} {
+		v, err := num(k, 0)
+		if err != nil {
+			return bad(t, "parameter %s is not a number", k)
+		}
+		vals[k] = v
+	}
+	switch t.Name {
+	case "flin":
+		s.Transforms[id] = flow.Linear{T: vals["T"], A: vals["A"]}
+	case "flog":
+		s.Transforms[id] = flow.Log{T: vals["T"], M: vals["M"]}
+	case "fasinh":
+		s.Transforms[id] = flow.Asinh{T: vals["T"], M: vals["M"], A: vals["A"]}
+	case "logicle":
+		l, err := flow.NewLogicle(vals["T"], vals["W"], vals["M"], vals["A"])
+		if err != nil {
+			return bad(t, "%v", err)
+		}
+		s.Transforms[id] = l
+	case "hyperlog":
+		h, err := flow.NewHyperlog(vals["T"], vals["W"], vals["M"], vals["A"])
+		if err != nil {
+			return bad(t, "%v", err)
+		}
+		s.Transforms[id] = h
+	case "fratio":
+		dims := t.Children("fcs-dimension")
+		if len(dims) != 2 {
+			return bad(t, "fratio needs two fcs-dimension elements")
+		}
+		s.Ratios[id] = flow.Ratio{A: vals["A"], B: vals["B"], C: vals["C"], X: dims[0].Attr["name"], Y: dims[1].Attr["name"]}
+	default:
+		return bad(t, "transformation %q is not supported", t.Name)
+	}
+	return nil
+}
+
+// readSpectrum reads one spectrumMatrix element into s.
+func readSpectrum(s *flow.Strategy, n *node, bad badFunc) error {
+	id := n.Attr["id"]
+	sp := &flow.Spillover{Source: "Gating-ML " + id}
+	if f := n.Child("fluorochromes"); f != nil {
+		for _, d := range f.Children("fcs-dimension") {
+			sp.Fluorochromes = append(sp.Fluorochromes, d.Attr["name"])
+		}
+	}
+	if f := n.Child("detectors"); f != nil {
+		for _, d := range f.Children("fcs-dimension") {
+			sp.Detectors = append(sp.Detectors, d.Attr["name"])
+		}
+	}
+	for _, row := range n.Children("spectrum") {
+		var r []float64
+		for _, c := range row.Children("coefficient") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(c.Attr["value"]), 64)
+			if err != nil {
+				return bad(c, "coefficient %q is not a number", c.Attr["value"])
+			}
+			r = append(r, v)
+		}
+		sp.M = append(sp.M, r)
+	}
+	if len(sp.M) != len(sp.Fluorochromes) || len(sp.Detectors) < len(sp.Fluorochromes) {
+		return bad(n, "spectrum matrix %s: %d fluorochromes, %d detectors, %d spectra", id, len(sp.Fluorochromes), len(sp.Detectors), len(sp.M))
+	}
+	s.Matrices[id] = sp
+	return nil
 }
 
 func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
@@ -214,65 +238,13 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	case "EllipsoidGate":
 		g.Kind = "ellipsoid"
-		m := n.Child("mean")
-		cv := n.Child("covarianceMatrix")
-		ds := n.Child("distanceSquare")
-		if m == nil || cv == nil || ds == nil {
-			return nil, bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
-		}
-		var err error
-		if g.Mean, err = coords(m, "coordinate"); err != nil {
-			return nil, bad(m, "%v", err)
-		}
-		for _, row := range cv.Children("row") {
-			r, err := coords(row, "entry")
-			if err != nil {
-				return nil, bad(row, "%v", err)
-			}
-			g.Covariance = append(g.Covariance, r)
-		}
-		if g.Distance2, err = num(ds.Attr["value"]); err != nil {
-			return nil, bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
-		}
-		k := len(g.Dims)
-		if len(g.Mean) != k || len(g.Covariance) != k {
-			return nil, bad(n, "ellipsoid %s: %d dimensions but mean %d and covariance %d rows", g.ID, k, len(g.Mean), len(g.Covariance))
-		}
-		for _, r := range g.Covariance {
-			if len(r) != k {
-				return nil, bad(n, "ellipsoid %s: covariance rows need %d entries", g.ID, k)
-			}
+		if err := ellipsoid(g, n, bad); err != nil {
+			return nil, err
 		}
 	case "QuadrantGate":
 		g.Kind = "quadrant"
-		for _, dn := range n.Children("divider") {
-			d, err := parseDim(dn)
-			if err != nil {
-				return nil, bad(dn, "quadrant %s: %v", g.ID, err)
-			}
-			dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
-			for _, v := range dn.Children("value") {
-				x, err := num(v.Text)
-				if err != nil {
-					return nil, bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
-				}
-				dv.Values = append(dv.Values, x)
-			}
-			g.Dividers = append(g.Dividers, dv)
-		}
-		for _, qn := range n.Children("Quadrant") {
-			q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
-			for _, p := range qn.Children("position") {
-				x, err := num(p.Attr["location"])
-				if err != nil {
-					return nil, bad(p, "location %q is not a number", p.Attr["location"])
-				}
-				q.Positions[p.Attr["divider_ref"]] = x
-			}
-			g.Quadrants = append(g.Quadrants, q)
-		}
-		if len(g.Dividers) == 0 || len(g.Quadrants) == 0 {
-			return nil, bad(n, "quadrant gate %s needs dividers and quadrants", g.ID)
+		if err := quadrants(g, n, bad); err != nil {
+			return nil, err
 		}
 	case "BooleanGate":
 		g.Kind = "boolean"
@@ -289,6 +261,74 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 		}
 	}
 	return g, nil
+}
+
+// ellipsoid reads an EllipsoidGate's mean, covariance and distance.
+func ellipsoid(g *flow.Gate, n *node, bad badFunc) error {
+	m := n.Child("mean")
+	cv := n.Child("covarianceMatrix")
+	ds := n.Child("distanceSquare")
+	if m == nil || cv == nil || ds == nil {
+		return bad(n, "ellipsoid %s needs mean, covarianceMatrix and distanceSquare", g.ID)
+	}
+	var err error
+	if g.Mean, err = coords(m, "coordinate"); err != nil {
+		return bad(m, "%v", err)
+	}
+	for _, row := range cv.Children("row") {
+		r, err := coords(row, "entry")
+		if err != nil {
+			return bad(row, "%v", err)
+		}
+		g.Covariance = append(g.Covariance, r)
+	}
+	if g.Distance2, err = num(ds.Attr["value"]); err != nil {
+		return bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
+	}
+	k := len(g.Dims)
+	if len(g.Mean) != k || len(g.Covariance) != k {
+		return bad(n, "ellipsoid %s: %d dimensions but mean %d and covariance %d rows", g.ID, k, len(g.Mean), len(g.Covariance))
+	}
+	for _, r := range g.Covariance {
+		if len(r) != k {
+			return bad(n, "ellipsoid %s: covariance rows need %d entries", g.ID, k)
+		}
+	}
+	return nil
+}
+
+// quadrants reads a QuadrantGate's dividers and quadrants.
+func quadrants(g *flow.Gate, n *node, bad badFunc) error {
+	for _, dn := range n.Children("divider") {
+		d, err := parseDim(dn)
+		if err != nil {
+			return bad(dn, "quadrant %s: %v", g.ID, err)
+		}
+		dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
+		for _, v := range dn.Children("value") {
+			x, err := num(v.Text)
+			if err != nil {
+				return bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
+			}
+			dv.Values = append(dv.Values, x)
+		}
+		g.Dividers = append(g.Dividers, dv)
+	}
+	for _, qn := range n.Children("Quadrant") {
+		q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
+		for _, p := range qn.Children("position") {
+			x, err := num(p.Attr["location"])
+			if err != nil {
+				return bad(p, "location %q is not a number", p.Attr["location"])
+			}
+			q.Positions[p.Attr["divider_ref"]] = x
+		}
+		g.Quadrants = append(g.Quadrants, q)
+	}
+	if len(g.Dividers) == 0 || len(g.Quadrants) == 0 {
+		return bad(n, "quadrant gate %s needs dividers and quadrants", g.ID)
+	}
+	return nil
 }
 
 // flatten lists the definitions under the root, looking inside wrapper

@@ -19,7 +19,9 @@
 package wsp
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/url"
 	"os"
@@ -35,7 +37,9 @@ import (
 // Workspace is a parsed FlowJo workspace.
 type Workspace struct {
 	Path    string
+	Version string // flowJoVersion
 	Samples []*Sample
+	Notes   []string
 }
 
 // Sample is one sample of a workspace with its gating.
@@ -54,67 +58,135 @@ type Pop struct {
 	FlowJoCount      int // -1 when FlowJo stored none
 }
 
-// ReadFile reads a FlowJo 10 workspace.
+// Errors callers branch on (wrapped in a formats.ParseError or with the
+// workspace named).
+var (
+	// ErrNoSample: the workspace has no sample for this FCS file, or none
+	// named by --sample.
+	ErrNoSample = errors.New("no matching sample")
+	// ErrMismatch: a sample of the same name holds a different number of
+	// events than the file (another acquisition).
+	ErrMismatch = errors.New("sample does not match the file")
+	// ErrUnsupported: a FlowJo workspace whose gates lsc cannot import
+	// (FlowJo 9's own layout).
+	ErrUnsupported = errors.New("unsupported FlowJo workspace")
+)
+
+// ReadFile reads a FlowJo workspace (.wsp, or FlowJo 9 .xml/.jo).
 func ReadFile(p string) (*Workspace, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	root, err := xmltree.Parse(f)
+	return Read(f, p)
+}
+
+// Read reads a FlowJo workspace from r; name is the file named in errors.
+// FlowJo 10 workspaces are read; older ones (FlowJo 9 writes ISO-8859-1
+// XML) are read when their gates use the FlowJo 10 elements (Gate with
+// Gating-ML shapes), otherwise refused with ErrUnsupported.
+func Read(r io.Reader, name string) (*Workspace, error) {
+	root, err := xmltree.Parse(r)
 	if err != nil {
-		return nil, &formats.ParseError{File: p, Reason: "not well-formed XML", Err: err, Hint: "check that the workspace was saved completely"}
+		return nil, &formats.ParseError{File: name, Reason: "not well-formed XML", Err: err, Hint: "check that the workspace was saved completely"}
 	}
 	ws := root.Child("Workspace")
 	if ws == nil {
-		return nil, formats.Errorf(p, 0, "", "give a FlowJo 10 workspace (.wsp)", "no <Workspace> element")
+		return nil, formats.Errorf(name, 0, "", "give a FlowJo 10 workspace (.wsp)", "no <Workspace> element")
+	}
+	w := &Workspace{Path: name, Version: ws.Attr["flowJoVersion"]}
+	major, _, _ := strings.Cut(w.Version, ".")
+	if v, err := strconv.Atoi(major); err == nil && v < 10 {
+		if !hasFlowJo10Gates(ws) {
+			return nil, &formats.ParseError{File: name, Where: "<Workspace flowJoVersion=\"" + w.Version + "\">", Err: ErrUnsupported,
+				Reason: fmt.Sprintf("a FlowJo %s workspace (XML version %s): its gates are in FlowJo 9's own layout, which lsc does not import", w.Version, ws.Attr["version"]),
+				Hint:   "open it in FlowJo 10 and save it as .wsp, or export the gates as Gating-ML 2.0"}
+		}
+		w.Notes = append(w.Notes, fmt.Sprintf("FlowJo %s workspace read with the FlowJo 10 reader (its gates use the same elements)", w.Version))
 	}
 	list := ws.Child("SampleList")
 	if list == nil {
-		return nil, formats.Errorf(p, 0, "", "", "the workspace has no SampleList")
+		return nil, formats.Errorf(name, 0, "", "", "the workspace has no SampleList")
 	}
-	w := &Workspace{Path: p}
 	for _, sn := range list.Children("Sample") {
-		s, err := parseSample(p, sn)
+		s, err := parseSample(name, sn)
 		if err != nil {
 			return nil, err
 		}
 		w.Samples = append(w.Samples, s)
 	}
 	if len(w.Samples) == 0 {
-		return nil, formats.Errorf(p, 0, "", "", "the workspace lists no samples")
+		return nil, formats.Errorf(name, 0, "", "", "the workspace lists no samples")
 	}
 	return w, nil
 }
 
-// Find returns the sample for an FCS file: by the file name in the
-// workspace's data-set URI, its SampleNode name, or its $FIL keyword.
-func (w *Workspace) Find(fcsPath, fil, want string) (*Sample, error) {
+// hasFlowJo10Gates reports whether every population's gate sits in a
+// <Gate> element (FlowJo 10's layout, Gating-ML shapes inside).
+func hasFlowJo10Gates(n *xmltree.Node) bool {
+	pops, gated := 0, 0
+	var walk func(*xmltree.Node)
+	walk = func(n *xmltree.Node) {
+		for _, k := range n.Kids {
+			if k.Name == "Population" {
+				pops++
+				if g := k.Child("Gate"); g != nil && len(g.Kids) > 0 {
+					gated++
+				}
+			}
+			walk(k)
+		}
+	}
+	walk(n)
+	return pops == gated
+}
+
+// Find returns the sample for an FCS file as FlowJo matches them: by the
+// file name in the workspace's data-set URI, the sample's name, or its
+// $FIL keyword, and then by the number of events. A file that matches no
+// sample, or whose event count differs from the sample's, is an error
+// (ErrNoSample, ErrMismatch): the workspace's gates and counts belong to
+// another file. want (--sample) picks a sample by name, ID or file name
+// explicitly; its counts are then reported only when the event counts
+// agree.
+func (w *Workspace) Find(fcsPath, fil string, events int, want string) (*Sample, error) {
 	base := path.Base(strings.ReplaceAll(fcsPath, "\\", "/"))
 	var names []string
 	for _, s := range w.Samples {
 		names = append(names, s.Name)
-		if want != "" {
+	}
+	list := strings.Join(names, ", ")
+	if want != "" {
+		for _, s := range w.Samples {
 			if s.Name == want || s.ID == want || s.File == want {
 				return s, nil
 			}
+		}
+		return nil, fmt.Errorf("%s: --sample %q names no sample of the workspace (samples: %s): %w", w.Path, want, list, ErrNoSample)
+	}
+	for _, s := range w.Samples {
+		if !(s.File == base || s.Name == base || (fil != "" && (s.FIL == fil || s.Name == fil))) {
 			continue
 		}
-		if s.File == base || s.Name == base || (fil != "" && (s.FIL == fil || s.Name == fil)) {
-			return s, nil
+		if s.Count > 0 && s.Count != events {
+			return nil, fmt.Errorf("%s: sample %s has %d events in FlowJo, %s has %d: not the same acquisition; pass --sample %q to apply its gates anyway: %w",
+				w.Path, s.Name, s.Count, base, events, s.Name, ErrMismatch)
 		}
+		return s, nil
 	}
-	if want == "" && len(w.Samples) == 1 {
-		return w.Samples[0], nil
+	fl := ""
+	if fil != "" {
+		fl = " or $FIL " + fil
 	}
-	return nil, fmt.Errorf("%s: no sample matches %s (samples: %s); choose one with --sample", w.Path, base, strings.Join(names, ", "))
+	return nil, fmt.Errorf("%s: no sample matches %s%s (samples: %s); choose one with --sample NAME to apply its gates to this file: %w", w.Path, base, fl, list, ErrNoSample)
 }
 
 func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
 
 func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 	s := &Sample{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}}
-	bad := func(n *xmltree.Node, format string, a ...any) error {
+	bad := func(n *xmltree.Node, format string, a ...any) *formats.ParseError {
 		return formats.Errorf(p, n.Line, "<"+n.Name+">", "", format, a...)
 	}
 	if ds := sn.Child("DataSet"); ds != nil {
@@ -132,7 +204,32 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 			}
 		}
 	}
-	// Transforms, one per channel.
+	xf, err := readTransforms(s, sn, bad)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readMatrix(s, sn, bad)
+	if err != nil {
+		return nil, err
+	}
+	node := sn.Child("SampleNode")
+	if node == nil {
+		return s, nil
+	}
+	s.Name = node.Attr["name"]
+	s.Count, _ = strconv.Atoi(node.Attr["count"])
+	conv := &converter{s: s, xf: xf, prefix: m.prefix, suffix: m.suffix, compID: m.compID, detectors: m.detectors, path: p}
+	if subs := node.Child("Subpopulations"); subs != nil {
+		if err := conv.walk(subs, ""); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// readTransforms reads a sample's per-channel transforms into its
+// strategy and returns them by channel.
+func readTransforms(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string, ...any) *formats.ParseError) (map[string]flow.Transform, error) {
 	xf := map[string]flow.Transform{}
 	if tr := sn.Child("Transformations"); tr != nil {
 		for _, t := range tr.Kids {
@@ -160,18 +257,30 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 				continue
 			}
 			if err != nil {
-				return nil, bad(t, "channel %s: %v", ch, err)
+				pe := bad(t, "channel %s: %v", ch, err)
+				pe.Err = err
+				return nil, pe
 			}
 			xf[ch] = x
 			s.Strategy.Transforms["xf:"+ch] = x
 		}
 	}
-	// Compensation.
-	prefix, suffix, compID := "", "", ""
-	var detectors map[string]bool
+	return xf, nil
+}
+
+// matrixRef is the compensation a sample's gates were drawn in: the
+// matrix id and the prefix/suffix FlowJo adds to compensated channel names.
+type matrixRef struct {
+	prefix, suffix, compID string
+	detectors              map[string]bool
+}
+
+// readMatrix reads a sample's spillover matrix into its strategy.
+func readMatrix(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string, ...any) *formats.ParseError) (matrixRef, error) {
+	var mt matrixRef
 	if m := sn.Child("spilloverMatrix"); m != nil {
-		prefix, suffix = m.Attr["prefix"], m.Attr["suffix"]
-		compID = "wsp:" + m.Attr["name"]
+		mt.prefix, mt.suffix = m.Attr["prefix"], m.Attr["suffix"]
+		mt.compID = "wsp:" + m.Attr["name"]
 		sp := &flow.Spillover{Source: "FlowJo matrix " + m.Attr["name"]}
 		if ps := m.Child("parameters"); ps != nil {
 			for _, pp := range ps.Children("parameter") {
@@ -190,36 +299,24 @@ func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 		for _, row := range m.Children("spillover") {
 			i, ok := index[row.Attr["parameter"]]
 			if !ok {
-				return nil, bad(row, "spillover row for %q, which the matrix does not list", row.Attr["parameter"])
+				return mt, bad(row, "spillover row for %q, which the matrix does not list", row.Attr["parameter"])
 			}
 			for _, c := range row.Children("coefficient") {
 				j, ok := index[c.Attr["parameter"]]
 				v, err := num(c.Attr["value"])
 				if !ok || err != nil {
-					return nil, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
+					return mt, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
 				}
 				sp.M[i][j] = v
 			}
 		}
-		s.Strategy.Matrices[compID] = sp
-		detectors = map[string]bool{}
+		s.Strategy.Matrices[mt.compID] = sp
+		mt.detectors = map[string]bool{}
 		for _, d := range sp.Detectors {
-			detectors[d] = true
+			mt.detectors[d] = true
 		}
 	}
-	node := sn.Child("SampleNode")
-	if node == nil {
-		return s, nil
-	}
-	s.Name = node.Attr["name"]
-	s.Count, _ = strconv.Atoi(node.Attr["count"])
-	conv := &converter{s: s, xf: xf, prefix: prefix, suffix: suffix, compID: compID, detectors: detectors, path: p}
-	if subs := node.Child("Subpopulations"); subs != nil {
-		if err := conv.walk(subs, ""); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
+	return mt, nil
 }
 
 type wspLog struct{ offset, decades float64 }
@@ -268,7 +365,7 @@ func (c *converter) walk(subs *xmltree.Node, parent string) error {
 		if parent != "" {
 			id = parent + "/" + name
 		}
-		g.ID, g.Parent = id, parent
+		g.ID, g.Parent, g.Name = id, parent, name
 		cnt := -1
 		if v, err := strconv.Atoi(n.Attr["count"]); err == nil {
 			cnt = v
@@ -366,7 +463,7 @@ func (c *converter) population(n *xmltree.Node) (*flow.Gate, error) {
 	case "EllipsoidGate":
 		v, err := ellipseToPolygon(el, xfs)
 		if err != nil {
-			return nil, formats.Errorf(c.path, el.Line, "EllipsoidGate", "", "%v", err)
+			return nil, &formats.ParseError{File: c.path, Line: el.Line, Where: "EllipsoidGate", Reason: err.Error(), Err: err}
 		}
 		g.Kind, g.Vertices = "polygon", v
 	default:

@@ -1,12 +1,16 @@
 // Package xmltree reads XML into a small namespace-free tree: elements are
 // matched by local name, which is how Gating-ML and FlowJo files are best
-// read (their namespace prefixes vary between writers).
+// read (their namespace prefixes vary between writers). Documents declared
+// ISO-8859-1 (Latin-1; FlowJo 9 writes it) are decoded to UTF-8.
 package xmltree
 
 import (
+	"bufio"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
 )
 
 // Node is one element.
@@ -44,6 +48,7 @@ func (n *Node) Child(name string) *Node {
 func Parse(r io.Reader) (*Node, error) {
 	dec := xml.NewDecoder(r)
 	dec.Strict = true
+	dec.CharsetReader = charsetReader
 	root := &Node{Name: "#root"}
 	stack := []*Node{root}
 	for {
@@ -79,4 +84,49 @@ func Parse(r io.Reader) (*Node, error) {
 		}
 	}
 	return root, nil
+}
+
+// charsetReader decodes Latin-1 (ISO-8859-1, and its superset
+// windows-1252 read as Latin-1) to UTF-8; other declared encodings are
+// refused with their name.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "windows-1252", "cp1252":
+		return &latin1{r: bufio.NewReader(r)}, nil
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return r, nil
+	}
+	return nil, fmt.Errorf("XML encoding %q is not supported (save the file as UTF-8 or ISO-8859-1)", label)
+}
+
+// latin1 turns each byte into the rune of the same number, as UTF-8.
+type latin1 struct {
+	r   *bufio.Reader
+	buf []byte
+}
+
+func (l *latin1) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(l.buf) > 0 {
+			c := copy(p[n:], l.buf)
+			l.buf = l.buf[c:]
+			n += c
+			continue
+		}
+		b, err := l.r.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		if b < utf8.RuneSelf {
+			p[n] = b
+			n++
+			continue
+		}
+		l.buf = utf8.AppendRune(l.buf[:0], rune(b))
+	}
+	return n, nil
 }

@@ -16,6 +16,7 @@
 package h5ad
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -506,26 +507,21 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 		if next := min(a.nCells, end+max); next > end {
 			a.f.Prefetch(int(a.indptr[end]), int(a.indptr[next]-a.indptr[end]), a.data, a.indices)
 		}
-		val, err := a.f.ReadFloats(a.data, int(lo), int(hi-lo))
-		if err != nil {
+		// Values and gene positions go straight from the inflated chunks
+		// into the chunk's arrays, rows are then made in place.
+		n := int(hi - lo)
+		idx, val := dst.Extend(n)
+		if err := a.f.ReadFloatsInto(a.data, int(lo), val); err != nil {
 			return a.fail("/"+a.mpath+"/data", "", "%v", err)
 		}
-		idx, err := a.f.ReadFloats(a.indices, int(lo), int(hi-lo))
-		if err != nil {
-			return a.fail("/"+a.mpath+"/indices", "", "%v", err)
-		}
-		ri := make([]int32, 0, 256)
-		for c := a.pos; c < end; c++ {
-			ri = ri[:0]
-			s, e := a.indptr[c]-lo, a.indptr[c+1]-lo
-			for _, g := range idx[s:e] {
-				if g < 0 || int(g) >= a.nGenes {
-					return a.fail("/"+a.mpath+"/indices", "the file is damaged", "gene index %v out of range for cell %d", g, c)
-				}
-				ri = append(ri, int32(g))
+		if err := a.f.ReadIndicesInto(a.indices, int(lo), idx, a.nGenes); err != nil {
+			hint := ""
+			if errors.Is(err, hdf5x.ErrIndexRange) {
+				hint = "the file is damaged: gene indices must be below the number of genes"
 			}
-			dst.AppendRow(ri, val[s:e])
+			return a.fail("/"+a.mpath+"/indices", hint, "%v", err)
 		}
+		dst.AppendRows(a.indptr[a.pos:end+1], n)
 	}
 	a.pos = end
 	return nil

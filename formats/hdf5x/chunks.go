@@ -18,11 +18,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/zlib"
 	"io"
 	"math"
 	"os"
 	"sort"
+	"sync"
+
+	"github.com/klauspost/compress/zlib"
+	"github.com/lsc-bio/lsc/inflate"
 )
 
 var errUnsupported = errors.New("hdf5x: layout not handled by the fast reader")
@@ -480,6 +483,66 @@ func (ix *chunkIndex) convert(raw []byte, out []float64) {
 	}
 }
 
+// convertIndices turns len(out) stored integers at the start of raw into
+// int32, and returns the position of the first outside [0, limit) or -1.
+// limit must be at most 1<<31 - 1.
+func (ix *chunkIndex) convertIndices(raw []byte, out []int32, limit int) int {
+	var bo binary.ByteOrder = binary.LittleEndian
+	if ix.bigEndian {
+		bo = binary.BigEndian
+	}
+	lim := uint64(limit)
+	switch {
+	case ix.elemSize == 4 && !ix.bigEndian:
+		raw = raw[:4*len(out)]
+		for j := range out {
+			v := binary.LittleEndian.Uint32(raw[4*j:])
+			if ix.signed {
+				if int32(v) < 0 || uint64(v) >= lim {
+					return j
+				}
+			} else if uint64(v) >= lim {
+				return j
+			}
+			out[j] = int32(v)
+		}
+	case ix.elemSize == 8 && !ix.bigEndian:
+		raw = raw[:8*len(out)]
+		for j := range out {
+			v := binary.LittleEndian.Uint64(raw[8*j:])
+			if v >= lim { // negative int64 values are huge as uint64
+				return j
+			}
+			out[j] = int32(v)
+		}
+	default:
+		for j := range out {
+			var v int64
+			switch {
+			case ix.elemSize == 1 && ix.signed:
+				v = int64(int8(raw[j]))
+			case ix.elemSize == 1:
+				v = int64(raw[j])
+			case ix.elemSize == 2 && ix.signed:
+				v = int64(int16(bo.Uint16(raw[2*j:])))
+			case ix.elemSize == 2:
+				v = int64(bo.Uint16(raw[2*j:]))
+			case ix.elemSize == 4 && ix.signed:
+				v = int64(int32(bo.Uint32(raw[4*j:])))
+			case ix.elemSize == 4:
+				v = int64(bo.Uint32(raw[4*j:]))
+			default:
+				v = int64(bo.Uint64(raw[8*j:]))
+			}
+			if v < 0 || uint64(v) >= lim {
+				return j
+			}
+			out[j] = int32(v)
+		}
+	}
+	return -1
+}
+
 // chunkBytes returns chunk i with its filters undone (chunkLen elements).
 func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
 	raw, err := readAt(f, ix.addrs[i], int(ix.sizes[i]))
@@ -492,15 +555,12 @@ func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
 		}
 		switch ix.filters[k].id {
 		case 1:
-			zr, err := zlib.NewReader(bytes.NewReader(raw))
-			if err != nil {
-				return nil, err
-			}
-			// Inflate straight into a buffer of the chunk's size (a growing
-			// buffer cost a third of the read time).
+			// Inflate straight into a buffer of the chunk's size, the
+			// whole chunk at once (package inflate; a growing buffer cost a
+			// third of the read time).
 			out := make([]byte, ix.chunkLen*ix.elemSize)
-			n, err := io.ReadFull(zr, out)
-			if err != nil && err != io.ErrUnexpectedEOF {
+			n, err := inflateChunk(out, raw)
+			if err != nil {
 				return nil, err
 			}
 			raw = out[:n]
@@ -538,4 +598,28 @@ func unshuffle(b []byte, es int) []byte {
 	}
 	copy(out[n*es:], b[n*es:])
 	return out
+}
+
+var decoders = sync.Pool{New: func() any { return new(inflate.Decoder) }}
+
+// inflateChunk inflates the zlib stream src (a chunk through HDF5's deflate
+// filter) into out and returns the bytes written. A stream longer than the
+// chunk (never written by HDF5, but read before as far as the chunk goes)
+// is read through the streaming decoder up to len(out).
+func inflateChunk(out, src []byte) (int, error) {
+	d := decoders.Get().(*inflate.Decoder)
+	n, err := d.DecodeZlib(out, src)
+	decoders.Put(d)
+	if !errors.Is(err, inflate.ErrShortBuffer) {
+		return n, err
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(src))
+	if err != nil {
+		return 0, err
+	}
+	n, err = io.ReadFull(zr, out)
+	if err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	return n, err
 }

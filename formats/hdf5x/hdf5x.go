@@ -469,12 +469,29 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 	if ix == nil || ix.rank != 1 {
 		return nil, errUnsupported
 	}
+	out := make([]float64, count)
+	return out, f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at int, n int) error {
+		if raw != nil {
+			ix.convert(raw, out[at:at+n])
+		}
+		return nil
+	})
+}
+
+// readIndexedInto calls conv for the part of each chunk that holds elements
+// [off, off+count) of the 1-D dataset d: raw starts at the first element
+// wanted, at is its place in the range, n the number of elements; raw is
+// nil for a chunk never written (its values are the fill value, 0). Two
+// chunks are inflated and converted at a time.
+func (f *File) readIndexedInto(d *hdf5.Dataset, ix *chunkIndex, off, count int, conv func(raw []byte, at, n int) error) error {
 	if int64(off+count) > ix.n {
-		return nil, fmt.Errorf("read of %d elements at %d beyond the %d the dataset holds", count, off, ix.n)
+		return fmt.Errorf("read of %d elements at %d beyond the %d the dataset holds", count, off, ix.n)
+	}
+	if count == 0 {
+		return nil
 	}
 	f.release(d.Address(), ix.chunkLen, off)
 	first, last := off/ix.chunkLen, (off+count-1)/ix.chunkLen
-	out := make([]float64, count)
 	errs := make([]error, last-first+1)
 	eachChunk(first, last, func(c int) {
 		raw, err := f.chunk(ix, d.Address(), c)
@@ -485,16 +502,80 @@ func (f *File) readIndexed(d *hdf5.Dataset, off, count int) ([]float64, error) {
 		lo := c * ix.chunkLen
 		a, b := max(off, lo), min(off+count, lo+ix.chunkLen)
 		if raw != nil {
-			ix.convert(raw[(a-lo)*ix.elemSize:], out[a-off:b-off])
+			raw = raw[(a-lo)*ix.elemSize:]
 		}
+		errs[c-first] = conv(raw, a-off, b-a)
 	})
-	for _, e := range errs {
-		if e != nil {
-			return nil, e
+	return errors.Join(errs...)
+}
+
+// ReadFloatsInto reads elements [off, off+len(out)) of a 1-D numeric
+// dataset into out, converted to float64 straight from the inflated chunks
+// (no intermediate slice).
+func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
+	if ix := f.fastIndex(d); ix != nil && ix.rank == 1 && off >= 0 {
+		if ix.class == 1 || ix.class == 0 {
+			if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
+				if raw == nil {
+					clear(out[at : at+n])
+				} else {
+					ix.convert(raw, out[at:at+n])
+				}
+				return nil
+			}); err != nil {
+				return fmt.Errorf("dataset %s: %w", d.Name(), err)
+			}
+			return nil
 		}
 	}
-	return out, nil
+	v, err := f.ReadFloats(d, off, len(out))
+	if err != nil {
+		return err
+	}
+	if len(v) != len(out) {
+		return fmt.Errorf("dataset %s: %d elements read, %d wanted", d.Name(), len(v), len(out))
+	}
+	copy(out, v)
+	return nil
 }
+
+// ReadIndicesInto reads elements [off, off+len(out)) of a 1-D integer
+// dataset (sparse matrix indices) into out. Every value must lie in
+// [0, limit): the error gives the first that does not and its element number.
+func (f *File) ReadIndicesInto(d *hdf5.Dataset, off int, out []int32, limit int) error {
+	if ix := f.fastIndex(d); ix != nil && ix.rank == 1 && ix.class == 0 && off >= 0 {
+		if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
+			if raw == nil {
+				clear(out[at : at+n])
+				return nil
+			}
+			if k := ix.convertIndices(raw, out[at:at+n], limit); k >= 0 {
+				return fmt.Errorf("%w: value at element %d is not in [0, %d)", ErrIndexRange, off+at+k, limit)
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("dataset %s: %w", d.Name(), err)
+		}
+		return nil
+	}
+	v, err := f.ReadFloats(d, off, len(out))
+	if err != nil {
+		return err
+	}
+	if len(v) != len(out) {
+		return fmt.Errorf("dataset %s: %d elements read, %d wanted", d.Name(), len(v), len(out))
+	}
+	for k, x := range v {
+		if !(x >= 0 && x < float64(limit)) || x != math.Trunc(x) {
+			return fmt.Errorf("dataset %s: %w: value %v at element %d is not in [0, %d)", d.Name(), ErrIndexRange, x, off+k, limit)
+		}
+		out[k] = int32(x)
+	}
+	return nil
+}
+
+// ErrIndexRange: a sparse matrix index outside the matrix.
+var ErrIndexRange = errors.New("index out of range")
 
 // rowBands returns the chunk grid numbers holding rows [r0, r0+n) of a 2-D
 // chunked dataset: one contiguous range, whole row bands.

@@ -79,6 +79,9 @@ func decodeAll(r *os.File, addr uint64) {
 	for c := range ix.starts {
 		if raw, err := ix.chunkBytes(r, c); err == nil {
 			ix.convert(raw, make([]float64, ix.chunkLen))
+			if ix.class == 0 {
+				ix.convertIndices(raw, make([]int32, ix.chunkLen), 1000)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ package input
 import (
 	"path/filepath"
 
+	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/h5ad"
 	"github.com/lsc-bio/lsc/formats/hdf5x"
@@ -48,6 +49,9 @@ func Open(path string, opt Options) (matrix.Source, error) {
 		}
 		return tenx.OpenH5(path, opt.Genome)
 	default:
+		if f, _ := airr.Sniff(path); f != airr.FormatUnknown {
+			return nil, formats.Errorf(path, 1, "header", "read it with 'lsc repertoire clonotypes' or 'lsc inspect'", "a receptor/feature table (%s), not an expression matrix", f)
+		}
 		m, err := table.Read(path)
 		if err != nil {
 			return nil, err

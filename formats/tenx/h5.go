@@ -1,6 +1,7 @@
 package tenx
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -283,31 +284,26 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 	if next := min(len(h.cells), end+max); next > end {
 		h.f.Prefetch(int(h.indptr[end]), int(h.indptr[next]-h.indptr[end]), h.data, h.indices)
 	}
-	val, err := h.f.ReadFloats(h.data, int(a), int(b-a))
-	if err != nil {
+	// Values and feature numbers go straight from the inflated chunks into
+	// the chunk's arrays; feature numbers become gene positions (-1, dropped,
+	// for features kept apart) and rows are made in place.
+	dst.Reset(h.pos)
+	n := int(b - a)
+	idx, val := dst.Extend(n)
+	if err := h.f.ReadFloatsInto(h.data, int(a), val); err != nil {
 		return h.fail("dataset data", "", "%v", err)
 	}
-	idx, err := h.f.ReadFloats(h.indices, int(a), int(b-a))
-	if err != nil {
-		return h.fail("dataset indices", "", "%v", err)
-	}
-	dst.Reset(h.pos)
-	var ri []int32
-	var rv []float64
-	for c := h.pos; c < end; c++ {
-		ri, rv = ri[:0], rv[:0]
-		for k := h.indptr[c] - a; k < h.indptr[c+1]-a; k++ {
-			g := int(idx[k])
-			if g < 0 || g >= len(h.featPos) {
-				return h.fail("dataset indices", "the file is damaged", "feature index %d out of range for cell %d", g, c)
-			}
-			if p := h.featPos[g]; p >= 0 {
-				ri = append(ri, p)
-				rv = append(rv, val[k])
-			}
+	if err := h.f.ReadIndicesInto(h.indices, int(a), idx, len(h.featPos)); err != nil {
+		hint := ""
+		if errors.Is(err, hdf5x.ErrIndexRange) {
+			hint = "the file is damaged: feature indices must be below the number of features"
 		}
-		dst.AppendRow(ri, rv)
+		return h.fail("dataset indices", hint, "%v", err)
 	}
+	for k, g := range idx {
+		idx[k] = h.featPos[g]
+	}
+	dst.AppendRows(h.indptr[h.pos:end+1], n)
 	h.pos = end
 	return nil
 }

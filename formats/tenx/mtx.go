@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,7 @@ type MTX struct {
 	mark         []int32 // feature position -> 1 + last cell that used it (duplicate check)
 	otherEntries []entry // non-Gene Expression values (row = position in other), this pass
 	passDone     bool    // the last pass read every entry
+	ptr          []int64 // row ends within the block being read (reused)
 }
 
 type entry struct {
@@ -418,16 +420,23 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 	}
 	dst.Reset(m.pos)
 	end := min(len(m.cells), m.pos+max)
-	var idx []int32
-	var val []float64
+	// Entries go straight into the chunk's arrays (room for the average
+	// cell's entries reserved up front); rows are made in place at the end.
+	if len(m.cells) > 0 {
+		hint := int(m.nnz/int64(len(m.cells))+1) * (end - m.pos) * 9 / 8
+		dst.Indices = slices.Grow(dst.Indices, hint)
+		dst.Data = slices.Grow(dst.Data, hint)
+	}
+	idx, val := dst.Indices[:0], dst.Data[:0]
+	ptr := append(m.ptr[:0], 0)
 	cur := m.pos
 	flush := func(upTo int) {
 		for cur < upTo {
-			dst.AppendRow(idx, val)
-			idx, val = idx[:0], val[:0]
+			ptr = append(ptr, int64(len(idx)))
 			cur++
 		}
 	}
+	defer func() { m.ptr = ptr }()
 	for {
 		var e entry
 		if len(m.pending) > 0 {
@@ -480,6 +489,8 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 			val = append(val, e.v)
 		}
 	}
+	dst.Indices, dst.Data = idx, val
+	dst.AppendRows(ptr, len(idx))
 	m.pos = end
 	return nil
 }

@@ -1,0 +1,46 @@
+package matrix
+
+import "slices"
+
+// Extend makes room for n more entries after the chunk's rows and returns
+// them, for a reader to fill in place (gene positions and values straight
+// from the file, no intermediate copy); AppendRows then turns them into rows.
+func (c *Chunk) Extend(n int) (idx []int32, val []float64) {
+	m := len(c.Indices)
+	c.Indices = slices.Grow(c.Indices, n)[:m+n]
+	c.Data = slices.Grow(c.Data, n)[:m+n]
+	return c.Indices[m:], c.Data[m:]
+}
+
+// AppendRows adds len(ptr)-1 cells whose entries were written in the last
+// Extend: cell k holds entries ptr[k]-ptr[0] to ptr[k+1]-ptr[0] of it. As
+// AppendRow, zero values are dropped and rows sorted by gene position if
+// needed; entries whose position is negative are dropped too (features a
+// reader keeps apart). Rows are compacted in place.
+func (c *Chunk) AppendRows(ptr []int64, n int) {
+	base := len(c.Indices) - n
+	idx, val := c.Indices, c.Data
+	w := base
+	for k := 0; k+1 < len(ptr); k++ {
+		s, e := base+int(ptr[k]-ptr[0]), base+int(ptr[k+1]-ptr[0])
+		start := w
+		sorted := true
+		for j := s; j < e; j++ {
+			g, v := idx[j], val[j]
+			if v == 0 || g < 0 {
+				continue
+			}
+			if w > start && idx[w-1] >= g {
+				sorted = false
+			}
+			idx[w], val[w] = g, v
+			w++
+		}
+		if !sorted {
+			sortRow(idx[start:w], val[start:w])
+		}
+		c.Cells++
+		c.Indptr = append(c.Indptr, w)
+	}
+	c.Indices, c.Data = idx[:w], val[:w]
+}

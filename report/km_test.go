@@ -1,0 +1,48 @@
+package report_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lsc-bio/lsc/clinical"
+	"github.com/lsc-bio/lsc/report"
+	"github.com/lsc-bio/lsc/stats"
+)
+
+// The at-risk table under the KM figure: a header row with the times, then
+// each group's numbers under them. Expected numbers: R 4.2.2 / survival
+// 3.5.3, summary(survfit(Surv(time, status) ~ sex, lung), times = c(0, 250,
+// 500, 750, 1000))$n.risk = 138 62 20 7 2 | 90 53 21 3 (and 0 at 1000, a
+// time R leaves out once nobody is at risk).
+func TestKMPlotAtRisk(t *testing.T) {
+	lung, err := clinical.Read("../clinical/testdata/lung.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := report.KMPlot(km, report.KMPlotOptions{TimeLabel: "days", AtRisk: []float64{0, 250, 500, 750, 1000}})
+	table := svg[strings.Index(svg, "Number at risk"):]
+	var got []string
+	for _, m := range regexp.MustCompile(`text-anchor="middle">(\d+)</text>`).FindAllStringSubmatch(table, -1) {
+		got = append(got, m[1])
+	}
+	if want := "0 250 500 750 1000 138 62 20 7 2 90 53 21 3 0"; strings.Join(got, " ") != want || !strings.Contains(table, ">time</text>") {
+		t.Errorf("at-risk table %v, want %s", got, want)
+	}
+	// Times that are not axis ticks get their own tick marks.
+	if n := strings.Count(svg, `stroke="#333" stroke-width="2"/>`); n != 5 {
+		t.Errorf("%d at-risk tick marks, want 5", n)
+	}
+	// Times too close for their numbers: evenly spaced columns, no marks.
+	svg = report.KMPlot(km, report.KMPlotOptions{AtRisk: []float64{0, 10, 20}})
+	if n := strings.Count(svg, `stroke="#333" stroke-width="2"/>`); n != 0 {
+		t.Errorf("crowded times drew %d tick marks", n)
+	}
+	if !strings.Contains(svg, "log-rank p = 0.00131") {
+		t.Error("log-rank p missing")
+	}
+}
