@@ -196,7 +196,7 @@ func stemRunJSON(f stemFlags, opt score.Options, ao stemcell.Options, sig string
 	inputs := []map[string]any{}
 	for _, s := range scored {
 		inputs = append(inputs, map[string]any{"sample": s.Sample.ID, "path": s.Sample.Path, "annotation": s.Sample.Annotation,
-			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": nonNilS(s.Missing), "reused_from_cache": s.Cached,
+			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": report.NonNil(s.Missing), "reused_from_cache": s.Cached,
 			"patient": s.Sample.Patient, "timepoint": s.Sample.Timepoint.Label, "date": s.Sample.Date, "tissue": s.Sample.Fields["tissue"], "fraction": s.Sample.Fields["fraction"]})
 	}
 	var cut any // the fixed cut; none for fitted thresholds
@@ -209,7 +209,7 @@ func stemRunJSON(f stemFlags, opt score.Options, ao stemcell.Options, sig string
 			"keep": f.keep, "reference": f.reference, "ref_quantile": f.refQ, "bands": ao.Bands, "bootstrap": f.bootstrap, "seed": f.seed,
 			"max_rank": f.maxRank, "nbin": f.nbin, "ctrl": f.ctrl},
 		"threshold": map[string]any{"method": res.Threshold.Method, "value": res.Threshold.Value, "detail": res.Threshold.Detail},
-		"notes":     nonNilS(res.Notes),
+		"notes":     report.NonNil(res.Notes),
 	}
 }
 
