@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,8 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lsc-bio/lsc/atomicfile"
+	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/score"
+	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stemcell"
 	"github.com/lsc-bio/lsc/study"
 )
@@ -20,6 +23,7 @@ import (
 type stemFlags struct {
 	scoringFlags
 	samples, cut, out, bands, typeCol string
+	only                              string // one sample into the cache
 	refQ                              float64
 	keep, reference                   []string
 	bootstrap                         int
@@ -62,6 +66,14 @@ CI of the diagnosis fraction), report.html, run.json. Scores per sample are cach
   lsc stemcells --samples h5ads.tsv --signature LSPC-Quiescent --celltype-column cell_type --keep 'HSC*' --out stem/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runStemcells(cmd, f) },
 	}
+	addStemFlags(c, &f)
+	c.Flags().StringVar(&f.only, "only", "", "score this one sample into DIR/cache and stop (a per-sample job of lsc workflow)")
+	return c
+}
+
+// addStemFlags registers the flags of lsc stemcells (also those of lsc
+// workflow init, which passes them on to the stemcells commands it writes).
+func addStemFlags(c *cobra.Command, f *stemFlags) {
 	addScoringFlags(c, &f.scoringFlags, scoringDefaults{sigFlag: "signature", method: "ucell", normalize: "auto",
 		sigHelp: "one signature: built-in name, file or FILE:NAME (required)"})
 	fl := c.Flags()
@@ -81,7 +93,6 @@ CI of the diagnosis fraction), report.html, run.json. Scores per sample are cach
 	for _, r := range []string{"samples", "out"} {
 		c.MarkFlagRequired(r)
 	}
-	return c
 }
 
 // stemOptions checks the threshold flags (usage errors) and returns them.
@@ -134,6 +145,9 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 		return err
 	}
 	sheet.DefaultTypeColumn(f.typeCol)
+	if f.only != "" {
+		return stemOnly(cmd, f, opt, inOpt, sheet, sigs[0])
+	}
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, stemFiles...)); err != nil {
 		return err
 	}
@@ -170,6 +184,37 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 		logf("%s (%s, %s): %d/%d stem-like = %.2f%% [%s]", b.Sample, b.Patient, b.Timepoint, b.NStem, b.N, b.Fraction*100, b.Risk)
 	}
 	return nil
+}
+
+// stemOnly scores the sample --only names into DIR/cache, the file a whole
+// run reads, and stops.
+func stemOnly(cmd *cobra.Command, f stemFlags, opt score.Options, in input.Options, sheet *study.Sheet, sig signature.Signature) error {
+	var one []study.Sample
+	var ids []string
+	for _, s := range sheet.Samples {
+		ids = append(ids, s.ID)
+		if s.ID == f.only {
+			one = append(one, s)
+		}
+	}
+	if len(one) == 0 {
+		return usageError{fmt.Errorf("--only %q: no such sample in %s (samples: %s)", f.only, f.samples, strings.Join(ids, ", "))}
+	}
+	so := stemcell.ScoreOptions{Score: opt, Input: in, Jobs: 1, CacheDir: filepath.Join(f.out, "cache")}
+	if err := os.MkdirAll(so.CacheDir, 0o777); err != nil {
+		return fmt.Errorf("cannot create %s: %w", so.CacheDir, err)
+	}
+	opt.Workers = max(1, f.jobs)
+	so.Score = opt
+	scored, err := stemcell.ScoreSamples(one, sig, so)
+	if err != nil {
+		return err
+	}
+	path, err := stemcell.CachePath(so.CacheDir, one[0], sig, so)
+	if err == nil && !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d cells scored into %s (reused: %v)\n", f.only, len(scored[0].Cells), path, scored[0].Cached)
+	}
+	return err
 }
 
 func stemOutputs(res *stemcell.Result, run map[string]any, meta report.StemMeta) []outFile {
