@@ -59,7 +59,9 @@ DIR: cells.tsv (sample, cell, score, stem_like), samples.tsv (fraction, Wilson 9
 --bands), patients.tsv (fractions per timepoint, diagnosis->relapse fold change with a seeded
 bootstrap 95% CI, prop.test), cohort.tsv (with an outcome column: Mann-Whitney and AUC with DeLong
 CI of the diagnosis fraction), report.html, run.json. Scores per sample are cached in DIR/cache
-(keyed by input checksums and parameters), so an interrupted run resumes where it stopped.`,
+(keyed by input checksums and parameters), so an interrupted run resumes where it stopped;
+--only SAMPLE scores that sample into DIR/cache and stops (lsc workflow init writes one such job
+per sample, then one lsc stemcells over the sheet that reads them).`,
 		Args: cobra.NoArgs,
 		Example: `  lsc stemcells --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out stem/
   lsc stemcells --samples tall.tsv --signature stem.gmt:STEM --method modulescore --cut 0.25 --out stem/
