@@ -183,8 +183,12 @@ func TestSnakemakeSlurm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Stop()
+	t.Logf("cluster up")
 	dir, wf := setup(t, "--partition", "debug")
-	run(t, c.Env(), dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--profile", filepath.Join(wf, "profiles", "slurm"), "--quiet")
+	t.Logf("workflow written, one-process run done")
+	// CI=true makes Snakemake 7 poll job states every second instead of
+	// every 10 s (snakemake/executors/__init__.py, sleep()).
+	run(t, append(c.Env(), "CI=true"), dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--profile", filepath.Join(wf, "profiles", "slurm"), "--quiet")
 	sameResults(t, dir, wf)
 	jobs, err := c.Jobs()
 	if err != nil {
