@@ -57,27 +57,7 @@ func (a *Assessment) patients(records map[string]*Patient) {
 
 func (a *Assessment) patient(id string, rec *Patient) PatientResult {
 	pr := PatientResult{ID: id, Record: rec, TKIYears: math.NaN()}
-	var blood []Sample
-	var last time.Time
-	for _, si := range a.SamplesOf(id) {
-		s := a.Samples[si]
-		if s.Date.After(last) {
-			last = s.Date
-		}
-		if s.OnIS && a.Params.IsBlood(s.Fraction) {
-			blood = append(blood, s)
-		}
-	}
 	rows := a.RowsOf(id)
-	for _, i := range rows {
-		if r := a.Rows[i]; r.Date.After(last) {
-			last = r.Date
-		}
-	}
-	asOf := a.Params.AsOf
-	if asOf.IsZero() {
-		asOf = last
-	}
 	if lines := a.unordered[id]; len(lines) > 0 {
 		pr.Notes = append(pr.Notes, fmt.Sprintf("rows out of date order in the input (line %s): assessed in date order", joinInts(lines)))
 	}
@@ -96,8 +76,32 @@ func (a *Assessment) patient(id string, rec *Patient) PatientResult {
 		pr.TFR = NotApplicable
 		pr.TFRRules = []string{NotCML}
 		pr.DMRYears, pr.MR45Years = math.NaN(), math.NaN()
-		a.flags(&pr)
-		return pr
+	} else {
+		a.cml(&pr, rec, rows)
+	}
+	a.flags(&pr)
+	return pr
+}
+
+// cml applies the ELN 2020 CML rules: response, milestones, TKI duration
+// and TFR, on the blood BCR::ABL1 IS samples in date order.
+func (a *Assessment) cml(pr *PatientResult, rec *Patient, rows []int) {
+	var blood []Sample
+	var last time.Time
+	for _, si := range a.SamplesOf(pr.ID) {
+		s := a.Samples[si]
+		if s.OnIS && a.Params.IsBlood(s.Fraction) {
+			blood = append(blood, s)
+		}
+	}
+	for _, i := range rows {
+		if r := a.Rows[i]; r.Date.After(last) {
+			last = r.Date
+		}
+	}
+	asOf := a.Params.AsOf
+	if asOf.IsZero() {
+		asOf = last
 	}
 	switch {
 	case rec == nil:
@@ -112,24 +116,22 @@ func (a *Assessment) patient(id string, rec *Patient) PatientResult {
 	} else if len(blood) == 0 {
 		pr.Notes = append(pr.Notes, "no BCR::ABL1 IS measurement in blood: milestones use blood only")
 	}
-	response(&pr, blood)
-	if !pr.TherapyStart.IsZero() {
-		if len(blood) > 0 {
-			pr.Milestones = a.milestones(pr.TherapyStart, blood, rec, &pr)
-		}
-		pr.TKIYears = years(tkiDuration(rec, asOf))
-		if len(blood) == 0 {
-			pr.TFR = "not assessable"
-			pr.TFRRules = []string{"no BCR::ABL1 IS measurement in blood: TFR criteria apply to CML monitored on the International Scale"}
-		} else {
-			pr.TFR, pr.TFRRules = a.tfr(&pr, rec)
-		}
-	} else {
+	response(pr, blood)
+	switch {
+	case pr.TherapyStart.IsZero():
 		pr.TFR = "not assessable"
 		pr.TFRRules = []string{"no therapy start"}
+		return
+	case len(blood) > 0:
+		pr.Milestones = a.milestones(pr.TherapyStart, blood, rec, pr)
 	}
-	a.flags(&pr)
-	return pr
+	pr.TKIYears = years(tkiDuration(rec, asOf))
+	if len(blood) == 0 {
+		pr.TFR = "not assessable"
+		pr.TFRRules = []string{"no BCR::ABL1 IS measurement in blood: TFR criteria apply to CML monitored on the International Scale"}
+	} else {
+		pr.TFR, pr.TFRRules = a.tfr(pr, rec)
+	}
 }
 
 // NotApplicable is the TFR (and milestone) status of a patient without

@@ -1,18 +1,20 @@
-package report
+package report_test
 
 import (
+	"flag"
 	"math"
 	"os"
 	"strings"
 	"testing"
+
+	. "github.com/lsc-bio/lsc/report"
 )
 
-
-// golden compares got with testdata/name (rewritten with -update).
+// golden compares got with testdata/golden/name (rewritten with -update).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := "testdata/" + name
-	if *update {
+	path := "testdata/golden/" + name
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" { // the flag of update_test.go
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

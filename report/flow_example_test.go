@@ -37,16 +37,16 @@ func ExampleMembershipTSV() {
 }
 
 // Values of a float32 file print as float32: 0.002, not
-// 0.0020000000298023225; a computed value prints as Num prints it, without
-// the noise of binary arithmetic (0.1 + 0.2 gives 0.3).
+// 0.0020000000298023225; a computed value keeps its float64 digits
+// (report.Num drops only the noise of binary arithmetic).
 func ExampleEventsTSV() {
-	a, b := 0.1, 0.2
+	a, b := 1.0, 3.0
 	t := &flow.EventTable{Names: []string{"Time", "FL1-A"}, Rows: 2, Float32: true,
-		Values: []float64{float64(float32(0.002)), a + b, float64(float32(66197.98)), 12}}
+		Values: []float64{float64(float32(0.002)), a / b, float64(float32(66197.98)), 12}}
 	report.EventsTSV(os.Stdout, t)
 	// Output:
 	// Time	FL1-A
-	// 0.002	0.3
+	// 0.002	0.3333333333333333
 	// 66197.98	12
 }
 

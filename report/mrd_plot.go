@@ -23,34 +23,11 @@ type mrdPoint struct {
 // y range reaches at least a twentieth of a decade beyond the data, so no
 // point sits on the frame.
 func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
-	var keys []string
-	series := map[string][]mrdPoint{}
-	anyIS := false
-	lo, hi := math.Inf(1), math.Inf(-1)
-	xlo, xhi := math.Inf(1), math.Inf(-1)
-	for _, si := range a.SamplesOf(p.ID) {
-		s := a.Samples[si]
-		k := s.Fraction + " " + s.Target + "/" + s.ControlGene
-		if s.OnIS {
-			anyIS = true
-			k += " (IS)"
-		}
-		if _, ok := series[k]; !ok {
-			keys = append(keys, k)
-		}
-		v, und := s.Value(), !s.Detectable
-		tip := fmt.Sprintf("%s %s: %s%% %s", date(s.Date), s.Fraction, sig(v, 6), s.Response)
-		if und {
-			v = s.Limit
-			tip = fmt.Sprintf("%s %s: undetectable (sensitivity %s%%) %s", date(s.Date), s.Fraction, sig(v, 6), s.Response)
-		}
-		series[k] = append(series[k], mrdPoint{plot.Days(s.Date), v, und, tip})
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		xlo, xhi = math.Min(xlo, plot.Days(s.Date)), math.Max(xhi, plot.Days(s.Date))
-	}
-	if len(keys) == 0 {
+	co := qpcrCourse(a, p.ID)
+	if len(co.keys) == 0 {
 		return ""
 	}
+	keys, series, anyIS, lo, hi, xlo, xhi := co.keys, co.series, co.anyIS, co.lo, co.hi, co.xlo, co.xhi
 	if p.Record != nil {
 		for _, l := range p.Record.Lines {
 			if !l.Start.IsZero() {
@@ -94,6 +71,41 @@ func MRDPlot(a *mrd.Assessment, p mrd.PatientResult) string {
 	c.Raw(`<path d="M%s %sL%s %sL%s %sZ" fill="white" stroke="#333"/><text x="%s" y="%s" font-size="11">undetectable (at sensitivity)</text>`+"\n",
 		plot.Px(lg.x()+3.5), plot.Px(lg.next()-4), plot.Px(lg.x()+12.5), plot.Px(lg.next()-4), plot.Px(lg.x()+8), plot.Px(lg.next()+4), plot.Px(lg.x()+20), plot.Px(lg.next()+4))
 	return c.SVG()
+}
+
+// course is one patient's qPCR samples as plotted: a series per
+// fraction/target/control and the ranges of levels and dates.
+type course struct {
+	keys             []string
+	series           map[string][]mrdPoint
+	anyIS            bool
+	lo, hi, xlo, xhi float64
+}
+
+func qpcrCourse(a *mrd.Assessment, id string) course {
+	co := course{series: map[string][]mrdPoint{}, lo: math.Inf(1), hi: math.Inf(-1), xlo: math.Inf(1), xhi: math.Inf(-1)}
+	for _, si := range a.SamplesOf(id) {
+		s := a.Samples[si]
+		k := s.Fraction + " " + s.Target + "/" + s.ControlGene
+		if s.OnIS {
+			co.anyIS = true
+			k += " (IS)"
+		}
+		if _, ok := co.series[k]; !ok {
+			co.keys = append(co.keys, k)
+		}
+		v, und := s.Value(), !s.Detectable
+		tip := fmt.Sprintf("%s %s: %s%% %s", date(s.Date), s.Fraction, sig(v, 6), s.Response)
+		if und {
+			v = s.Limit
+			tip = fmt.Sprintf("%s %s: undetectable (sensitivity %s%%) %s", date(s.Date), s.Fraction, sig(v, 6), s.Response)
+		}
+		x := plot.Days(s.Date)
+		co.series[k] = append(co.series[k], mrdPoint{x, v, und, tip})
+		co.lo, co.hi = math.Min(co.lo, v), math.Max(co.hi, v)
+		co.xlo, co.xhi = math.Min(co.xlo, x), math.Max(co.xhi, x)
+	}
+	return co
 }
 
 // mrdGuides are the molecular response levels drawn on IS plots.

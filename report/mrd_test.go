@@ -146,8 +146,8 @@ func TestMRDPatientFiles(t *testing.T) {
 
 // The writers' bytes on the hand-built cases, kept in testdata/mrd. Each
 // value in them is checked against its source in mrd's tests; this test
-// keeps the layout from changing unseen. go test ./report -run Golden -update
-// rewrites them.
+// keeps the layout from changing unseen. go test ./report -run MRDGolden
+// -update-mrd rewrites them.
 func TestMRDGolden(t *testing.T) {
 	d, a := mrdCases(t)
 	meta := MRDMeta{Version: "test", Measurements: "measurements.csv", Patients: "patients.csv"}
@@ -176,7 +176,7 @@ func TestMRDGolden(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (run with -update to create)", err)
+			t.Fatalf("%v (run with -update-mrd to create)", err)
 		}
 		if !bytes.Equal(b.Bytes(), want) {
 			t.Errorf("%s differs from %s", name, path)

@@ -88,7 +88,8 @@ func TwinPlot(p twin.Panel) string {
 	}
 	// Bands may reach far below any data: keep the axis within 3 decades of it.
 	lo = math.Max(lo, hi*1e-8)
-	c.XMin, c.XMax = xmin, xmax
+	pad := (xmax - xmin) * 0.02
+	c.XMin, c.XMax = xmin-pad, xmax+pad
 	c.YMin, c.YMax = math.Pow(10, math.Floor(math.Log10(lo))), math.Pow(10, math.Ceil(math.Log10(hi)))
 	clamp := func(v float64) float64 { return math.Min(math.Max(v, c.YMin), c.YMax) }
 	c.Raw(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="1.2" stroke-opacity="0.35"/></pattern></defs>`+"\n", plot.Palette[1])
@@ -158,6 +159,9 @@ func TwinPlot(p twin.Panel) string {
 	c.Raw(`<path d="M%s %sL%s %sL%s %sZ" fill="white" stroke="#000" stroke-width="1.5"/><text x="%s" y="%s" font-size="11">undetectable (at its limit)</text>`+"\n",
 		plot.Px(lx-0.5), plot.Px(ly-8), plot.Px(lx+8.5), plot.Px(ly-8), plot.Px(lx+4), plot.Px(ly), plot.Px(lx+14), plot.Px(ly))
 	lx += 165
+	if len(p.Curve) == 0 {
+		return c.SVG()
+	}
 	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">fitted, 95%% band</text>`+"\n",
 		plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), plot.Palette[0], plot.Px(lx+22), plot.Px(ly))
 	lx += 120

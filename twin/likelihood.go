@@ -23,6 +23,10 @@ type model struct {
 	// through constrains the curve to level 10^y at day t by eliminating
 	// one parameter; pHat is the estimate (for choosing which).
 	through func(pHat []float64, t, y float64) constraint
+	// moreStarts, when set, gives further natural-scale starts near p for
+	// likelihoods with several modes (the Stein model's Tmax between
+	// different pairs of sample days).
+	moreStarts func(p []float64, obs []Obs) [][]float64
 }
 
 // fitted is a maximum-likelihood fit of a model to one series.

@@ -40,7 +40,17 @@ func (m *model) profileFit(obs []Obs, c constraint, starts ...[]float64) (float6
 		}
 		return u
 	}
-	bestLL, var_ := math.Inf(-1), []float64(nil)
+	if m.moreStarts != nil {
+		for _, s := range starts {
+			if s == nil {
+				continue
+			}
+			for _, q := range m.moreStarts(m.toNatural(s), obs) {
+				starts = append(starts, m.toInternal(q))
+			}
+		}
+	}
+	bestLL, best := math.Inf(-1), []float64(nil)
 	for _, s := range starts {
 		if s == nil {
 			continue
@@ -61,10 +71,10 @@ func (m *model) profileFit(obs []Obs, c constraint, starts ...[]float64) (float6
 		if -fx > bestLL {
 			p := m.toNatural(full(base, x))
 			c.set(p)
-			bestLL, var_ = -fx, m.toInternal(p)
+			bestLL, best = -fx, m.toInternal(p)
 		}
 	}
-	return bestLL, var_
+	return bestLL, best
 }
 
 // profileBounds walks from the estimate vhat (on the scale of v, where

@@ -55,6 +55,9 @@ func close1e4(got, want float64) bool {
 	if want < 1e-300 && want >= 0 {
 		return got == 0
 	}
+	if want == 0 {
+		return got == 0
+	}
 	return math.Abs(got-want) <= 1e-4*math.Abs(want)
 }
 
@@ -176,5 +179,18 @@ func TestCompareSlopesMatchesR(t *testing.T) {
 	}
 	if !c.Shallower {
 		t.Errorf("simulated stem slope 0.0005 vs blood 0.004 per day: want shallower, got %+v", c)
+	}
+}
+
+func BenchmarkFitDecline(b *testing.B) {
+	d, _ := mrd.ReadMeasurements("testdata/measurements.csv")
+	p, _ := mrd.ReadPatients("testdata/patients.csv")
+	a, _ := mrd.Assess(d, p, mrd.DefaultParams())
+	s := SeriesFromMRD(a)[0] // T1 PB: biphasic, 18 samples, 4 undetectable
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := FitDecline(s.Obs); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -37,7 +37,45 @@ func steinShape(p []float64, t float64) float64 {
 	return math.Log10((1-fb)*math.Exp(-alpha*(t-tm)) + fb*math.Exp(-beta*(t-tm)))
 }
 
+// steinStarts moves Tmax into the middle of the gaps between sample days
+// next to the current one: the likelihood has a kink wherever Tmax crosses
+// a sample day and often a mode on each side.
+func steinStarts(p []float64, obs []Obs) [][]float64 {
+	var days []float64
+	for _, o := range obs {
+		days = append(days, o.Day)
+	}
+	sortFloats(days)
+	k := 0
+	for k < len(days) && days[k] <= p[1] {
+		k++
+	}
+	// The expansion is re-aimed so the curve keeps its level at the first
+	// measurable sample before Tmax.
+	t1 := math.NaN()
+	for _, o := range obs {
+		if !o.Censored && o.Day < p[1] {
+			t1 = o.Day
+			break
+		}
+	}
+	var out [][]float64
+	for _, j := range []int{k - 2, k} { // the gap below and the gap above the one holding Tmax
+		if j < 0 || j+1 >= len(days) || !(days[j] > 0 || days[j+1] > 0) {
+			continue
+		}
+		q := append([]float64(nil), p...)
+		q[1] = math.Max((days[j]+days[j+1])/2, 0.25)
+		if t1 < q[1] {
+			q[2] = p[2] * (p[1] - t1) / (q[1] - t1)
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
 func init() {
+	steinModel.moreStarts = steinStarts
 	steinModel.through = func(_ []float64, t, y float64) constraint {
 		return constraint{fix: 0, set: func(p []float64) bool {
 			p[0] = math.Pow(10, y-steinShape(p, t))
@@ -64,7 +102,7 @@ func steinUnit(n string) string {
 	case "sd":
 		return "log10"
 	}
-	return "as the input"
+	return "input unit"
 }
 
 // FitStein fits the Stein 2019 model to one course. Needs at least 7

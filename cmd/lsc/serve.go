@@ -60,7 +60,11 @@ request ids (never patient pseudonyms). Ctrl-C stops it after in-flight requests
 // serve runs the server on st until ctx ends; ready (may be nil) gets the
 // listening address before requests are served.
 func serve(ctx context.Context, cmd *cobra.Command, st store.Store, f serveFlags, ready func(addr string)) error {
-	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+	level := slog.LevelInfo // one JSON line per request
+	if f.quiet {
+		level = slog.LevelWarn
+	}
+	log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 	srv, err := server.New(server.Config{Addr: f.addr, TLSCert: f.cert, TLSKey: f.key, BehindProxy: f.behindProxy,
 		Accounts: st, Data: st, Logger: log, Version: version})
 	if err != nil {
@@ -77,7 +81,7 @@ func serve(ctx context.Context, cmd *cobra.Command, st store.Store, f serveFlags
 	}
 	if ready != nil {
 		ready(ln.Addr().String())
-	} else if !f.quiet {
+	} else {
 		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: serving %s on %s://%s (Ctrl-C stops)\n", st.Backend(), scheme, ln.Addr())
 	}
 	return srv.Serve(ctx, ln, 30*time.Second)

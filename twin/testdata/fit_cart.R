@@ -13,7 +13,7 @@ best <- function(fn, starts) {
   bb <- NULL
   for (s in starts) {
     r <- optim(s, fn, method = "Nelder-Mead", control = list(maxit = 50000, reltol = 1e-15))
-    for (k in 1:3) r <- optim(r$par, fn, method = "Nelder-Mead", control = list(maxit = 50000, reltol = 1e-15))
+    for (k in 1:2) r <- optim(r$par, fn, method = "Nelder-Mead", control = list(maxit = 50000, reltol = 1e-15))
     if (is.null(bb) || r$value < bb$value) bb <- r
   }
   bb
@@ -22,6 +22,22 @@ best <- function(fn, starts) {
 nat <- function(q) c(Cmax = exp(q[1]), Tmax = exp(q[2]), rho = exp(q[3]), alpha = exp(q[6]) + exp(q[4]), FB = plogis(q[5]), beta = exp(q[6]), sd = exp(q[7]))
 L <- function(p, d) { v <- ll(mu(d$t, p[1], p[2], p[3], p[4], p[5], p[6]), d, p[7]); if (is.finite(v)) v else -1e10 }
 last_z <- NULL
+# The likelihood has a kink wherever Tmax crosses a sample day and often a
+# mode on each side: besides the warm start, each profile point also starts
+# with Tmax moved to the middle of the gap below and above the one holding
+# it, rho rescaled to keep the level at the first measurable sample.
+gap_starts <- function(pp, d) {
+  days <- sort(d$t); k <- sum(days <= pp[2]) + 1
+  t1 <- d$t[!d$cens & d$t < pp[2]][1]
+  out <- list()
+  for (j in c(k - 2, k)) {
+    if (j < 1 || j + 1 > length(days)) next
+    q <- pp; q[2] <- max((days[j] + days[j + 1]) / 2, 0.25)
+    if (!is.na(t1) && t1 < q[2]) q[3] <- pp[3] * (pp[2] - t1) / (q[2] - t1)
+    out[[length(out) + 1]] <- q
+  }
+  out
+}
 for (id in unique(d0$patient)) {
   s <- d0[d0$patient == id, ]
   blq <- s$value == "BLQ"
@@ -51,8 +67,12 @@ for (id in unique(d0$patient)) {
       -L(pp, d)
     }
     z0 <- sapply(setdiff(1:7, k), function(o) if (names(p)[o] == "FB") qlogis(p[o]) else log(p[o]))
+    toz <- function(pp) sapply(setdiff(1:7, k), function(o) if (names(p)[o] == "FB") qlogis(pp[o]) else log(pp[o]))
+    fromz <- function(z, v) { pp <- p; pp[k] <- exp(v); o <- setdiff(1:7, k); for (j in seq_along(o)) pp[o[j]] <- if (names(p)[o[j]] == "FB") plogis(z[j]) else exp(z[j]); pp }
     prof <- function(v) {
       st <- list(z0); if (!is.null(last_z)) st[[2]] <- last_z
+      base <- fromz(st[[length(st)]], v)
+      for (q in gap_starts(base, d)) { q[k] <- exp(v); st[[length(st) + 1]] <- toz(q) }
       rr <- best(function(z) free_nll(z, v), st); last_z <<- rr$par; -rr$value
     }
     devf <- function(v) 2 * (lmax - prof(v))
