@@ -46,19 +46,23 @@ type Resources struct {
 }
 
 // SampleResources estimates a per-sample job's resources from the size of its
-// input files. Memory: measured peak RSS of scoring one van Galen 2019 dense
-// table (lsc score, UCell, 2 threads) was 74 MB for a 0.66 MB gzip file
-// (AML870, 345 cells) and 154 MB for 2.1 MB (AML419A, 1,190 cells), about
-// 40 MB + 55 MB per input MB; the estimate doubles that and adds 512 MB of
-// headroom, in 256 MB steps, between 1 GB and 16 GB. Streamed formats (10x,
-// h5ad) stay under lsc's 1.5 GiB heap limit whatever their size. Runtime:
-// scoring runs at tens of MB per second; 10 minutes plus 1 minute per 10 MB
-// leaves room for slow shared filesystems.
-func SampleResources(inputBytes int64) Resources {
+// input files. Memory of a dense text table (dense=true; van Galen 2019's
+// .dem.txt.gz): measured peak RSS of lsc score (UCell, 2 threads) was 74 MB
+// for a 0.66 MB gzip file (AML870, 345 cells) and 154 MB for 2.1 MB
+// (AML419A, 1,190 cells), about 40 MB + 55 MB per input MB; the estimate
+// doubles that and adds 512 MB, in 256 MB steps, between 1 GB and 16 GB.
+// Streamed formats (10x MTX or HDF5, h5ad): lsc holds its heap under 1.5 GiB
+// whatever the size (a 94 MB 10,000-cell MTX folder peaked at 183 MB), so
+// 2 GB. Runtime: 10 minutes plus 1 minute per 10 MB, room for slow shared
+// filesystems (that MTX folder took 14 s on 2 busy cores).
+func SampleResources(inputBytes int64, dense bool) Resources {
 	mb := float64(inputBytes) / (1 << 20)
-	mem := 512 + 2*(40+55*mb)
-	mem = math.Ceil(mem/256) * 256
-	mem = math.Max(1024, math.Min(16384, mem))
+	mem := 2048.0
+	if dense {
+		mem = 512 + 2*(40+55*mb)
+		mem = math.Ceil(mem/256) * 256
+		mem = math.Max(1024, math.Min(16384, mem))
+	}
 	return Resources{Threads: 2, MemMB: int(mem), Runtime: 10 + int(math.Ceil(mb/10))}
 }
 

@@ -120,8 +120,18 @@ func workflowSample(s study.Sample, sig signature.Signature, so stemcell.ScoreOp
 		ws.Inputs = append(ws.Inputs, abs)
 		ws.InputBytes += size(p)
 	}
-	ws.Resources = workflow.SampleResources(ws.InputBytes)
+	ws.Resources = workflow.SampleResources(ws.InputBytes, denseTable(s.Path))
 	return ws, nil
+}
+
+// denseTable tells a dense text table (genes x cells, read whole) from the
+// streamed formats (10x folder or HDF5, h5ad), which hold memory bounded.
+func denseTable(p string) bool {
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		return false
+	}
+	ext := strings.ToLower(strings.TrimSuffix(p, ".gz"))
+	return !strings.HasSuffix(ext, ".h5") && !strings.HasSuffix(ext, ".h5ad")
 }
 
 // size is a file's size, or the sum of a folder's files (a 10x folder).
