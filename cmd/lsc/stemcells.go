@@ -209,12 +209,8 @@ func stemOnly(cmd *cobra.Command, f stemFlags, opt score.Options, in input.Optio
 	opt.Workers = max(1, f.jobs)
 	so.Score = opt
 	scored, err := stemcell.ScoreSamples(one, sig, so)
-	if err != nil {
-		return err
-	}
-	path, err := stemcell.CachePath(so.CacheDir, one[0], sig, so)
 	if err == nil && !f.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d cells scored into %s (reused: %v)\n", f.only, len(scored[0].Cells), path, scored[0].Cached)
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d cells scored into %s (reused: %v)\n", f.only, len(scored[0].Cells), so.CacheDir, scored[0].Cached)
 	}
 	return err
 }
