@@ -59,9 +59,10 @@ DIR: cells.tsv (sample, cell, score, stem_like), samples.tsv (fraction, Wilson 9
 --bands), patients.tsv (fractions per timepoint, diagnosis->relapse fold change with a seeded
 bootstrap 95% CI, prop.test), cohort.tsv (with an outcome column: Mann-Whitney and AUC with DeLong
 CI of the diagnosis fraction), report.html, run.json. Scores per sample are cached in DIR/cache
-(keyed by input checksums and parameters), so an interrupted run resumes where it stopped;
---only SAMPLE scores that sample into DIR/cache and stops (lsc workflow init writes one such job
-per sample, then one lsc stemcells over the sheet that reads them).`,
+(keyed by input checksums and parameters), so an interrupted run resumes where it stopped. --jobs N
+scores up to N samples at a time, sharing N threads among them. --only SAMPLE scores that sample
+into DIR/cache and stops (lsc workflow init writes one such job per sample, then one lsc stemcells
+over the sheet that reads them).`,
 		Args: cobra.NoArgs,
 		Example: `  lsc stemcells --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out stem/
   lsc stemcells --samples tall.tsv --signature stem.gmt:STEM --method modulescore --cut 0.25 --out stem/
@@ -166,6 +167,7 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	if err != nil {
 		return err
 	}
+	logNotes(logf, scored)
 	if n := countCached(scored); n > 0 {
 		logf("%d of %d samples reused from %s", n, len(scored), so.CacheDir)
 	}
@@ -210,9 +212,19 @@ func stemOnly(cmd *cobra.Command, f stemFlags, opt score.Options, in input.Optio
 	so.Score = opt
 	scored, err := stemcell.ScoreSamples(one, sig, so)
 	if err == nil && !f.quiet {
+		logNotes(func(format string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), "lsc: "+format+"\n", a...) }, scored)
 		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d cells scored into %s (reused: %v)\n", f.only, len(scored[0].Cells), so.CacheDir, scored[0].Cached)
 	}
 	return err
+}
+
+// logNotes logs what the readers noted per sample (repeated genes made unique ...).
+func logNotes(logf func(string, ...any), scored []stemcell.Scored) {
+	for _, s := range scored {
+		if len(s.Notes) > 0 {
+			logf("%s (%s): %s", s.Sample.ID, s.Sample.Path, strings.Join(s.Notes, "; "))
+		}
+	}
 }
 
 func stemOutputs(res *stemcell.Result, run map[string]any, meta report.StemMeta) []outFile {
