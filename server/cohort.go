@@ -1,0 +1,4 @@
+package server
+
+// cohortView is the cohort dashboard's analyses (cohort.go).
+type cohortView struct{}
