@@ -100,13 +100,18 @@ func (s *Server) studyPage(w http.ResponseWriter, r *http.Request, idn *identity
 		s.pageErr(w, r, err)
 		return
 	}
+	cv, err := s.cohort(r, study)
+	if err != nil {
+		s.pageErr(w, r, err)
+		return
+	}
 	s.audit(r, idn.User.Name, "view-study", study, "", "ok")
 	p := s.pageFor(idn, "Study "+study)
 	p.Study, p.Role, p.Runs = study, role(idn.Memberships, study).String(), runs
 	if len(ps) > limit {
 		ps, p.More = ps[:limit], limit
 	}
-	p.Patients = ps
+	p.Patients, p.Cohort = ps, cv
 	if svg := burdenFigure(tab); svg != "" {
 		p.Burden = template.HTML(svg)
 	}
