@@ -44,25 +44,13 @@ var (
 )
 
 // Read reads a clinical table (plain or gzip). The delimiter, tab, comma or
-// semicolon, is taken from the header line whatever the file is called, so
-// a tab-separated export named .csv reads as it is.
+// semicolon, is taken from the header line whatever the file is called
+// (formats/sheet), so a tab-separated export named .csv reads as it is.
 func Read(path string) (*Table, error) {
-	rc, err := formats.OpenText(path)
+	sh, err := sheet.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	// sheet chooses by the file extension first; a name with no known
-	// extension makes it decide from the header. The real path goes back
-	// into the table and its errors.
-	sh, err := sheet.Parse(path+"#header", rc)
-	if err != nil {
-		if pe, ok := formats.AsParseError(err); ok {
-			pe.File = path
-		}
-		return nil, err
-	}
-	sh.Path = path
 	return &Table{sh}, nil
 }
 

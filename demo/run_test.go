@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/score"
 	"github.com/lsc-bio/lsc/signature"
 )
@@ -45,6 +47,43 @@ func TestDemoAgainstUCell(t *testing.T) {
 	for i, s := range res.Scores.Signatures {
 		if w, ok := want[s.Sig.Name]; !ok || math.Abs(res.HSC[i].AUC-w) > 1e-12 {
 			t.Errorf("%s: AUC %v, UCell+pROC %v", s.Sig.Name, res.HSC[i].AUC, w)
+		}
+	}
+}
+
+// Every method scores the signatures the demo picks for it (on a small
+// matrix holding their genes: the check is that the choice suits the
+// method, not the numbers).
+func TestSignaturesSuitEveryMethod(t *testing.T) {
+	for _, m := range score.Methods {
+		sigs, err := signature.Load(Signatures(m), signature.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		genes := map[string]bool{}
+		for _, s := range sigs {
+			for _, g := range append(append([]string{}, s.Up...), s.Down...) {
+				genes[g] = true
+			}
+		}
+		csr := &matrix.CSR{Cells: []string{"a", "b", "c"}, Indptr: []int{0}}
+		var names []string
+		for g := range genes {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		for _, g := range names {
+			csr.Feats = append(csr.Feats, matrix.Feature{ID: g, Name: g})
+		}
+		for c := range 3 {
+			for g := range csr.Feats {
+				csr.Indices = append(csr.Indices, int32(g))
+				csr.Data = append(csr.Data, float64((g*7+c*3)%11+1))
+			}
+			csr.Indptr = append(csr.Indptr, len(csr.Indices))
+		}
+		if _, err := score.Run(matrix.NewMemSource(csr), sigs, score.Options{Method: m}); err != nil {
+			t.Errorf("%s with %s: %v", m, Signatures(m), err)
 		}
 	}
 }

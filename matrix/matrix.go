@@ -192,13 +192,16 @@ const (
 	NormNone       Normalization = "none"
 )
 
+// ErrUnknownNormalization is returned (wrapped) for a normalisation lsc lacks.
+var ErrUnknownNormalization = errors.New("unknown normalisation")
+
 // ParseNormalization validates a --normalize value.
 func ParseNormalization(s string) (Normalization, error) {
 	switch Normalization(s) {
 	case NormAuto, NormLog1pCP10k, NormNone:
 		return Normalization(s), nil
 	}
-	return "", fmt.Errorf("unknown normalisation %q: use auto, log1p-cp10k or none", s)
+	return "", fmt.Errorf("%w %q: use auto, log1p-cp10k or none", ErrUnknownNormalization, s)
 }
 
 // IsCounts reports whether every stored value of the chunk is a non-negative

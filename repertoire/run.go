@@ -21,7 +21,17 @@ type RunOptions struct {
 	Index      IndexOptions
 	RarefyReps int     // draws for the rarefied indices when samples are compared (default 100)
 	BIdentity  float64 // > 0: also B-cell clonal clusters at this junction aa identity (BClusters)
-	Seed       uint64  // rarefaction seed
+	// Groups gives cell groups (e.g. CD4/CD8 from a Seurat or scanpy
+	// annotation): diversity is also measured per sample and group.
+	// Cell names are matched with Join's rules.
+	Groups *CellGroups
+	Seed   uint64 // rarefaction seed
+}
+
+// CellGroups names a group for cells named as the expression side names them.
+type CellGroups struct {
+	Cells, Groups []string
+	MinJoin       float64 // default 0.2
 }
 
 // SampleDiversity is one row of diversity.tsv.
@@ -111,7 +121,71 @@ func Run(inputs []Input, opt RunOptions) (*Result, error) {
 		res.BCluster = BClusters(all, opt.BIdentity)
 	}
 	res.measure()
+	if opt.Groups != nil {
+		if err := res.measureGroups(opt.Groups); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// measureGroups adds a diversity row per sample and cell group (not
+// rarefied: Rarefied repeats the plain indices).
+func (r *Result) measureGroups(g *CellGroups) error {
+	var keys []CellKey
+	var who []int
+	for i := range r.Cells {
+		if r.Clones.ID[i] >= 0 {
+			keys = append(keys, CellKey{Sample: r.Cells[i].Sample, Barcode: r.Cells[i].ID})
+			who = append(who, i)
+		}
+	}
+	minJoin := g.MinJoin
+	if minJoin == 0 {
+		minJoin = 0.2
+	}
+	idx, _, _, err := Join(g.Cells, keys, r.Samples, minJoin)
+	if err != nil {
+		return fmt.Errorf("cell groups: %w", err)
+	}
+	type sg struct{ s, g string }
+	counts := map[sg]map[int]int{}
+	var order []sg
+	for j, k := range idx {
+		if k < 0 || g.Groups[k] == "" {
+			continue
+		}
+		key := sg{r.Cells[who[j]].Sample, g.Groups[k]}
+		if counts[key] == nil {
+			counts[key] = map[int]int{}
+			order = append(order, key)
+		}
+		counts[key][r.Clones.ID[who[j]]]++
+	}
+	rank := map[string]int{}
+	for i, s := range r.Samples {
+		rank[s] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		if order[a].s != order[b].s {
+			return rank[order[a].s] < rank[order[b].s]
+		}
+		return order[a].g < order[b].g
+	})
+	for _, key := range order {
+		var ids []int
+		for id := range counts[key] {
+			ids = append(ids, id)
+		}
+		sort.Ints(ids)
+		sizes := make([]int, len(ids))
+		for i, id := range ids {
+			sizes[i] = counts[key][id]
+		}
+		d := Measure(sizes)
+		r.Diversity = append(r.Diversity, SampleDiversity{Sample: key.s, Group: key.g, Diversity: d, Rarefied: d})
+	}
+	return nil
 }
 
 func sampleName(in Input) string {

@@ -14,7 +14,6 @@ import (
 	"github.com/lsc-bio/lsc/mrd"
 )
 
-
 // mrdCases assesses the hand-built cases of mrd/testdata (see its README).
 func mrdCases(t testing.TB) (*mrd.Data, *mrd.Assessment) {
 	d, err := mrd.ReadMeasurements("../mrd/testdata/measurements.csv")

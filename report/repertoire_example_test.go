@@ -10,7 +10,7 @@ import (
 
 // One sample of four clones with 4, 2, 1 and 1 cells (the hand-derived case
 // of repertoire.TestMeasureHand: Shannon 1.75 ln 2, normalised 0.875, equal
-// here to the last bit or two of float64).
+// here after report.Num removes float64 noise).
 func ExampleRepertoireDiversity() {
 	d := repertoire.Measure([]int{4, 2, 1, 1})
 	report.RepertoireDiversity(os.Stdout, []repertoire.SampleDiversity{{Sample: "S1", Group: "all", Diversity: d, Rarefied: d}})

@@ -18,7 +18,6 @@ import (
 	"github.com/lsc-bio/lsc/stats"
 )
 
-
 func table(text string) *clinical.Table {
 	sh, err := sheet.Parse("example.csv", strings.NewReader(text))
 	if err != nil {

@@ -140,7 +140,11 @@ func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, e
 			return nil, fmt.Errorf("signature %s has no weights: --method weighted needs gene<TAB>weight lists such as LSC17", r.Sig.Name)
 		}
 		if len(r.Sig.Down) > 0 && !slices.Contains([]string{"ucell", "singscore"}, opt.Method) {
-			return nil, fmt.Errorf("signature %s has down genes; only ucell and singscore score up/down pairs (score %s_UP and %s_DOWN separately otherwise)", r.Sig.Name, r.Sig.Name, r.Sig.Name)
+			how := fmt.Sprintf("score %s_UP and %s_DOWN separately otherwise", r.Sig.Name, r.Sig.Name)
+			if r.Sig.File != "" {
+				how = fmt.Sprintf("score the halves separately otherwise: pick one with %s:NAME_UP, or keep them apart with --separate-up-down", r.Sig.File)
+			}
+			return nil, fmt.Errorf("signature %s has down genes; only ucell and singscore score up/down pairs (%s)", r.Sig.Name, how)
 		}
 		if opt.Method == "ucell" && len(r.Sig.Up) > opt.MaxRank {
 			return nil, fmt.Errorf("signature %s has %d genes, more than --max-rank %d (UCell refuses this too)", r.Sig.Name, len(r.Sig.Up), opt.MaxRank)

@@ -46,6 +46,7 @@ type Signature struct {
 	DOI      string
 	Scale    string // intended input scale, e.g. "log2 normalised expression (bulk)"
 	Source   string // where the list came from
+	File     string // the file it was read from ("" for built-ins)
 }
 
 // Weighted reports whether the signature is a linear score.
@@ -295,7 +296,7 @@ func readFileSets(path string, o LoadOptions) (*fileSets, error) {
 	}
 	fs := &fileSets{path: path}
 	for _, s := range sets {
-		fs.sets = append(fs.sets, Signature{Name: s.Name, Up: s.Genes, Weights: s.Weights, Source: path})
+		fs.sets = append(fs.sets, Signature{Name: s.Name, Up: s.Genes, Weights: s.Weights, Source: path, File: path})
 	}
 	if o.Separate {
 		fs.sigs = fs.sets
@@ -330,7 +331,7 @@ func pairUpDown(sets []Signature) []Signature {
 		if base, ok := cutSuffix(s.Name, "_UP"); ok {
 			if j, ok := partner(base, "_DN", "_DOWN"); ok {
 				used[j] = true
-				out = append(out, Signature{Name: base, Up: s.Up, Down: sets[j].Up, Source: s.Source})
+				out = append(out, Signature{Name: base, Up: s.Up, Down: sets[j].Up, Source: s.Source, File: s.File})
 				continue
 			}
 		}

@@ -44,26 +44,22 @@ func ROCCurve(score []float64, isCase []bool, level float64) (*ROC, error) {
 	if m == 0 || n == 0 {
 		return nil, ErrSample
 	}
-	psi := func(a, b float64) float64 {
-		switch {
-		case a > b:
-			return 1
-		case a == b:
-			return 0.5
-		}
-		return 0
-	}
+	// Placement values by binary search in the sorted scores: v10[i] is
+	// the share of controls below case i (ties one half), v01[j] the share
+	// of cases above control j. Counts are integers and halves, so the sums
+	// are exact whatever their order.
+	xs, ys := sortedCopy(x), sortedCopy(y)
 	v10 := make([]float64, m)
 	v01 := make([]float64, n)
-	// O((m+n) log) via sorting would do; cohorts are small, keep it plain.
 	var auc float64
-	for i := range x {
-		for j := range y {
-			p := psi(x[i], y[j])
-			v10[i] += p
-			v01[j] += p
-			auc += p
-		}
+	for i, a := range x {
+		below, ties := countBelowEqual(ys, a)
+		v10[i] = float64(below) + 0.5*float64(ties)
+		auc += v10[i]
+	}
+	for j, b := range y {
+		below, ties := countBelowEqual(xs, b)
+		v01[j] = float64(m-below-ties) + 0.5*float64(ties)
 	}
 	auc /= float64(m * n)
 	for i := range v10 {
@@ -98,18 +94,24 @@ func ROCCurve(score []float64, isCase []bool, level float64) (*ROC, error) {
 	}
 	th = append(th, math.Inf(-1))
 	for _, t := range th {
-		var tp, tn float64
-		for _, a := range x {
-			if a >= t {
-				tp++
-			}
-		}
-		for _, b := range y {
-			if b < t {
-				tn++
-			}
-		}
+		xb, _ := countBelowEqual(xs, t)
+		yb, _ := countBelowEqual(ys, t)
+		tp, tn := float64(m-xb), float64(yb) // cases >= t, controls < t
 		r.Curve = append(r.Curve, ROCPoint{Threshold: t, Sensitivity: tp / float64(m), Specificity: tn / float64(n)})
 	}
 	return r, nil
+}
+
+func sortedCopy(v []float64) []float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s
+}
+
+// countBelowEqual returns how many values of the sorted s are < v and how
+// many == v.
+func countBelowEqual(s []float64, v float64) (below, equal int) {
+	below = sort.SearchFloat64s(s, v)
+	upTo := sort.Search(len(s), func(i int) bool { return s[i] > v })
+	return below, upTo - below
 }

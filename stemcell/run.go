@@ -18,6 +18,7 @@ import (
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/formats/sheet"
+	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/score"
 	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/study"
@@ -31,8 +32,9 @@ type Scored struct {
 	Types    []string // cell type from the annotation ("" without one)
 	Missing  []string // signature genes absent from the sample
 	Cached   bool
-	Checksum string // of the sample's input files
-	Float32  bool   // scores carry float32 precision (score.Result.Float32)
+	Checksum string   // of the sample's input files
+	Float32  bool     // scores carry float32 precision (score.Result.Float32)
+	Notes    []string // what the reader noted (repeated genes made unique ...); none when cached
 }
 
 // ScoreOptions configure ScoreSamples.
@@ -112,6 +114,9 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 	}
 	res.Cells, res.Scores = sr.Cells, sr.Scores[0]
 	res.Missing, res.Float32 = sr.Signatures[0].Missing, sr.Float32
+	if d, ok := src.(matrix.Described); ok {
+		res.Notes = d.Info().Notes
+	}
 	res.Types = make([]string, len(res.Cells))
 	switch {
 	case s.Annotation != "":

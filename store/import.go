@@ -235,9 +235,13 @@ func (c *core) writeBundle(ctx context.Context, tx *sql.Tx, sid int64, b *bundle
 		return err
 	}
 	rows = rows[:0]
+	known := 0 // samples already in the store
 	for _, s := range b.samples {
 		key := s.patient + "\x00" + s.name
 		old, ok := have[key]
+		if ok {
+			known++
+		}
 		if !ok {
 			rows = append(rows, []any{pid[s.patient], s.name, s.date, s.timepoint, s.tissue, s.fraction})
 			res.Samples++
@@ -293,6 +297,9 @@ func (c *core) writeBundle(ctx context.Context, tx *sql.Tx, sid int64, b *bundle
 	res.Results = len(rows)
 	if testHook != nil {
 		testHook("results")
+	}
+	if known == 0 {
+		return nil // every sample is new: no other run can disagree
 	}
 	res.Conflicts, err = c.conflicts(ctx, tx, b.run.ID)
 	return err
@@ -389,12 +396,12 @@ func (c *core) insertMany(ctx context.Context, tx *sql.Tx, table string, cols []
 // conflicts lists results of run that another run gives differently for the
 // same sample, assay, metric, fraction and target.
 func (c *core) conflicts(ctx context.Context, tx queryer, run string) ([]Conflict, error) {
-	rows, err := tx.QueryContext(ctx, c.d.q(`SELECT s.name, a.assay, a.metric, a.fraction, a.target, a.value, b.run_id, b.value
+	rows, err := tx.QueryContext(ctx, c.d.q(`SELECT (SELECT s.name FROM samples s WHERE s.id = a.sample_id) AS sample,
+			a.assay, a.metric, a.fraction, a.target, a.value, b.run_id, b.value
 		FROM results a JOIN results b ON b.sample_id = a.sample_id AND b.metric = a.metric AND b.assay = a.assay
 			AND b.fraction = a.fraction AND b.target = a.target AND b.scenario = a.scenario AND b.run_id <> a.run_id
-		JOIN samples s ON s.id = a.sample_id
 		WHERE a.run_id = ? AND (a.value <> b.value OR (a.value IS NULL) <> (b.value IS NULL))
-		ORDER BY s.name, a.metric, a.target, b.run_id`), run)
+		ORDER BY sample, a.metric, a.target, b.run_id`), run)
 	if err != nil {
 		return nil, err
 	}

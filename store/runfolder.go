@@ -440,7 +440,7 @@ func readFits(b *bundle, sh *sheet.Sheet, meta sampleMeta) error {
 		b.patient(g(0))
 		frac, target := g(7), g(8)
 		if ft := g(9); ft != "" && frac == "" && target == "" {
-			frac, target, _ = strings.Cut(ft, "/")
+			target = ft // as lsc twin writes it (e.g. "PB BCR::ABL1/ABL1"): not split, the name holds a ratio's slash
 		}
 		res := resultRec{patient: g(0), assay: "model", metric: g(2), fraction: frac, target: target, scenario: g(1), label: g(6),
 			file: "fits.tsv", line: r.Line, fields: rowFields(sh, r)}

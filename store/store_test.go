@@ -600,7 +600,7 @@ func TestTwinProjections(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "projections.tsv"), []byte("patient\tseries\tday\tdate\tvalue\tlower\tupper\tscenario\n"+
 			"P2\tis_percent\t2000\t\t0.001\t0.0001\t0.01\tcontinue\nP2\tis_percent\t\t2020-01-01\t0.3\t0.1\t0.9\tstop\n"), 0o666)
 		os.WriteFile(filepath.Join(dir, "fits.tsv"), []byte("patient\tfraction/target\tmodel\tparameter\testimate\tlower\tupper\tmethod\n"+
-			"P2\tPB/BCR::ABL1\tbiphasic\ta\t0.05\t0.04\t0.06\tprofile likelihood\n"), 0o666)
+			"P2\tPB BCR::ABL1/ABL1\tbiphasic\ta\t0.05\t0.04\t0.06\tprofile likelihood\n"), 0o666)
 		r, err := st.ImportRun(context.Background(), "", dir, ImportOptions{})
 		if err != nil || r.Results != 3 || r.Kind != "twin" {
 			t.Fatalf("%v %+v", err, r)
@@ -622,7 +622,7 @@ func TestTwinProjections(t *testing.T) {
 			t.Errorf("projections %v", got)
 		}
 		tab, _ := st.Table(context.Background(), "", TableQuery{Metric: "a", Assay: "model"})
-		if len(tab.Rows) != 1 || tab.Rows[0][10] != "0.05" || tab.Rows[0][8] != "BCR::ABL1" {
+		if len(tab.Rows) != 1 || tab.Rows[0][10] != "0.05" || tab.Rows[0][8] != "PB BCR::ABL1/ABL1" {
 			t.Errorf("fits %v", tab.Rows)
 		}
 	})

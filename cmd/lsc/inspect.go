@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,47 +50,13 @@ AIRR, Change-O, BD Rhapsody) and Cell Ranger feature_reference.csv are recognise
 				return err
 			}
 			defer src.Close()
-			r := inspection{Path: args[0], Cells: len(src.CellNames()), Genes: len(src.Features()), Notes: []string{}}
-			if d, ok := src.(matrix.Described); ok {
-				inf := d.Info()
-				r.Format, r.Matrix, r.Notes = inf.Format, inf.Matrix, append(r.Notes, inf.Notes...)
-			}
-			r.FirstCells = src.CellNames()[:min(5, r.Cells)]
-			for _, f := range src.Features()[:min(5, r.Genes)] {
-				r.FirstGenes = append(r.FirstGenes, f.Name)
-			}
-			if h, ok := src.(interface {
-				Layers() []string
-				HasRaw() bool
-				ObsColumns() []string
-			}); ok {
-				r.Layers, r.HasRaw, r.ObsColumns = h.Layers(), h.HasRaw(), h.ObsColumns()
-			}
-			if o, ok := src.(interface{ Other() []matrix.Feature }); ok {
-				other := o.Other()
-				r.OtherFeats = len(other)
-				for _, f := range other[:min(5, len(other))] {
-					r.OtherFirsts = append(r.OtherFirsts, f.Name)
-				}
-			}
-			w := cmd.OutOrStdout()
+			r := describe(args[0], src)
 			if asJSON {
-				e := json.NewEncoder(w)
+				e := json.NewEncoder(cmd.OutOrStdout())
 				e.SetIndent("", "  ")
 				return e.Encode(r)
 			}
-			fmt.Fprintf(w, "%s: %s, matrix %s: %d cells x %d genes\n", r.Path, r.Format, r.Matrix, r.Cells, r.Genes)
-			if len(r.Notes) > 0 {
-				fmt.Fprintf(w, "notes: %s\n", strings.Join(r.Notes, "; "))
-			}
-			fmt.Fprintf(w, "cells: %s\ngenes: %s\n", list(r.FirstCells, r.Cells), list(r.FirstGenes, r.Genes))
-			if r.Format == "h5ad" {
-				fmt.Fprintf(w, "layers: %s (--layer NAME)\nraw matrix: %v (--raw)\nobs columns: %s\n",
-					list(r.Layers, len(r.Layers)), r.HasRaw, list(r.ObsColumns, len(r.ObsColumns)))
-			}
-			if r.OtherFeats > 0 {
-				fmt.Fprintf(w, "other features (not Gene Expression, kept apart): %s\n", list(r.OtherFirsts, r.OtherFeats))
-			}
+			r.write(cmd.OutOrStdout())
 			return nil
 		},
 	}
@@ -100,6 +67,50 @@ AIRR, Change-O, BD Rhapsody) and Cell Ranger feature_reference.csv are recognise
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	addQuiet(fl, &quiet) // inspect prints no progress; accepted as on every command
 	return c
+}
+
+// describe gathers what src holds, from its names (no values are read).
+func describe(path string, src matrix.Source) inspection {
+	r := inspection{Path: path, Cells: len(src.CellNames()), Genes: len(src.Features()), Notes: []string{}}
+	if d, ok := src.(matrix.Described); ok {
+		inf := d.Info()
+		r.Format, r.Matrix, r.Notes = inf.Format, inf.Matrix, append(r.Notes, inf.Notes...)
+	}
+	r.FirstCells = src.CellNames()[:min(5, r.Cells)]
+	for _, f := range src.Features()[:min(5, r.Genes)] {
+		r.FirstGenes = append(r.FirstGenes, f.Name)
+	}
+	if h, ok := src.(interface {
+		Layers() []string
+		HasRaw() bool
+		ObsColumns() []string
+	}); ok {
+		r.Layers, r.HasRaw, r.ObsColumns = h.Layers(), h.HasRaw(), h.ObsColumns()
+	}
+	if o, ok := src.(interface{ Other() []matrix.Feature }); ok {
+		other := o.Other()
+		r.OtherFeats = len(other)
+		for _, f := range other[:min(5, len(other))] {
+			r.OtherFirsts = append(r.OtherFirsts, f.Name)
+		}
+	}
+	return r
+}
+
+// write prints the inspection as text.
+func (r inspection) write(w io.Writer) {
+	fmt.Fprintf(w, "%s: %s, matrix %s: %d cells x %d genes\n", r.Path, r.Format, r.Matrix, r.Cells, r.Genes)
+	if len(r.Notes) > 0 {
+		fmt.Fprintf(w, "notes: %s\n", strings.Join(r.Notes, "; "))
+	}
+	fmt.Fprintf(w, "cells: %s\ngenes: %s\n", list(r.FirstCells, r.Cells), list(r.FirstGenes, r.Genes))
+	if r.Format == "h5ad" {
+		fmt.Fprintf(w, "layers: %s (--layer NAME)\nraw matrix: %v (--raw)\nobs columns: %s\n",
+			list(r.Layers, len(r.Layers)), r.HasRaw, list(r.ObsColumns, len(r.ObsColumns)))
+	}
+	if r.OtherFeats > 0 {
+		fmt.Fprintf(w, "other features (not Gene Expression, kept apart): %s\n", list(r.OtherFirsts, r.OtherFeats))
+	}
 }
 
 // list prints up to the names given and how many there are in all.

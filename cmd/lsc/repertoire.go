@@ -27,6 +27,7 @@ func repertoireCmd() *cobra.Command {
 
 type repFlags struct {
 	samples, seq, arms, dual, out string
+	groups                        string
 	allContigs, noGroup, force    bool
 	quiet                         bool
 	reps, jobs                    int
@@ -51,6 +52,9 @@ all samples together (shared clones get one id) as scirpy's define_clonotypes wi
 within one receptor type unless --no-group. Contigs with is_cell or high_confidence false are dropped
 (scirpy's default) unless --all-contigs.
 
+--groups TABLE (columns cell, group, e.g. CD4/CD8 exported from Seurat or scanpy; cell names as there,
+matched by the rules of lsc cart) adds diversity rows per sample and group.
+
 Samples: one per file, named after the file, or from a "sample" column in the file (immunarch's
 merged tables), or from --samples SHEET (TSV/CSV with columns sample and path; paths relative to the
 sheet).
@@ -67,6 +71,7 @@ Simpson, inverse Simpson, Gini-Simpson, Gini, Chao1 (vegan's) with 95% interval,
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.samples, "samples", "", "sample sheet with columns sample, path")
+	fl.StringVar(&f.groups, "groups", "", "cell groups table (columns cell, group; e.g. CD4/CD8 from Seurat metadata): diversity per sample and group too")
 	fl.StringVar(&f.seq, "sequence", "nt", "junction compared: nt, aa or strict (genes + nt)")
 	fl.StringVar(&f.arms, "receptor-arms", "all", "all, any, VJ or VDJ")
 	fl.StringVar(&f.dual, "dual-ir", "any", "primary_only, any or all")
@@ -92,6 +97,11 @@ func runClonotypes(cmd *cobra.Command, args []string, f repFlags) error {
 		Index: repertoire.IndexOptions{KeepAllContigs: f.allContigs}, RarefyReps: f.reps, Seed: f.seed, BIdentity: f.bIdentity}
 	if _, err := repertoire.Define(nil, opt.Options); err != nil {
 		return usageError{err}
+	}
+	if f.groups != "" {
+		if opt.Groups, err = readGroups(f.groups); err != nil {
+			return err
+		}
 	}
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, repOutputs...)); err != nil {
 		return err
@@ -147,4 +157,22 @@ func repInputs(args []string, samples string) ([]repertoire.Input, error) {
 		return nil, usageError{errors.New("give contig files or --samples SHEET")}
 	}
 	return in, nil
+}
+
+// readGroups reads a cell -> group table (TSV/CSV with columns cell and group).
+func readGroups(path string) (*repertoire.CellGroups, error) {
+	sh, err := sheet.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := sh.Require("cell groups table", "cell", "group")
+	if err != nil {
+		return nil, err
+	}
+	g := &repertoire.CellGroups{}
+	for _, r := range sh.Rows {
+		g.Cells = append(g.Cells, r.Get(cols[0]))
+		g.Groups = append(g.Groups, r.Get(cols[1]))
+	}
+	return g, nil
 }

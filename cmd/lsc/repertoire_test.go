@@ -120,3 +120,25 @@ func TestRepertoireBCluster(t *testing.T) {
 		t.Errorf("cells.tsv:\n%s", b)
 	}
 }
+
+// --groups: cells named as Seurat's add.cell.ids would name them; one
+// group row per sample and group, from the joined cells only.
+func TestRepertoireGroups(t *testing.T) {
+	dir := t.TempDir()
+	g := filepath.Join(dir, "groups.csv")
+	os.WriteFile(g, []byte("cell,group\nfiltered_contig_annotations_AAACCTGAGATAGCAT-1,CD8\nfiltered_contig_annotations_AAACCTGAGTACGCCC-1,CD8\nfiltered_contig_annotations_AAACCTGCATAGAAAC-1,CD4\n"), 0o644)
+	out := filepath.Join(dir, "o")
+	if code, _, errs := runLSC(t, "repertoire", "clonotypes", "../../airr/testdata/filtered_contig_annotations.csv", "--groups", g, "--out", out, "-q"); code != 0 {
+		t.Fatal(errs)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "diversity.tsv"))
+	// CD4: one clonotype of one cell (Shannon 0); CD8: two singletons (ln 2 = 0.6931471805599453)
+	if !strings.Contains(string(b), "\nfiltered_contig_annotations\tCD4\t1\t1\t0\t0\t1\t") || !strings.Contains(string(b), "\nfiltered_contig_annotations\tCD8\t2\t2\t0.6931471805599453\t1\t0\t") {
+		t.Errorf("diversity.tsv:\n%s", b)
+	}
+	// names that match nothing: the join error
+	os.WriteFile(g, []byte("cell,group\nx1,CD8\nx2,CD4\n"), 0o644)
+	if code, _, errs := runLSC(t, "repertoire", "clonotypes", "../../airr/testdata/filtered_contig_annotations.csv", "--groups", g, "--out", out, "--force"); code != 1 || !strings.Contains(errs, "barcodes do not match") {
+		t.Errorf("%d %s", code, errs)
+	}
+}

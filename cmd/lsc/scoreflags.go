@@ -74,7 +74,7 @@ func addScoringFlags(c *cobra.Command, f *scoringFlags, d scoringDefaults) {
 
 // addJobs registers --jobs, the same on every command.
 func addJobs(fl *pflag.FlagSet, jobs *int) {
-	fl.IntVarP(jobs, "jobs", "j", runtime.NumCPU(), "threads (default: all cores)")
+	fl.IntVarP(jobs, "jobs", "j", runtime.NumCPU(), "threads (defaults to the number of cores)")
 }
 
 // addQuiet registers --quiet, the same on every command.

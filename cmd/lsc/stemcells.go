@@ -55,7 +55,8 @@ DIR: cells.tsv (sample, cell, score, stem_like), samples.tsv (fraction, Wilson 9
 --bands), patients.tsv (fractions per timepoint, diagnosis->relapse fold change with a seeded
 bootstrap 95% CI, prop.test), cohort.tsv (with an outcome column: Mann-Whitney and AUC with DeLong
 CI of the diagnosis fraction), report.html, run.json. Scores per sample are cached in DIR/cache
-(keyed by input checksums and parameters), so an interrupted run resumes where it stopped.`,
+(keyed by input checksums and parameters), so an interrupted run resumes where it stopped. --jobs N
+scores up to N samples at a time, sharing N threads among them.`,
 		Args: cobra.NoArgs,
 		Example: `  lsc stemcells --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out stem/
   lsc stemcells --samples tall.tsv --signature stem.gmt:STEM --method modulescore --cut 0.25 --out stem/
@@ -149,6 +150,11 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	scored, err := stemcell.ScoreSamples(sheet.Samples, sigs[0], so)
 	if err != nil {
 		return err
+	}
+	for _, s := range scored {
+		if len(s.Notes) > 0 {
+			logf("%s (%s): %s", s.Sample.ID, s.Sample.Path, strings.Join(s.Notes, "; "))
+		}
 	}
 	if n := countCached(scored); n > 0 {
 		logf("%d of %d samples reused from %s", n, len(scored), so.CacheDir)

@@ -153,7 +153,7 @@ func (a *File) compound(df string) ([]hdf5x.Column, error) {
 	}
 	cols, err := a.f.ReadCompound(d)
 	if err != nil {
-		return nil, a.fail("/"+df, legacyHint, "%v", err)
+		return nil, a.fail("/"+df, legacyHint, "%w", err)
 	}
 	a.legacy[df] = cols
 	return cols, nil
@@ -190,7 +190,7 @@ func (a *File) index(df string) ([]string, error) {
 	}
 	s, err := a.f.ReadStrings(d)
 	if err != nil {
-		return nil, a.fail("/"+df+"/"+name, "", "%v", err)
+		return nil, a.fail("/"+df+"/"+name, "", "%w", err)
 	}
 	return s, nil
 }
@@ -301,7 +301,7 @@ func categories(c []int64, names []string) ([]string, error) {
 func (a *File) ObsColumn(col string) ([]string, error) {
 	v, err := a.column("obs", col)
 	if err != nil {
-		return nil, a.fail("/obs/"+col, fmt.Sprintf("obs columns in this file: %v", a.ObsColumns()), "%v", err)
+		return nil, a.fail("/obs/"+col, fmt.Sprintf("obs columns in this file: %v", a.ObsColumns()), "%w", err)
 	}
 	return v, nil
 }
@@ -364,7 +364,7 @@ func (a *File) openMatrix() error {
 		}
 		ip, err := a.f.ReadInts(ipd)
 		if err != nil {
-			return a.fail(where+"/indptr", "", "%v", err)
+			return a.fail(where+"/indptr", "", "%w", err)
 		}
 		a.indptr = ip
 		switch enc {
@@ -403,11 +403,11 @@ func (a *File) loadCSC() error {
 	nnz := int(a.indptr[len(a.indptr)-1])
 	val, err := a.f.ReadFloats(a.data, 0, nnz)
 	if err != nil {
-		return a.fail("/"+a.mpath+"/data", "", "%v", err)
+		return a.fail("/"+a.mpath+"/data", "", "%w", err)
 	}
 	idx, err := a.f.ReadFloats(a.indices, 0, nnz)
 	if err != nil {
-		return a.fail("/"+a.mpath+"/indices", "", "%v", err)
+		return a.fail("/"+a.mpath+"/indices", "", "%w", err)
 	}
 	count := make([]int, a.nCells+1)
 	for _, c := range idx {

@@ -233,8 +233,12 @@ func uniqueNote(repeated []string) string {
 	if len(names) > 10 {
 		names, more = names[:10], fmt.Sprintf(" and %d more", len(repeated)-10)
 	}
-	return fmt.Sprintf("%d gene symbols repeat and were made unique as NAME.1, NAME.2 (as Seurat and scanpy do; find them by ID or the new name): %s%s",
-		len(repeated), strings.Join(names, ", "), more)
+	what := fmt.Sprintf("%d gene symbols repeat and were", len(repeated))
+	if len(repeated) == 1 {
+		what = "1 gene symbol repeats and was"
+	}
+	return fmt.Sprintf("%s made unique as NAME.1, NAME.2 (as Seurat and scanpy do; find them by ID or the new name): %s%s",
+		what, strings.Join(names, ", "), more)
 }
 
 func (m *MTX) openData() error {
