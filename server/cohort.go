@@ -34,9 +34,18 @@ type cohortView struct {
 	Milestones []milestoneRow
 	MileCounts []mileCount
 
-	Flow     template.HTML
-	FlowRows []flowRow
+	Flow      template.HTML
+	FlowRows  []flowRow
+	FlowTotal int // samples with the compartment; the figure and table show the first flowShown
+	MileTotal int // patients with IS values; the table lists the first mileShown
 }
+
+// The dashboard lists at most this many flow samples and milestone rows
+// (counts and curves use every patient); the cohort table API gives all.
+const (
+	flowShown = 60
+	mileShown = 200
+)
 
 type kmBand struct {
 	Band           string
@@ -235,7 +244,7 @@ func milestones(pts []isPoint, startDay float64, startDate string) [3]mileCell {
 			continue
 		}
 		p := pts[best]
-		c := mileCell{Value: report.Num(p.value), Sample: p.date}
+		c := mileCell{Value: strconv.FormatFloat(p.value, 'g', 3, 64), Sample: p.date} // shown to 3 significant digits
 		switch {
 		case p.undetectable:
 			c.Status, c.Value = "undetectable", "undetectable"
@@ -358,7 +367,10 @@ func (s *Server) cohort(r *http.Request, study string) (*cohortView, error) {
 				counts[i].NA++
 			}
 		}
-		v.Milestones = append(v.Milestones, row)
+		v.MileTotal++
+		if len(v.Milestones) < mileShown {
+			v.Milestones = append(v.Milestones, row)
+		}
 	}
 	if len(v.Milestones) > 0 {
 		v.MileCounts = counts
@@ -368,19 +380,20 @@ func (s *Server) cohort(r *http.Request, study string) (*cohortView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.FlowRows, v.Flow = flowFigure(fl, keep)
+	v.FlowRows, v.Flow, v.FlowTotal = flowFigure(fl, keep)
 	return v, nil
 }
 
 // flowFigure draws the CD34+CD38- compartment (% of CD34+ cells) of each
 // sample with its 95 % interval.
-func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML) {
+func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML, int) {
 	type pt struct {
 		label     string
 		v, lo, hi float64
 	}
 	var rows []flowRow
 	var pts []pt
+	total := 0
 	for _, r := range t.Rows {
 		target := r[8]
 		if target[strings.LastIndex(target, "/")+1:] != flowCompartment || !keep[r[0]] {
@@ -388,6 +401,10 @@ func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML)
 		}
 		v, err := strconv.ParseFloat(r[10], 64)
 		if err != nil {
+			continue
+		}
+		total++
+		if len(pts) == flowShown {
 			continue
 		}
 		lo, e1 := strconv.ParseFloat(r[11], 64)
@@ -402,7 +419,7 @@ func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML)
 		pts = append(pts, pt{r[0] + " · " + r[2], v, lo, hi})
 	}
 	if len(pts) == 0 {
-		return nil, ""
+		return nil, "", 0
 	}
 	c := plot.NewCanvas(640, 76+28*float64(len(pts)))
 	c.Left, c.Bottom = 200, 48
@@ -418,5 +435,5 @@ func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML)
 		}
 		c.Marker(p.v, y, "circle", plot.Palette[0], fmt.Sprintf("%s: %s%% of CD34+", p.label, report.Num(p.v)))
 	}
-	return rows, template.HTML(c.SVG())
+	return rows, template.HTML(c.SVG()), total
 }
