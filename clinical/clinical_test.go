@@ -8,7 +8,7 @@ import (
 )
 
 func tableOf(t *testing.T, text string) *Table {
-	sh, err := sheet.Parse("c.csv", strings.NewReader(text))
+	sh, err := sheet.Parse(strings.NewReader(text), "c.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func FuzzOutcome(f *testing.F) {
 	f.Add("time\tevent\tg\n5\tdead\ta\n6\talive\tb\n\talive\tb\n")
 	f.Add("time;event\n1;2\n2;1\nNA;1\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		sh, err := sheet.Parse("fuzz", strings.NewReader(text))
+		sh, err := sheet.Parse(strings.NewReader(text), "fuzz")
 		if err != nil {
 			return
 		}

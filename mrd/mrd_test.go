@@ -266,7 +266,7 @@ func TestMalformedRows(t *testing.T) {
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,,ABL1,10000,1\n", "empty target_copies"},
 		{"P,2020-02-01,PB,qpcr,BCR::ABL1,five,ABL1,10000,1\n", "not a number"},
 	} {
-		sh, err := sheet.Parse("m.csv", strings.NewReader(head+ok+c.row))
+		sh, err := sheet.Parse(strings.NewReader(head+ok+c.row), "m.csv")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,11 +275,11 @@ func TestMalformedRows(t *testing.T) {
 			t.Errorf("%q: error %v, want %q at m.csv line 3", c.row, err, c.want)
 		}
 	}
-	sh, _ := sheet.Parse("m.csv", strings.NewReader("patient,date,fraction,assay,abnormal_nuclei,scored_nuclei\nP,2020-01-01,BM,fish,5,4\n"))
+	sh, _ := sheet.Parse(strings.NewReader("patient,date,fraction,assay,abnormal_nuclei,scored_nuclei\nP,2020-01-01,BM,fish,5,4\n"), "m.csv")
 	if _, err := ParseMeasurements(sh); err == nil || !strings.Contains(err.Error(), "5 abnormal of 4") {
 		t.Errorf("FISH abnormal > scored: %v", err)
 	}
-	sh, _ = sheet.Parse("m.csv", strings.NewReader(head+"P,2020-01-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\nP,2020-01-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n"))
+	sh, _ = sheet.Parse(strings.NewReader(head+"P,2020-01-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\nP,2020-01-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n"), "m.csv")
 	d, err := ParseMeasurements(sh)
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestMalformedRows(t *testing.T) {
 	if _, err := Assess(d, nil, DefaultParams()); err != nil {
 		t.Errorf("unlabelled duplicates should combine as replicates: %v", err)
 	}
-	sh, _ = sheet.Parse("p.csv", strings.NewReader("patient,therapy_start,therapy_stop\nP,2020-01-01,2019-01-01\n"))
+	sh, _ = sheet.Parse(strings.NewReader("patient,therapy_start,therapy_stop\nP,2020-01-01,2019-01-01\n"), "p.csv")
 	if _, err := ParsePatients(sh); err == nil || !strings.Contains(err.Error(), "p.csv line 2") {
 		t.Errorf("stop before start: %v", err)
 	}
@@ -297,7 +297,7 @@ func FuzzMeasurements(f *testing.F) {
 	f.Add("patient,date,fraction,assay,target,target_copies,control_gene,control_copies\nP,2020-01-01,PB,qpcr,BCR::ABL1,5,ABL1,10000\n")
 	f.Add("patient,date,fraction,assay,abnormal_nuclei,scored_nuclei,probe\nP,2020-01-01,BM,fish,5,40,x\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		sh, err := sheet.Parse("f.csv", strings.NewReader(s))
+		sh, err := sheet.Parse(strings.NewReader(s), "f.csv")
 		if err != nil {
 			return
 		}

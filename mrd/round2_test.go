@@ -54,10 +54,11 @@ func TestParseDate(t *testing.T) {
 // 1 % <= 10 % optimal, 6 months 0.1 % <= 1 % optimal; the fit falls exactly
 // 2 log over the half year.
 func TestRowsOutOfOrderAreSorted(t *testing.T) {
-	sh, err := sheet.Parse("m.csv", strings.NewReader("patient,date,fraction,assay,target,target_copies,control_gene,control_copies,conversion_factor\n"+
+	sh, err := sheet.Parse(strings.NewReader("patient,date,fraction,assay,target,target_copies,control_gene,control_copies,conversion_factor\n"+
 		"P,2020-07-01,PB,qpcr,BCR::ABL1,10,ABL1,10000,1\n"+
 		"P,2020-1-1,PB,qpcr,BCR::ABL1,1000,ABL1,10000,1\n"+
-		"P,2020-04-01,PB,qpcr,BCR::ABL1,100,ABL1,10000,1\n"))
+		"P,2020-04-01,PB,qpcr,BCR::ABL1,100,ABL1,10000,1\n"), "m.csv")
+
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestRowsOutOfOrderAreSorted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("out-of-order rows must not stop the run: %v", err)
 	}
-	ps, _ := sheet.Parse("p.csv", strings.NewReader("patient,therapy_start\nP,2020-01-01\n"))
+	ps, _ := sheet.Parse(strings.NewReader("patient,therapy_start\nP,2020-01-01\n"), "p.csv")
 	pts, err := ParsePatients(ps)
 	if err != nil {
 		t.Fatal(err)
@@ -136,14 +137,14 @@ func TestErrorKinds(t *testing.T) {
 		{"P,2020-02-01,PB,ngs,BCR::ABL1,5,ABL1,10000,\n", ErrAssay},
 		{",2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,\n", ErrMissing},
 	} {
-		sh, _ := sheet.Parse("m.csv", strings.NewReader(head+c.row))
+		sh, _ := sheet.Parse(strings.NewReader(head+c.row), "m.csv")
 		_, err := ParseMeasurements(sh)
 		pe, ok := formats.AsParseError(err)
 		if !errors.Is(err, c.kind) || !ok || pe.Line != 2 || pe.File != "m.csv" {
 			t.Errorf("%q: %v, want kind %v at m.csv line 2", c.row, err, c.kind)
 		}
 	}
-	sh, _ := sheet.Parse("m.csv", strings.NewReader(head+"P,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\nP,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n"))
+	sh, _ := sheet.Parse(strings.NewReader(head+"P,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\nP,2020-02-01,PB,qpcr,BCR::ABL1,5,ABL1,10000,1\n"), "m.csv")
 	d, err := ParseMeasurements(sh)
 	if err != nil {
 		t.Fatal(err)

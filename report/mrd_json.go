@@ -120,12 +120,12 @@ func MRDJSON(w io.Writer, header []string, a *mrd.Assessment) error {
 			lo, hi = r.CloneCI.Lower, r.CloneCI.Upper
 		}
 		out.Measurements = append(out.Measurements, jsonRow{r.Line, r.Patient, date(r.Date), r.Fraction, string(r.Assay), fields,
-			F(r.RatioPercent), F(r.ISPercent), F(r.LogReduction), string(r.Response), r.Detectable, F(r.ClonePercent), F(lo), F(hi), nonNil(r.Notes)})
+			F(r.RatioPercent), F(r.ISPercent), F(r.LogReduction), string(r.Response), r.Detectable, F(r.ClonePercent), F(lo), F(hi), NonNil(r.Notes)})
 	}
 	for _, p := range a.Patients {
 		jp := jsonPatient{Patient: p.ID, TherapyStart: date(p.TherapyStart), Milestones: []jsonMilestone{}, Deepest: string(p.Deepest),
 			MMRDate: date(p.MMRDate), LossOfMMR: date(p.LossOfMMR), LossRule: p.LossRule, TKIYears: F(p.TKIYears), DMRYears: F(p.DMRYears),
-			MR45Years: F(p.MR45Years), TFR: p.TFR, TFRRules: nonNil(p.TFRRules), Persistence: nonNil(p.Persistence), Expansions: []jsonExpansion{}, Notes: nonNil(p.Notes)}
+			MR45Years: F(p.MR45Years), TFR: p.TFR, TFRRules: NonNil(p.TFRRules), Persistence: NonNil(p.Persistence), Expansions: []jsonExpansion{}, Notes: NonNil(p.Notes)}
 		for _, m := range p.Milestones {
 			jp.Milestones = append(jp.Milestones, jsonMilestone{m.Name, date(m.Due), date(m.SampleDate), F(m.ISPercent), m.Undetectable, m.Status, m.Rule})
 		}
@@ -144,7 +144,9 @@ func MRDJSON(w io.Writer, header []string, a *mrd.Assessment) error {
 	return enc.Encode(out)
 }
 
-func nonNil(s []string) []string {
+// NonNil returns s, or an empty slice for nil, so JSON shows [] rather than
+// null for an empty list.
+func NonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}

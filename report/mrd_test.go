@@ -184,9 +184,10 @@ func TestMRDGolden(t *testing.T) {
 }
 
 func exampleAssessment() *mrd.Assessment {
-	sh, _ := sheet.Parse("m.csv", strings.NewReader("patient,date,fraction,assay,target,target_copies,control_gene,control_copies,conversion_factor\n"+
+	sh, _ := sheet.Parse(strings.NewReader("patient,date,fraction,assay,target,target_copies,control_gene,control_copies,conversion_factor\n"+
 		"P,2020-01-01,PB,qpcr,BCR::ABL1,1000,ABL1,10000,0.8\n"+
-		"P,2021-01-01,PB,qpcr,BCR::ABL1,100,ABL1,10000,0.8\n"))
+		"P,2021-01-01,PB,qpcr,BCR::ABL1,100,ABL1,10000,0.8\n"), "m.csv")
+
 	d, _ := mrd.ParseMeasurements(sh)
 	a, _ := mrd.Assess(d, nil, mrd.DefaultParams())
 	return a

@@ -19,7 +19,7 @@ import (
 )
 
 func table(text string) *clinical.Table {
-	sh, err := sheet.Parse("example.csv", strings.NewReader(text))
+	sh, err := sheet.Parse(strings.NewReader(text), "example.csv")
 	if err != nil {
 		panic(err)
 	}

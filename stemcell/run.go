@@ -80,22 +80,14 @@ func ScoreSamples(samples []study.Sample, sig signature.Signature, o ScoreOption
 
 func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, error) {
 	res := Scored{Sample: s}
-	sum, err := checksum(s.Path)
+	sum, err := inputChecksum(s)
 	if err != nil {
 		return res, err
 	}
-	if s.Annotation != "" {
-		a, err := checksum(s.Annotation)
-		if err != nil {
-			return res, err
-		}
-		sum += "+" + a
-	}
 	res.Checksum = sum
-	key := cacheKey(sum, s, sig, o.Score, o.Input)
 	cache := ""
 	if o.CacheDir != "" {
-		cache = filepath.Join(o.CacheDir, safe(s.ID)+"."+key[:16]+".tsv")
+		cache = cacheFile(o.CacheDir, sum, s, sig, o)
 		if r, ok := readCache(cache); ok {
 			r.Sample, r.Checksum, r.Cached = s, sum, true
 			return r, nil
@@ -134,6 +126,41 @@ func scoreOne(s study.Sample, sig signature.Signature, o ScoreOptions) (Scored, 
 		}
 	}
 	return res, nil
+}
+
+// CachePath returns the file in dir that holds s's scores for sig and the
+// options o (ScoreSamples reads and writes it when o.CacheDir is dir): its
+// name is the sample and a key of the input files' checksums and every
+// parameter that changes the scores, so a changed input or parameter gives
+// another file. It reads the sample's input files.
+func CachePath(dir string, s study.Sample, sig signature.Signature, o ScoreOptions) (string, error) {
+	sum, err := inputChecksum(s)
+	if err != nil {
+		return "", fmt.Errorf("sample %s (sheet line %d): %w", s.ID, s.Line, err)
+	}
+	return cacheFile(dir, sum, s, sig, o), nil
+}
+
+func cacheFile(dir, sum string, s study.Sample, sig signature.Signature, o ScoreOptions) string {
+	key := cacheKey(sum, s, sig, o.Score, o.Input)
+	return filepath.Join(dir, safe(s.ID)+"."+key[:16]+".tsv")
+}
+
+// inputChecksum is the checksum of a sample's data file, and of its
+// annotation when it has one.
+func inputChecksum(s study.Sample) (string, error) {
+	sum, err := checksum(s.Path)
+	if err != nil {
+		return "", err
+	}
+	if s.Annotation != "" {
+		a, err := checksum(s.Annotation)
+		if err != nil {
+			return "", err
+		}
+		sum += "+" + a
+	}
+	return sum, nil
 }
 
 func annotate(res *Scored, s study.Sample) error {

@@ -24,7 +24,7 @@ func demoCmd() *cobra.Command {
 	var addr string
 	c := &cobra.Command{
 		Use:   "demo",
-		Short: "score stem-cell signatures on the embedded AML demo sample",
+		Short: "score stem-cell signatures on the embedded AML demo sample, then serve a demo study in the web app",
 		Long: `Score stem-cell signatures on van Galen 2019 sample AML870-D0 (345 cells, embedded) with --method,
 print the mean score per cell type of the authors' annotation, then compare the authors' HSC-like
 malignant cells with the other malignant cells (AUC and Mann-Whitney p per signature). Signatures:

@@ -107,7 +107,7 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	}
 	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	run := map[string]any{"lsc_version": version, "template": name, "template_sha256": sha(f.tmplPath), "control": f.control, "control_sha256": sha(f.control),
-		"quantile": f.quantile, "thresholds_from_control": thresholds, "compensation": f.comp, "inputs": inputs, "cautions": nonNilS(rep.Cautions)}
+		"quantile": f.quantile, "thresholds_from_control": thresholds, "compensation": f.comp, "inputs": inputs, "cautions": report.NonNil(rep.Cautions)}
 	return writeDir(f.out, f.force, []outFile{
 		{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.CompartmentHTML(w, rows, rep) }},

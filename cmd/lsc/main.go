@@ -91,7 +91,7 @@ Start with:  lsc demo`,
 		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(userCmd(), serveCmd(), scoreCmd(), inspectCmd(), signaturesCmd(), withStudy(stemcellsCmd()), withStudy(cohortCmd()), survivalCmd(), flowCmd(), mrdCmd(), studyCmd(), twinCmd(), repertoireCmd(), adtCmd(), cartCmd(), demoCmd(), versionCmd())
+	root.AddCommand(userCmd(), serveCmd(), scoreCmd(), inspectCmd(), signaturesCmd(), withStudy(stemcellsCmd()), withStudy(cohortCmd()), survivalCmd(), flowCmd(), mrdCmd(), studyCmd(), twinCmd(), repertoireCmd(), adtCmd(), cartCmd(), demoCmd(), workflowCmd(), versionCmd())
 	return root
 }
 

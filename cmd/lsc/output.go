@@ -38,11 +38,3 @@ func asUsage(err error) error {
 	}
 	return err
 }
-
-// nonNilS returns s, or an empty slice for nil (JSON [] rather than null).
-func nonNilS(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,8 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lsc-bio/lsc/atomicfile"
+	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/score"
+	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stemcell"
 	"github.com/lsc-bio/lsc/study"
 )
@@ -20,6 +23,7 @@ import (
 type stemFlags struct {
 	scoringFlags
 	samples, cut, out, bands, typeCol string
+	only                              string // one sample into the cache
 	refQ                              float64
 	keep, reference                   []string
 	bootstrap                         int
@@ -56,13 +60,23 @@ DIR: cells.tsv (sample, cell, score, stem_like), samples.tsv (fraction, Wilson 9
 bootstrap 95% CI, prop.test), cohort.tsv (with an outcome column: Mann-Whitney and AUC with DeLong
 CI of the diagnosis fraction), report.html, run.json. Scores per sample are cached in DIR/cache
 (keyed by input checksums and parameters), so an interrupted run resumes where it stopped. --jobs N
-scores up to N samples at a time, sharing N threads among them.`,
+scores up to N samples at a time, sharing N threads among them. --only SAMPLE scores that sample
+into DIR/cache and stops (lsc workflow init writes one such job per sample, then one lsc stemcells
+over the sheet that reads them).`,
 		Args: cobra.NoArgs,
 		Example: `  lsc stemcells --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out stem/
   lsc stemcells --samples tall.tsv --signature stem.gmt:STEM --method modulescore --cut 0.25 --out stem/
   lsc stemcells --samples h5ads.tsv --signature LSPC-Quiescent --celltype-column cell_type --keep 'HSC*' --out stem/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runStemcells(cmd, f) },
 	}
+	addStemFlags(c, &f)
+	c.Flags().StringVar(&f.only, "only", "", "score this one sample into DIR/cache and stop (a per-sample job of lsc workflow)")
+	return c
+}
+
+// addStemFlags registers the flags of lsc stemcells (also those of lsc
+// workflow init, which passes them on to the stemcells commands it writes).
+func addStemFlags(c *cobra.Command, f *stemFlags) {
 	addScoringFlags(c, &f.scoringFlags, scoringDefaults{sigFlag: "signature", method: "ucell", normalize: "auto",
 		sigHelp: "one signature: built-in name, file or FILE:NAME (required)"})
 	fl := c.Flags()
@@ -82,7 +96,6 @@ scores up to N samples at a time, sharing N threads among them.`,
 	for _, r := range []string{"samples", "out"} {
 		c.MarkFlagRequired(r)
 	}
-	return c
 }
 
 // stemOptions checks the threshold flags (usage errors) and returns them.
@@ -135,6 +148,9 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 		return err
 	}
 	sheet.DefaultTypeColumn(f.typeCol)
+	if f.only != "" {
+		return stemOnly(cmd, f, opt, inOpt, sheet, sigs[0])
+	}
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, stemFiles...)); err != nil {
 		return err
 	}
@@ -151,11 +167,7 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range scored {
-		if len(s.Notes) > 0 {
-			logf("%s (%s): %s", s.Sample.ID, s.Sample.Path, strings.Join(s.Notes, "; "))
-		}
-	}
+	logNotes(logf, scored)
 	if n := countCached(scored); n > 0 {
 		logf("%d of %d samples reused from %s", n, len(scored), so.CacheDir)
 	}
@@ -178,6 +190,43 @@ func runStemcells(cmd *cobra.Command, f stemFlags) error {
 	return nil
 }
 
+// stemOnly scores the sample --only names into DIR/cache, the file a whole
+// run reads, and stops.
+func stemOnly(cmd *cobra.Command, f stemFlags, opt score.Options, in input.Options, sheet *study.Sheet, sig signature.Signature) error {
+	var one []study.Sample
+	var ids []string
+	for _, s := range sheet.Samples {
+		ids = append(ids, s.ID)
+		if s.ID == f.only {
+			one = append(one, s)
+		}
+	}
+	if len(one) == 0 {
+		return usageError{fmt.Errorf("--only %q: no such sample in %s (samples: %s)", f.only, f.samples, strings.Join(ids, ", "))}
+	}
+	so := stemcell.ScoreOptions{Score: opt, Input: in, Jobs: 1, CacheDir: filepath.Join(f.out, "cache")}
+	if err := os.MkdirAll(so.CacheDir, 0o777); err != nil {
+		return fmt.Errorf("cannot create %s: %w", so.CacheDir, err)
+	}
+	opt.Workers = max(1, f.jobs)
+	so.Score = opt
+	scored, err := stemcell.ScoreSamples(one, sig, so)
+	if err == nil && !f.quiet {
+		logNotes(func(format string, a ...any) { fmt.Fprintf(cmd.ErrOrStderr(), "lsc: "+format+"\n", a...) }, scored)
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d cells scored into %s (reused: %v)\n", f.only, len(scored[0].Cells), so.CacheDir, scored[0].Cached)
+	}
+	return err
+}
+
+// logNotes logs what the readers noted per sample (repeated genes made unique ...).
+func logNotes(logf func(string, ...any), scored []stemcell.Scored) {
+	for _, s := range scored {
+		if len(s.Notes) > 0 {
+			logf("%s (%s): %s", s.Sample.ID, s.Sample.Path, strings.Join(s.Notes, "; "))
+		}
+	}
+}
+
 func stemOutputs(res *stemcell.Result, run map[string]any, meta report.StemMeta) []outFile {
 	files := []outFile{
 		{Name: "cells.tsv", Fill: func(w io.Writer) error { return report.StemCells(w, res) }},
@@ -196,7 +245,7 @@ func stemRunJSON(f stemFlags, opt score.Options, ao stemcell.Options, sig string
 	inputs := []map[string]any{}
 	for _, s := range scored {
 		inputs = append(inputs, map[string]any{"sample": s.Sample.ID, "path": s.Sample.Path, "annotation": s.Sample.Annotation,
-			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": nonNilS(s.Missing), "reused_from_cache": s.Cached,
+			"sha256": s.Checksum, "cells": len(s.Cells), "missing_genes": report.NonNil(s.Missing), "reused_from_cache": s.Cached,
 			"patient": s.Sample.Patient, "timepoint": s.Sample.Timepoint.Label, "date": s.Sample.Date, "tissue": s.Sample.Fields["tissue"], "fraction": s.Sample.Fields["fraction"]})
 	}
 	var cut any // the fixed cut; none for fitted thresholds
@@ -209,7 +258,7 @@ func stemRunJSON(f stemFlags, opt score.Options, ao stemcell.Options, sig string
 			"keep": f.keep, "reference": f.reference, "ref_quantile": f.refQ, "bands": ao.Bands, "bootstrap": f.bootstrap, "seed": f.seed,
 			"max_rank": f.maxRank, "nbin": f.nbin, "ctrl": f.ctrl},
 		"threshold": map[string]any{"method": res.Threshold.Method, "value": res.Threshold.Value, "detail": res.Threshold.Detail},
-		"notes":     nonNilS(res.Notes),
+		"notes":     report.NonNil(res.Notes),
 	}
 }
 

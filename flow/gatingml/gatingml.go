@@ -163,8 +163,6 @@ func readSpectrum(s *flow.Strategy, n *node, bad badFunc) error {
 	return nil
 }
 
-func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
-
 func parseDim(n *node) (flow.Dim, error) {
 	d := flow.Dim{Comp: n.Attr["compensation-ref"], Transform: n.Attr["transformation-ref"]}
 	if d.Comp == "" {
@@ -178,14 +176,14 @@ func parseDim(n *node) (flow.Dim, error) {
 		return d, fmt.Errorf("dimension without fcs-dimension or new-dimension")
 	}
 	if v, ok := n.Attr["min"]; ok {
-		x, err := num(v)
+		x, err := xmltree.Float(v)
 		if err != nil {
 			return d, fmt.Errorf("min %q is not a number", v)
 		}
 		d.Min, d.HasMin = x, true
 	}
 	if v, ok := n.Attr["max"]; ok {
-		x, err := num(v)
+		x, err := xmltree.Float(v)
 		if err != nil {
 			return d, fmt.Errorf("max %q is not a number", v)
 		}
@@ -197,7 +195,7 @@ func parseDim(n *node) (flow.Dim, error) {
 func coords(n *node, child string) ([]float64, error) {
 	var out []float64
 	for _, c := range n.Children(child) {
-		v, err := num(c.Attr["value"])
+		v, err := xmltree.Float(c.Attr["value"])
 		if err != nil {
 			return nil, fmt.Errorf("%s value %q is not a number", child, c.Attr["value"])
 		}
@@ -282,7 +280,7 @@ func ellipsoid(g *flow.Gate, n *node, bad badFunc) error {
 		}
 		g.Covariance = append(g.Covariance, r)
 	}
-	if g.Distance2, err = num(ds.Attr["value"]); err != nil {
+	if g.Distance2, err = xmltree.Float(ds.Attr["value"]); err != nil {
 		return bad(ds, "distanceSquare %q is not a number", ds.Attr["value"])
 	}
 	k := len(g.Dims)
@@ -306,7 +304,7 @@ func quadrants(g *flow.Gate, n *node, bad badFunc) error {
 		}
 		dv := flow.Divider{ID: dn.Attr["id"], Dim: d}
 		for _, v := range dn.Children("value") {
-			x, err := num(v.Text)
+			x, err := xmltree.Float(v.Text)
 			if err != nil {
 				return bad(v, "divider value %q is not a number", strings.TrimSpace(v.Text))
 			}
@@ -317,7 +315,7 @@ func quadrants(g *flow.Gate, n *node, bad badFunc) error {
 	for _, qn := range n.Children("Quadrant") {
 		q := flow.Quadrant{ID: qn.Attr["id"], Positions: map[string]float64{}}
 		for _, p := range qn.Children("position") {
-			x, err := num(p.Attr["location"])
+			x, err := xmltree.Float(p.Attr["location"])
 			if err != nil {
 				return bad(p, "location %q is not a number", p.Attr["location"])
 			}

@@ -182,8 +182,6 @@ func (w *Workspace) Find(fcsPath, fil string, events int, want string) (*Sample,
 	return nil, fmt.Errorf("%s: no sample matches %s%s (samples: %s); choose one with --sample NAME to apply its gates to this file: %w", w.Path, base, fl, list, ErrNoSample)
 }
 
-func num(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
-
 func parseSample(p string, sn *xmltree.Node) (*Sample, error) {
 	s := &Sample{Strategy: &flow.Strategy{Transforms: map[string]flow.Transform{}, Ratios: map[string]flow.Ratio{}, Matrices: map[string]*flow.Spillover{}}}
 	bad := func(n *xmltree.Node, format string, a ...any) *formats.ParseError {
@@ -238,7 +236,7 @@ func readTransforms(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string,
 				continue
 			}
 			ch := pn.Attr["name"]
-			a := func(k string) float64 { v, _ := num(t.Attr[k]); return v }
+			a := func(k string) float64 { v, _ := xmltree.Float(t.Attr[k]); return v }
 			var x flow.Transform
 			var err error
 			switch t.Name {
@@ -303,7 +301,7 @@ func readMatrix(s *Sample, sn *xmltree.Node, bad func(*xmltree.Node, string, ...
 			}
 			for _, c := range row.Children("coefficient") {
 				j, ok := index[c.Attr["parameter"]]
-				v, err := num(c.Attr["value"])
+				v, err := xmltree.Float(c.Attr["value"])
 				if !ok || err != nil {
 					return mt, bad(c, "bad coefficient %q for %q", c.Attr["value"], c.Attr["parameter"])
 				}
@@ -422,14 +420,14 @@ func (c *converter) population(n *xmltree.Node) (*flow.Gate, error) {
 			return v
 		}
 		if v, ok := dn.Attr["min"]; ok && v != "" {
-			x, err := num(v)
+			x, err := xmltree.Float(v)
 			if err != nil {
 				return nil, formats.Errorf(c.path, dn.Line, "", "", "min %q is not a number", v)
 			}
 			d.Min, d.HasMin = apply(x), true
 		}
 		if v, ok := dn.Attr["max"]; ok && v != "" {
-			x, err := num(v)
+			x, err := xmltree.Float(v)
 			if err != nil {
 				return nil, formats.Errorf(c.path, dn.Line, "", "", "max %q is not a number", v)
 			}
@@ -449,7 +447,7 @@ func (c *converter) population(n *xmltree.Node) (*flow.Gate, error) {
 			}
 			var pt []float64
 			for i, cn := range cs {
-				x, err := num(cn.Attr["value"])
+				x, err := xmltree.Float(cn.Attr["value"])
 				if err != nil {
 					return nil, formats.Errorf(c.path, cn.Line, "", "", "coordinate %q is not a number", cn.Attr["value"])
 				}
@@ -487,8 +485,8 @@ func ellipseToPolygon(el *xmltree.Node, xfs []flow.Transform) ([][]float64, erro
 			if len(cs) != 2 {
 				return nil, fmt.Errorf("ellipse vertex needs 2 coordinates")
 			}
-			x, err1 := num(cs[0].Attr["value"])
-			y, err2 := num(cs[1].Attr["value"])
+			x, err1 := xmltree.Float(cs[0].Attr["value"])
+			y, err2 := xmltree.Float(cs[1].Attr["value"])
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("ellipse coordinate is not a number")
 			}

@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -130,3 +131,7 @@ func (l *latin1) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Float reads a number written in an attribute or element text (surrounding
+// space allowed), as Gating-ML and FlowJo write them.
+func Float(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }

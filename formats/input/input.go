@@ -52,7 +52,7 @@ func Open(path string, opt Options) (matrix.Source, error) {
 		if f, _ := airr.Sniff(path); f != airr.FormatUnknown {
 			return nil, formats.Errorf(path, 1, "header", "read it with 'lsc repertoire clonotypes' or 'lsc inspect'", "a receptor/feature table (%s), not an expression matrix", f)
 		}
-		m, err := table.Read(path)
+		m, err := table.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}

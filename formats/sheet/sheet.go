@@ -33,19 +33,21 @@ type Row struct {
 	Fields []string
 }
 
-// Read reads a whole sheet. Leading lines starting with '#' are comments;
-// rows whose fields are all empty (spreadsheet exports) are skipped.
+// Read reads a whole sheet from a file (plain or gzip) with Parse.
 func Read(path string) (*Sheet, error) {
 	rc, err := formats.OpenText(path)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return Parse(path, rc)
+	return Parse(rc, path)
 }
 
-// Parse reads a sheet from r; path is the name errors give.
-func Parse(path string, r io.Reader) (*Sheet, error) {
+// Parse reads a sheet from r, the shape of every lsc reader (r, name);
+// path is the name errors give. Leading lines starting with '#' are
+// comments; rows whose fields are all empty (spreadsheet exports) are
+// skipped.
+func Parse(r io.Reader, path string) (*Sheet, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 1<<30))
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ func TestParseCSVAndTSV(t *testing.T) {
 		{"a.tsv", "Patient\tDate\tx\np1\t2020-01-01\ta,b\n\t\t\np2\t2020-02-01\tc\n"},
 		{"a.txt", "Patient\tDate\tx\np1\t2020-01-01\ta,b\np2\t2020-02-01\tc\n"},
 	} {
-		sh, err := Parse(tc.name, strings.NewReader(tc.text))
+		sh, err := Parse(strings.NewReader(tc.text), tc.name)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -27,7 +27,7 @@ func TestParseCSVAndTSV(t *testing.T) {
 			t.Errorf("%s: second row %q", tc.name, sh.Rows[1].Fields)
 		}
 	}
-	sh, _ := Parse("a.csv", strings.NewReader("# c\na,b\n1,2\n\n3,4\n"))
+	sh, _ := Parse(strings.NewReader("# c\na,b\n1,2\n\n3,4\n"), "a.csv")
 	if sh.Rows[0].Line != 3 || sh.Rows[1].Line != 5 {
 		t.Errorf("line numbers %d %d, want 3 5", sh.Rows[0].Line, sh.Rows[1].Line)
 	}
@@ -41,7 +41,7 @@ func TestParseErrors(t *testing.T) {
 		{"", "no header"},
 		{"a,b\n\"1,2\n", "malformed"},
 	} {
-		_, err := Parse("x.csv", strings.NewReader(tc.text))
+		_, err := Parse(strings.NewReader(tc.text), "x.csv")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.text, err, tc.want)
 			continue
@@ -50,7 +50,7 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("%q: not a ParseError", tc.text)
 		}
 	}
-	sh, _ := Parse("x.csv", strings.NewReader("a,b\n1,2\n"))
+	sh, _ := Parse(strings.NewReader("a,b\n1,2\n"), "x.csv")
 	if _, err := sh.Require("lsc mrd", "a", "c", "d"); err == nil || !strings.Contains(err.Error(), "c, d") {
 		t.Errorf("Require: %v", err)
 	}
@@ -61,7 +61,7 @@ func FuzzSheet(f *testing.F) {
 	f.Add("a\tb\n1\t\"2\n")
 	f.Add("#x\n\ufeffa;b\n1;2\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		sh, err := Parse("f", strings.NewReader(s))
+		sh, err := Parse(strings.NewReader(s), "f")
 		if err != nil {
 			return
 		}
@@ -83,7 +83,7 @@ func TestDelimiterFromHeader(t *testing.T) {
 		{"comma.tsv", "sample,patient,path\nS1,P1,\"a,b.tsv\"\n"},
 		{"noext", "\"a;b\",patient,path\nS1,P1,\"a,b.tsv\"\n"},
 	} {
-		sh, err := Parse(c.name, strings.NewReader(c.text))
+		sh, err := Parse(strings.NewReader(c.text), c.name)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
 			continue

@@ -17,13 +17,24 @@ import (
 	"github.com/lsc-bio/lsc/matrix"
 )
 
-// Read parses a dense genes x samples text matrix.
-func Read(path string) (*matrix.CSR, error) {
+// ReadFile reads a dense genes x samples text matrix from a file (plain or
+// gzip) with Read.
+func ReadFile(path string) (*matrix.CSR, error) {
 	l, err := formats.NewLines(path)
 	if err != nil {
 		return nil, err
 	}
 	defer l.Close()
+	return read(l, path)
+}
+
+// Read parses a dense genes x samples text matrix from r (plain text); name
+// is the file name errors give.
+func Read(r io.Reader, name string) (*matrix.CSR, error) {
+	return read(formats.NewLineReader(r, name), name)
+}
+
+func read(l *formats.Lines, path string) (*matrix.CSR, error) {
 	head, err := l.Next()
 	if err != nil {
 		if errors.Is(err, io.EOF) {

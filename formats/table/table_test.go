@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestDelimiters(t *testing.T) {
 	} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(text), 0o644)
-		m, err := Read(p)
+		m, err := ReadFile(p)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -26,5 +27,20 @@ func TestDelimiters(t *testing.T) {
 			!reflect.DeepEqual(m.Data, []float64{1, 0.5, 2}) || !reflect.DeepEqual(m.Indices, []int32{0, 1, 1}) {
 			t.Errorf("%s: %+v", name, m)
 		}
+	}
+}
+
+// A semicolon table without a gene-column name (R write.table) read from a
+// reader: values by hand.
+func TestReadFromReader(t *testing.T) {
+	m, err := Read(strings.NewReader("c1;c2\nGATA1;1;0\nCD34;0;2.5\n"), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != 2 || len(m.Feats) != 2 || m.Feats[1].Name != "CD34" || m.Data[len(m.Data)-1] != 2.5 {
+		t.Fatalf("%+v", m)
+	}
+	if _, err := Read(strings.NewReader(""), "empty.tsv"); err == nil || !strings.Contains(err.Error(), "empty.tsv") {
+		t.Errorf("empty: %v", err)
 	}
 }
