@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/lsc-bio/lsc/auth"
+	"github.com/lsc-bio/lsc/store"
 )
 
 // ErrNotFound is what an Accounts or Data implementation returns for a
@@ -23,6 +24,14 @@ type Accounts interface {
 	// AppendAudit seals rec after the newest record (auth.Seal) and stores
 	// it, in one transaction, so concurrent appends keep one chain.
 	AppendAudit(ctx context.Context, rec auth.AuditRecord) error
+
+	// For the admin pages (store.AccountStore has them too):
+	// Users lists every user with their roles; SetRole gives an existing
+	// user a role in a study (auth.NoRole removes the membership);
+	// AuditLog returns the audit rows in order.
+	Users(ctx context.Context) ([]store.UserInfo, error)
+	SetRole(ctx context.Context, name, study string, role auth.Role) error
+	AuditLog(ctx context.Context, f store.AuditFilter) ([]auth.AuditRecord, error)
 }
 
 // role returns the user's role in study, NoRole when not a member.

@@ -226,3 +226,34 @@ func newJar() http.CookieJar {
 	j, _ := cookiejar.New(nil)
 	return j
 }
+
+// An admin changes a member's role with the page's own form, and finds the
+// change in the audit log filtered by action.
+func TestBrowserAdmin(t *testing.T) {
+	ts, st, study := studyServer(t)
+	h, _ := auth.HashPassword("root-password", testParams, nil)
+	if _, err := st.AddUser(context.Background(), "root", h, study, auth.Admin); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/studies/"+study+"/admin/users"),
+		chromedp.WaitVisible(css("#user")),
+		chromedp.SendKeys(css("#user"), "root"),
+		chromedp.SendKeys(css("#password"), "root-password"),
+		chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("table.members")),
+		chromedp.SetValue(css("#role-alice"), "analyst"),
+		chromedp.Submit(css("#role-alice")),
+		chromedp.WaitVisible(css("table.members")),
+	)
+	screenshot(t, ctx, "admin-users")
+	if r := eval[string](t, ctx, `[...document.querySelectorAll('table.members tbody tr')].map(tr => tr.cells[0].textContent + '=' + tr.cells[1].textContent).join(' ')`); r != "alice=analyst root=admin" {
+		t.Errorf("members after the change: %q", r)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+study+"/admin/audit?action=set-role"), chromedp.WaitVisible(css("table.audit")))
+	screenshot(t, ctx, "admin-audit")
+	if r := eval[string](t, ctx, `[...document.querySelectorAll('table.audit tbody tr')].map(tr => tr.cells[2].textContent + ' ' + tr.cells[4].textContent + ' ' + tr.cells[5].textContent).join('|')`); r != "root alice=analyst ok" {
+		t.Errorf("audit rows: %q", r)
+	}
+}

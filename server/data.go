@@ -24,6 +24,7 @@ type Data interface {
 	Run(ctx context.Context, id string) (*store.Run, error)
 	Timeline(ctx context.Context, study, patient string) (*store.Timeline, error)
 	Table(ctx context.Context, study string, q store.TableQuery) (*store.Table, error)
+	Courses(ctx context.Context, study string) ([]store.Course, error)
 	ImportRun(ctx context.Context, study, dir string, opt store.ImportOptions) (*store.ImportResult, error)
 }
 

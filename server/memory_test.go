@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"sort"
 	"sync"
 
 	"github.com/lsc-bio/lsc/auth"
+	"github.com/lsc-bio/lsc/store"
 )
 
 // memAccounts is an in-memory Accounts for the handler tests; the store's
@@ -92,4 +94,59 @@ func (m *memAccounts) AppendAudit(_ context.Context, r auth.AuditRecord) error {
 	}
 	m.audit = append(m.audit, auth.Seal(r, prev))
 	return nil
+}
+
+func (m *memAccounts) Users(_ context.Context) ([]store.UserInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []store.UserInfo
+	for id, u := range m.users {
+		ui := store.UserInfo{Name: u.Name, Disabled: u.Disabled, Memberships: m.members[id], Roles: map[string]string{}}
+		for _, ms := range m.members[id] {
+			ui.Roles[ms.Study] = ms.Role.String()
+		}
+		out = append(out, ui)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (m *memAccounts) SetRole(_ context.Context, name, study string, role auth.Role) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, u := range m.users {
+		if u.Name != name {
+			continue
+		}
+		var ms []auth.Membership
+		for _, x := range m.members[id] {
+			if x.Study != study {
+				ms = append(ms, x)
+			}
+		}
+		if role != auth.NoRole {
+			ms = append(ms, auth.Membership{Study: study, Role: role})
+		}
+		m.members[id] = ms
+		return nil
+	}
+	return ErrNotFound
+}
+
+// AuditLog filters as the store does (From inclusive, To exclusive).
+func (m *memAccounts) AuditLog(_ context.Context, f store.AuditFilter) ([]auth.AuditRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []auth.AuditRecord
+	for _, r := range m.audit {
+		if (f.Actor != "" && r.Actor != f.Actor) || (f.Action != "" && r.Action != f.Action) || (f.Study != "" && r.Study != f.Study) ||
+			(f.Outcome != "" && r.Outcome != f.Outcome) || (!f.From.IsZero() && r.Time.Before(f.From)) || (!f.To.IsZero() && !r.Time.Before(f.To)) {
+			continue
+		}
+		out = append(out, r)
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/store"
@@ -19,6 +20,8 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return *s
 	},
+	"outcomes": func() []string { return []string{"ok", "denied", "failed", "locked"} },
+	"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
 	"num": func(v *float64) string {
 		if v == nil {
 			return ""
@@ -42,6 +45,9 @@ type page struct {
 	Runs        []store.Run
 	Burden      template.HTML
 	Run         *store.Run
+	Members     []member
+	Audit       *auditView
+	Cohort      *cohortView
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

@@ -131,6 +131,7 @@ func (s *Server) register() {
 		responses: map[string]string{"200": "OpenAPI document"}}, s.openapi)
 	s.handle(route{method: "GET", pattern: "/api/v1/studies", summary: "studies the caller is a member of, with the caller's role", access: api,
 		responses: map[string]string{"200": "list of studies", "401": "no valid credentials"}}, s.apiStudies)
+	s.registerAdmin()
 	if s.cfg.Data != nil {
 		s.registerData()
 		s.registerPages()

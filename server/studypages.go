@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/lsc-bio/lsc/auth"
 	"github.com/lsc-bio/lsc/plot"
+	"github.com/lsc-bio/lsc/stats"
 	"github.com/lsc-bio/lsc/store"
 )
 
@@ -100,17 +102,77 @@ func (s *Server) studyPage(w http.ResponseWriter, r *http.Request, idn *identity
 		s.pageErr(w, r, err)
 		return
 	}
+	cv, err := s.cohort(r, study)
+	if err != nil {
+		s.pageErr(w, r, err)
+		return
+	}
 	s.audit(r, idn.User.Name, "view-study", study, "", "ok")
 	p := s.pageFor(idn, "Study "+study)
 	p.Study, p.Role, p.Runs = study, role(idn.Memberships, study).String(), runs
 	if len(ps) > limit {
 		ps, p.More = ps[:limit], limit
 	}
-	p.Patients = ps
+	p.Patients, p.Cohort = ps, cv
 	if svg := burdenFigure(tab); svg != "" {
 		p.Burden = template.HTML(svg)
 	}
 	s.render(w, http.StatusOK, "study.html", p)
+}
+
+type pt struct{ v, lo, hi float64 }
+
+func ps2v(ps []pt, f func(pt) float64) []float64 {
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = f(p)
+	}
+	return out
+}
+
+// burdenPoints is the most samples of one timepoint drawn one by one; more
+// are summarised as a box (quartiles, R's type 7) with whiskers from the
+// minimum to the maximum.
+const burdenPoints = 100
+
+// burdenBox draws the box of one timepoint at x and returns its quartiles.
+func burdenBox(c *plot.Canvas, x float64, v []float64) (q1, med, q3 float64) {
+	sort.Float64s(v)
+	q1, med, q3 = stats.Quantile7(v, 0.25), stats.Quantile7(v, 0.5), stats.Quantile7(v, 0.75)
+	col := plot.Palette[0]
+	l, r := plot.Px(c.X(x-0.15)), plot.Px(c.X(x+0.15))
+	c.Raw(`<g class="box"><title>%s</title>`+"\n", fmt.Sprintf("n=%d samples: median %.2f%%, quartiles %.2f–%.2f%%, range %.2f–%.2f%%", len(v), med, q1, q3, v[0], v[len(v)-1]))
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`+"\n", plot.Px(c.X(x)), plot.Px(c.X(x)), plot.Px(c.Y(v[0])), plot.Px(c.Y(v[len(v)-1])), col)
+	c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="#fff" stroke="%s"/>`+"\n", l, plot.Px(c.Y(q3)), plot.Px(c.X(x+0.15)-c.X(x-0.15)), plot.Px(c.Y(q1)-c.Y(q3)), col)
+	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/></g>`+"\n", l, r, plot.Px(c.Y(med)), plot.Px(c.Y(med)), col)
+	return q1, med, q3
+}
+
+// timepointLess orders timepoint labels: "diagnosis" first, then labels
+// with a number by that number (day90 before day364), then the rest by name.
+func timepointLess(a, b string) bool {
+	key := func(s string) (int, float64) {
+		l := strings.ToLower(s)
+		if l == "diagnosis" || l == "dx" || l == "baseline" {
+			return 0, 0
+		}
+		i := strings.IndexAny(l, "0123456789")
+		if i >= 0 {
+			if v, err := strconv.ParseFloat(l[i:], 64); err == nil {
+				return 1, v
+			}
+		}
+		return 2, 0
+	}
+	ka, va := key(a)
+	kb, vb := key(b)
+	if ka != kb {
+		return ka < kb
+	}
+	if va != vb {
+		return va < vb
+	}
+	return a < b
 }
 
 // burdenFigure draws stem-like fractions (in %) by timepoint with their
@@ -120,7 +182,6 @@ func burdenFigure(t *store.Table) string {
 	for i, h := range t.Header {
 		col[h] = i
 	}
-	type pt struct{ v, lo, hi float64 }
 	byTP := map[string][]pt{}
 	for _, row := range t.Rows {
 		v, err := strconv.ParseFloat(row[col["value"]], 64)
@@ -139,7 +200,7 @@ func burdenFigure(t *store.Table) string {
 	for k := range byTP {
 		tps = append(tps, k)
 	}
-	sort.Strings(tps)
+	sort.Slice(tps, func(i, j int) bool { return timepointLess(tps[i], tps[j]) })
 	c := plot.NewCanvas(640, 300)
 	c.XMin, c.XMax = -0.5, float64(len(tps))-0.5
 	ymax := 20.0
@@ -151,14 +212,23 @@ func burdenFigure(t *store.Table) string {
 	yt := plot.CoverTicks(0, ymax, 5)
 	c.YMin, c.YMax = 0, yt[len(yt)-1].V
 	var xt []plot.Tick
+	every := 1 + len(tps)/6 // at most about six labels fit under 560 px
 	for i, tp := range tps {
-		xt = append(xt, plot.Tick{V: float64(i), Label: fmt.Sprintf("%s (n=%d)", tp, len(byTP[tp]))})
+		label := ""
+		if i%every == 0 {
+			label = fmt.Sprintf("%s (n=%d)", tp, len(byTP[tp]))
+		}
+		xt = append(xt, plot.Tick{V: float64(i), Label: label})
 	}
 	c.Axes(xt, yt, "timepoint", "stem-like cells (% of cells counted)")
 	c.HLine(5, "#999", "5 3", "5%")
 	c.HLine(15, "#999", "5 3", "15%")
 	for i, tp := range tps {
 		ps := byTP[tp]
+		if len(ps) > burdenPoints {
+			burdenBox(c, float64(i), ps2v(ps, func(p pt) float64 { return p.v }))
+			continue
+		}
 		for j, p := range ps {
 			x := float64(i) + (float64(j)-float64(len(ps)-1)/2)*0.08
 			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`+"\n", plot.Px(c.X(x)), plot.Px(c.X(x)), plot.Px(c.Y(p.lo)), plot.Px(c.Y(p.hi)), plot.Palette[0])

@@ -57,6 +57,8 @@ type Store interface {
 	Runs(ctx context.Context, study string) ([]Run, error)
 	Run(ctx context.Context, id string) (*Run, error)
 	Timeline(ctx context.Context, study, patient string) (*Timeline, error)
+	// Courses returns every patient's events, days from each day 0.
+	Courses(ctx context.Context, study string) ([]Course, error)
 	Table(ctx context.Context, study string, q TableQuery) (*Table, error)
 	Export(ctx context.Context, study, dir string, opt ExportOptions) error
 }
