@@ -22,24 +22,21 @@ func auditVerifyCmd() *cobra.Command {
 	var f studyFlags
 	c := &cobra.Command{Use: "verify --db DB", Short: "check that no audit row was edited or removed (exit 1 when the chain is broken)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			recs, err := st.AuditLog(cmd.Context(), store.AuditFilter{})
-			if err != nil {
-				return err
-			}
-			if err := auth.VerifyChain(recs); err != nil {
-				return err
-			}
-			head := auth.GenesisHash
-			if len(recs) > 0 {
-				head = recs[len(recs)-1].Hash
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit chain intact: %d rows, head %s\n", len(recs), head)
-			return nil
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				recs, err := st.AuditLog(cmd.Context(), store.AuditFilter{})
+				if err != nil {
+					return err
+				}
+				if err := auth.VerifyChain(recs); err != nil {
+					return err
+				}
+				head := auth.GenesisHash
+				if len(recs) > 0 {
+					head = recs[len(recs)-1].Hash
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "audit chain intact: %d rows, head %s\n", len(recs), head)
+				return nil
+			})
 		}}
 	f.add(c)
 	return c
@@ -64,20 +61,17 @@ func auditListCmd() *cobra.Command {
 				}
 				*d.dst = t
 			}
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			recs, err := st.AuditLog(cmd.Context(), af)
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(recs))
-			for i, r := range recs {
-				rows[i] = []string{strconv.FormatInt(r.Seq, 10), r.Time.UTC().Format(time.RFC3339), r.Actor, r.Action, r.Study, r.Object, r.Outcome, r.Client}
-			}
-			return report.TSV(cmd.OutOrStdout(), []string{"seq", "time", "actor", "action", "study", "object", "outcome", "client"}, rows)
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				recs, err := st.AuditLog(cmd.Context(), af)
+				if err != nil {
+					return err
+				}
+				rows := make([][]string, len(recs))
+				for i, r := range recs {
+					rows[i] = []string{strconv.FormatInt(r.Seq, 10), r.Time.UTC().Format(time.RFC3339), r.Actor, r.Action, r.Study, r.Object, r.Outcome, r.Client}
+				}
+				return report.TSV(cmd.OutOrStdout(), []string{"seq", "time", "actor", "action", "study", "object", "outcome", "client"}, rows)
+			})
 		}}
 	f.add(c)
 	c.Flags().StringVar(&af.Actor, "actor", "", "only this user")

@@ -49,6 +49,16 @@ func (f *studyFlags) openChecked(ctx context.Context) (store.Store, error) {
 	return st, nil
 }
 
+// withStore runs fn on the study store (schema checked) and closes it.
+func (f *studyFlags) withStore(ctx context.Context, fn func(st store.Store) error) error {
+	st, err := f.openChecked(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
 // readPassword reads a password from stdin (one line) or, on a terminal,
 // asks twice without echo.
 func readPassword(cmd *cobra.Command, fromStdin bool) (string, error) {
@@ -115,20 +125,17 @@ func userAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			h, err := hashNew(cmd, stdin)
-			if err != nil {
-				return err
-			}
-			if _, err := st.AddUser(cmd.Context(), args[0], h, f.study, r); err != nil {
-				return err
-			}
-			f.logf(cmd, "added user %s as %s of study %s", args[0], r, f.study)
-			return nil
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				h, err := hashNew(cmd, stdin)
+				if err != nil {
+					return err
+				}
+				if _, err := st.AddUser(cmd.Context(), args[0], h, f.study, r); err != nil {
+					return err
+				}
+				f.logf(cmd, "added user %s as %s of study %s", args[0], r, f.study)
+				return nil
+			})
 		}}
 	f.add(c)
 	c.Flags().StringVar(&role, "role", "viewer", "viewer, analyst or admin")
@@ -149,12 +156,9 @@ func userRoleCmd() *cobra.Command {
 					return err
 				}
 			}
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return st.SetRole(cmd.Context(), args[0], f.study, r)
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				return st.SetRole(cmd.Context(), args[0], f.study, r)
+			})
 		}}
 	f.add(c)
 	c.Flags().StringVar(&role, "role", "", "viewer, analyst, admin or none")
@@ -168,16 +172,13 @@ func userPasswdCmd() *cobra.Command {
 	c := &cobra.Command{Use: "passwd --db DB NAME [--password-stdin]", Short: "set a user's password (ends their sessions)",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			h, err := hashNew(cmd, stdin)
-			if err != nil {
-				return err
-			}
-			return st.SetPassword(cmd.Context(), args[0], h)
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				h, err := hashNew(cmd, stdin)
+				if err != nil {
+					return err
+				}
+				return st.SetPassword(cmd.Context(), args[0], h)
+			})
 		}}
 	f.add(c)
 	c.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from standard input")
@@ -190,12 +191,9 @@ func userDisableCmd() *cobra.Command {
 	c := &cobra.Command{Use: "disable --db DB NAME [--enable]", Short: "disable a user (ends their sessions; tokens stop working) or enable again",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return st.DisableUser(cmd.Context(), args[0], !enable)
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				return st.DisableUser(cmd.Context(), args[0], !enable)
+			})
 		}}
 	f.add(c)
 	c.Flags().BoolVar(&enable, "enable", false, "enable the user again")
@@ -207,27 +205,24 @@ func userListCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{Use: "list --db DB [--json]", Short: "list users and their roles", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			us, err := st.Users(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return report.JSON(cmd.OutOrStdout(), us)
-			}
-			rows := [][]string{}
-			for _, u := range us {
-				var roles []string
-				for _, m := range u.Memberships {
-					roles = append(roles, m.Study+"="+m.Role.String())
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				us, err := st.Users(cmd.Context())
+				if err != nil {
+					return err
 				}
-				rows = append(rows, []string{u.Name, fmt.Sprint(u.Disabled), u.CreatedAt, strings.Join(roles, ",")})
-			}
-			return report.TSV(cmd.OutOrStdout(), []string{"user", "disabled", "created", "roles"}, rows)
+				if asJSON {
+					return report.JSON(cmd.OutOrStdout(), us)
+				}
+				rows := [][]string{}
+				for _, u := range us {
+					var roles []string
+					for _, m := range u.Memberships {
+						roles = append(roles, m.Study+"="+m.Role.String())
+					}
+					rows = append(rows, []string{u.Name, fmt.Sprint(u.Disabled), u.CreatedAt, strings.Join(roles, ",")})
+				}
+				return report.TSV(cmd.OutOrStdout(), []string{"user", "disabled", "created", "roles"}, rows)
+			})
 		}}
 	f.add(c)
 	c.Flags().BoolVar(&asJSON, "json", false, "JSON output")
@@ -267,25 +262,22 @@ func tokenCreateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			u, err := st.UserByName(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			tok, h, err := auth.NewToken(nil)
-			if err != nil {
-				return err
-			}
-			if err := st.AddToken(cmd.Context(), auth.Token{Hash: h, UserID: u.ID, Name: name, Expires: exp}); err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), tok)
-			f.logf(cmd, "token %q for %s expires %s; it is shown only now", name, u.Name, exp.UTC().Format(time.RFC3339))
-			return nil
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				u, err := st.UserByName(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				tok, h, err := auth.NewToken(nil)
+				if err != nil {
+					return err
+				}
+				if err := st.AddToken(cmd.Context(), auth.Token{Hash: h, UserID: u.ID, Name: name, Expires: exp}); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), tok)
+				f.logf(cmd, "token %q for %s expires %s; it is shown only now", name, u.Name, exp.UTC().Format(time.RFC3339))
+				return nil
+			})
 		}}
 	f.add(c)
 	c.Flags().StringVar(&expires, "expires", "30d", "lifetime: 30d, 12h or a date")
@@ -299,17 +291,14 @@ func tokenRevokeCmd() *cobra.Command {
 	c := &cobra.Command{Use: "revoke --db DB USER [--name NAME]", Short: "revoke a user's tokens (all, or those called --name)",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.openChecked(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n, err := st.RevokeTokens(cmd.Context(), args[0], name)
-			if err != nil {
-				return err
-			}
-			f.logf(cmd, "revoked %d token(s)", n)
-			return nil
+			return f.withStore(cmd.Context(), func(st store.Store) error {
+				n, err := st.RevokeTokens(cmd.Context(), args[0], name)
+				if err != nil {
+					return err
+				}
+				f.logf(cmd, "revoked %d token(s)", n)
+				return nil
+			})
 		}}
 	f.add(c)
 	c.Flags().StringVar(&name, "name", "", "only tokens with this label")
