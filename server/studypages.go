@@ -11,6 +11,7 @@ import (
 
 	"github.com/lsc-bio/lsc/auth"
 	"github.com/lsc-bio/lsc/plot"
+	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/stats"
 	"github.com/lsc-bio/lsc/store"
 )
@@ -36,7 +37,7 @@ func (s *Server) pageErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) patientFigure(r *http.Request, t *store.Timeline) (svg string, toggles []laneToggle, skipped int) {
-	lanes, spans, marks, skipped := timelineFigure(t)
+	lanes, spans, marks, skipped := report.TimelineFigure(t)
 	show := map[string]bool{}
 	chosen := r.URL.Query()["show"]
 	for _, id := range chosen {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,5 +105,57 @@ func TestServeStudy(t *testing.T) {
 	}
 	if code, _, errs := runLSC(t, "serve", "--db", db, "--addr", "0.0.0.0:8080"); code != 2 || !strings.Contains(errs, "--tls-cert") {
 		t.Errorf("serve on 0.0.0.0 without TLS: %d %s", code, errs)
+	}
+}
+
+// lsc study timeline --out P.html writes a self-contained page whose
+// plotted points carry exactly the values of the timeline JSON.
+func TestStudyTimelineHTML(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "study.db")
+	fx := "../../store/testdata/study"
+	for _, s := range [][]string{
+		{"study", "init", "--db", db, "-q"},
+		{"study", "import", "--db", db, "--patients", fx + "/patients.csv", "-q"},
+		{"study", "import", "--db", db, fx + "/mrd", "-q"},
+	} {
+		if code, _, errs := runLSC(t, s...); code != 0 {
+			t.Fatalf("%v: %s", s, errs)
+		}
+	}
+	page := filepath.Join(dir, "P2.html")
+	if code, _, errs := runLSC(t, "study", "timeline", "--db", db, "--patient", "P2", "--out", page); code != 0 {
+		t.Fatal(errs)
+	}
+	b, _ := os.ReadFile(page)
+	html := string(b)
+	if !strings.Contains(html, "<h1>Patient P2</h1>") || strings.Contains(html, "<script") || strings.Contains(html, "http://") && !strings.Contains(html, `xmlns="http://www.w3.org/2000/svg"`) {
+		t.Fatalf("page: %.300s", html)
+	}
+	_, js, _ := runLSC(t, "study", "timeline", "--db", db, "--patient", "P2", "--json")
+	var tl struct {
+		Series []struct {
+			Metric string `json:"metric"`
+			Points []struct {
+				Day, Value *float64
+			} `json:"points"`
+		} `json:"series"`
+	}
+	json.Unmarshal([]byte(js), &tl)
+	n := 0
+	for _, s := range tl.Series {
+		for _, p := range s.Points {
+			if p.Day == nil || p.Value == nil || *p.Value <= 0 {
+				continue
+			}
+			n++
+			attr := fmt.Sprintf(`data-x="%s" data-y="%s"`, strconv.FormatFloat(*p.Day, 'g', -1, 64), strconv.FormatFloat(*p.Value, 'g', -1, 64))
+			if !strings.Contains(html, attr) {
+				t.Errorf("point %s not drawn", attr)
+			}
+		}
+	}
+	if n == 0 || strings.Count(html, `class="point"`) != n {
+		t.Errorf("%d points in the JSON, %d drawn", n, strings.Count(html, `class="point"`))
 	}
 }

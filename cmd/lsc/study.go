@@ -209,7 +209,7 @@ func studyTimelineCmd() *cobra.Command {
 	var patient, out string
 	var asJSON, force bool
 	c := &cobra.Command{
-		Use:   "timeline --db DB --patient ID [--json] [--out FILE.json]",
+		Use:   "timeline --db DB --patient ID [--json] [--out FILE.json|FILE.html]",
 		Short: "one patient's events and series on one time axis (JSON contract of the web API)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -230,12 +230,15 @@ func studyTimelineCmd() *cobra.Command {
 			if out == "" && !asJSON {
 				return report.TimelineText(cmd.OutOrStdout(), timelineRows(t))
 			}
+			if strings.HasSuffix(strings.ToLower(out), ".html") {
+				return writeAtomic(out, nil, func(w io.Writer) error { return report.TimelineHTML(w, t, version) })
+			}
 			return writeAtomic(out, cmd.OutOrStdout(), func(w io.Writer) error { return writeJSON(w, t) })
 		}}
 	f.add(c)
 	c.Flags().StringVar(&patient, "patient", "", "patient pseudonym")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the timeline as JSON")
-	c.Flags().StringVarP(&out, "out", "o", "", "write the JSON to this file")
+	c.Flags().StringVarP(&out, "out", "o", "", "write the JSON to this file, or with .html a self-contained page (figure, events, values)")
 	c.Flags().BoolVar(&force, "force", false, "replace --out")
 	c.MarkFlagRequired("patient")
 	return c

@@ -1,13 +1,14 @@
-package server
+package report
 
 import (
 	"fmt"
+	"html/template"
+	"io"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/lsc-bio/lsc/plot"
-	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/store"
 )
 
@@ -20,10 +21,10 @@ var metricNames = map[string]string{
 	"percent_parent": "% of parent", "percent_total": "% of all events", "clone_fraction": "FISH clone", "score": "signature score",
 }
 
-// timelineFigure turns a store timeline into the lanes of plot.Timeline:
+// TimelineFigure turns a store timeline into the lanes of plot.Timeline:
 // therapy start/stop pairs become shaded spans, other events marks,
 // points without a day are left out (and listed as undated on the page).
-func timelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
+func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
 	byKey := map[laneKey]*plot.Lane{}
 	var keys []laneKey
 	for _, s := range t.Series {
@@ -139,9 +140,9 @@ func laneID(k laneKey) string {
 
 func pointTitle(s store.Series, p store.Point) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s %s", s.Target, s.Metric, report.Num(*p.Value), s.Unit)
+	fmt.Fprintf(&b, "%s %s: %s %s", s.Target, s.Metric, Num(*p.Value), s.Unit)
 	if p.Lower != nil && p.Upper != nil {
-		fmt.Fprintf(&b, " (95%% CI %s–%s)", report.Num(*p.Lower), report.Num(*p.Upper))
+		fmt.Fprintf(&b, " (95%% CI %s–%s)", Num(*p.Lower), Num(*p.Upper))
 	}
 	if p.Label != "" {
 		b.WriteString(" · " + p.Label)
@@ -149,9 +150,52 @@ func pointTitle(s store.Series, p store.Point) string {
 	if p.Date != nil {
 		b.WriteString(" · " + *p.Date)
 	}
-	fmt.Fprintf(&b, " · day %s · sample %s · run %s", report.Num(*p.Day), p.Sample, p.Run)
+	fmt.Fprintf(&b, " · day %s · sample %s · run %s", Num(*p.Day), p.Sample, p.Run)
 	if s.Kind == "projection" {
 		b.WriteString(" · research model projection, not a measurement")
 	}
 	return b.String()
+}
+
+var timelinePage = template.Must(template.New("timeline").Funcs(template.FuncMap{
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
+	"num": func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return Num(*v)
+	},
+}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patient {{.T.Patient}} · lsc timeline</title>
+<style>{{.CSS}}</style></head><body>
+<h1>Patient {{.T.Patient}}</h1>
+<p class="meta">lsc {{.Version}} · day 0 = {{.T.Day0Event}}{{if .T.Day0}} on {{.T.Day0}}{{end}} · research use: results support, and do not replace, clinical judgement.</p>
+{{.SVG}}
+<p class="meta">One lane per assay, metric and sorted fraction; whiskers are 95% confidence intervals; open triangles are
+below the detection limit; shaded spans are therapy lines; dashed lines with a band are research-model projections, not measurements.
+{{if .Skipped}}{{.Skipped}} value(s) without a day or a plottable number are in the table but not drawn.{{end}}</p>
+<h2>Events</h2><table><tr><th>date</th><th>day</th><th>event</th><th>detail</th></tr>
+{{range .T.Events}}<tr><td>{{deref .Date}}</td><td>{{num .Day}}</td><td>{{.Kind}}</td><td>{{.Detail}}</td></tr>{{end}}</table>
+<h2>Values</h2><table><tr><th>series</th><th>date</th><th>day</th><th>value</th><th>95% CI</th><th>label</th><th>sample</th><th>run</th></tr>
+{{range $s := .T.Series}}{{range .Points}}<tr><td>{{if eq $s.Kind "projection"}}model projection: {{end}}{{$s.Assay}} {{$s.Metric}} {{$s.Fraction}} {{$s.Target}}</td>
+<td>{{deref .Date}}</td><td>{{num .Day}}</td><td>{{num .Value}} {{$s.Unit}}</td><td>{{if .Lower}}{{num .Lower}}–{{num .Upper}}{{end}}</td><td>{{.Label}}</td><td>{{.Sample}}</td><td>{{.Run}}</td></tr>{{end}}{{end}}</table>
+</body></html>
+`))
+
+// TimelineHTML writes a self-contained page of one patient's timeline: the
+// figure, the events and every value with its sample and run.
+func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
+	lanes, spans, marks, skipped := TimelineFigure(t)
+	svg := plot.Timeline(lanes, spans, marks, plot.TimelineOptions{XLabel: "days from " + t.Day0Event})
+	return timelinePage.Execute(w, struct {
+		T       *store.Timeline
+		SVG     template.HTML // built by plot, text escaped
+		CSS     template.CSS
+		Version string
+		Skipped int
+	}{t, template.HTML(svg), css(), version, skipped})
 }
