@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -163,26 +164,29 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request, idn *identity) 
 	sendJSON(w, r, map[string]any{"items": rs})
 }
 
+// studyRun returns run id if it belongs to study, else store.ErrNotFound
+// (a run of another study is not shown, as if it did not exist).
+func (s *Server) studyRun(ctx context.Context, study, id string) (*store.Run, error) {
+	rs, err := s.cfg.Data.Runs(ctx, study)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range rs {
+		if x.ID == id {
+			return s.cfg.Data.Run(ctx, id)
+		}
+	}
+	return nil, fmt.Errorf("run %s in study %s: %w", id, study, store.ErrNotFound)
+}
+
 // apiRun answers only for runs of the caller's study.
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request, idn *identity) {
-	study, id := r.PathValue("study"), r.PathValue("run")
-	rs, err := s.cfg.Data.Runs(r.Context(), study)
+	run, err := s.studyRun(r.Context(), r.PathValue("study"), r.PathValue("run"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, x := range rs {
-		if x.ID == id {
-			run, err := s.cfg.Data.Run(r.Context(), id)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			sendJSON(w, r, run)
-			return
-		}
-	}
-	writeError(w, http.StatusNotFound, "not found")
+	sendJSON(w, r, run)
 }
 
 func (s *Server) apiTable(w http.ResponseWriter, r *http.Request, idn *identity) {

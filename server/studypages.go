@@ -241,23 +241,12 @@ func burdenFigure(t *store.Table) string {
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study, id := r.PathValue("study"), r.PathValue("run")
-	runs, err := s.cfg.Data.Runs(r.Context(), study)
+	run, err := s.studyRun(r.Context(), study, id)
 	if err != nil {
 		s.pageErr(w, r, err)
 		return
 	}
-	for _, x := range runs {
-		if x.ID == id {
-			run, err := s.cfg.Data.Run(r.Context(), id)
-			if err != nil {
-				s.pageErr(w, r, err)
-				return
-			}
-			p := s.pageFor(idn, "Run "+id)
-			p.Study, p.Run = study, run
-			s.render(w, http.StatusOK, "run.html", p)
-			return
-		}
-	}
-	writeError(w, http.StatusNotFound, "not found")
+	p := s.pageFor(idn, "Run "+id)
+	p.Study, p.Run = study, run
+	s.render(w, http.StatusOK, "run.html", p)
 }

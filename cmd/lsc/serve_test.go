@@ -94,6 +94,22 @@ func TestServeStudy(t *testing.T) {
 	if code != 200 || len(page.Items) != 2 || page.Next == "" {
 		t.Errorf("patients page: %d %s", code, body)
 	}
+	code, body = get("/api/v1/runs", tok)
+	var runs struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	json.Unmarshal(body, &runs)
+	if code != 200 || len(runs.Items) == 0 {
+		t.Fatalf("runs: %d %s", code, body)
+	}
+	if code, _ := get("/api/v1/runs/"+runs.Items[0].ID, tok); code != 200 {
+		t.Errorf("a run of the study: %d", code)
+	}
+	if code, _ := get("/api/v1/runs/not-a-run", tok); code != 404 {
+		t.Errorf("unknown run: %d", code)
+	}
 	if code, _, errs := runLSC(t, "study", "audit", "verify", "--db", db); code != 0 {
 		t.Errorf("audit verify: %d %s", code, errs)
 	}
