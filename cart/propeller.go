@@ -224,11 +224,9 @@ func propellerFit(samples, groups, clusters []string, props, trans [][]float64) 
 				ssb += float64(ng[g]) * (means[c][g] - grand) * (means[c][g] - grand)
 			}
 			row.Stat = ssb / float64(k-1) / sq.VarPost[c]
-			df2 := res.DFResid + sq.DFPrior // classifyTestsF: not capped
-			if df2 > 1e6 {
-				df2 = math.Inf(1) // limma eBayes: chi-squared limit
-			}
-			row.P = stats.FUpper(row.Stat, float64(k-1), df2)
+			// classifyTestsF: df2 = df.prior + df.residual, not capped;
+			// limma 3.54 takes pf(F, df1, df2) (chi-squared limit at Inf)
+			row.P = stats.FUpper(row.Stat, float64(k-1), res.DFResid+sq.DFPrior)
 		}
 		ps[c] = row.P
 		res.Rows = append(res.Rows, row)

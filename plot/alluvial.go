@@ -19,9 +19,9 @@ type Flow struct {
 // present). Colours come from Palette in flow order (at most
 // len(Palette) flows get distinct colours); a legend on the right names
 // them. Values are drawn as given, in units of yLabel (e.g. % of cells).
-func Alluvial(title string, lanes []string, flows []Flow, yLabel string) string {
-	c := NewCanvas(520, 300)
-	c.Top, c.Right = 30, 170
+func Alluvial(title string, lanes []string, flows []Flow, xLabel, yLabel string) string {
+	c := NewCanvas(470, 290)
+	c.Top, c.Right = 30, 180
 	c.XMin, c.XMax = -0.5, float64(len(lanes))-0.5
 	hi := 0.0
 	for k := range lanes {
@@ -39,7 +39,7 @@ func Alluvial(title string, lanes []string, flows []Flow, yLabel string) string 
 	for k, l := range lanes {
 		xt = append(xt, Tick{V: float64(k), Label: l})
 	}
-	c.Axes(xt, ticks, "", yLabel)
+	c.Axes(xt, ticks, xLabel, yLabel)
 	if title != "" {
 		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s</text>`+"\n", Px(c.Left), html.EscapeString(title))
 	}
@@ -112,18 +112,28 @@ func StackedBars(rows, series []string, values [][]float64, xLabel string) strin
 		left = math.Max(left, 12+6.2*float64(len([]rune(r))))
 	}
 	left = math.Min(left, 260)
-	legendRows := 1 + len(series)/5
-	c := NewCanvas(640, 70+float64(legendRows)*16+22*float64(len(rows)))
-	c.Left, c.Top = left, 14+float64(legendRows)*16
+	// legend entries flow left to right, wrapping at the figure's width
+	const width = 640.0
+	type entry struct{ x, y float64 }
+	pos := make([]entry, len(series))
+	x, y := left, 6.0
+	for i, s := range series {
+		w := 14 + 7.2*float64(len([]rune(s))) + 14
+		if x+w > width-8 && x > left {
+			x, y = left, y+16
+		}
+		pos[i] = entry{x, y}
+		x += w
+	}
+	c := NewCanvas(width, 70+y+22*float64(len(rows)))
+	c.Left, c.Top = left, y+24
 	c.XMin, c.XMax = 0, 100
 	c.YMin, c.YMax = 0, float64(len(rows))
 	c.NoGrid = true
 	c.Axes(NiceTicks(0, 100, 5), nil, xLabel, "")
 	for i, s := range series {
-		x := c.Left + float64(i%5)*112
-		y := 6 + float64(i/5)*16
 		c.Raw(`<rect x="%s" y="%s" width="10" height="10" fill="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			Px(x), Px(y), Palette[i%len(Palette)], Px(x+14), Px(y+9), html.EscapeString(s))
+			Px(pos[i].x), Px(pos[i].y), Palette[i%len(Palette)], Px(pos[i].x+14), Px(pos[i].y+9), html.EscapeString(s))
 	}
 	for r, name := range rows {
 		y := c.Y(float64(len(rows)-r)) + 3

@@ -95,8 +95,9 @@ func CloneSizeBars(r *cart.Result) string {
 	}
 	series := make([]string, len(cart.CloneBinNames))
 	for i, n := range cart.CloneBinNames {
-		series[i] = "clone of " + n + " cells"
+		series[i] = "clones of " + n + " cells"
 	}
+	series[0] = "single-cell clones"
 	return plot.StackedBars(rows, series, vals, "receptor cells (%)")
 }
 
@@ -217,7 +218,7 @@ func CartAlluvial(r *cart.Result) string {
 			if j == "" {
 				j = cr.VJ
 			}
-			label[cr.ID] = cr.ID + " " + j
+			label[cr.ID] = "clone " + cr.ID + " " + j
 		}
 	}
 	byPatient := map[string][]int{}
@@ -272,7 +273,7 @@ func CartAlluvial(r *cart.Result) string {
 			}
 			flows = append(flows, f)
 		}
-		b.WriteString(plot.Alluvial(fmt.Sprintf("%s (%s)", p, r.Samples[idx[0]].Group), lanes, flows, "receptor cells in clone (%)"))
+		b.WriteString(plot.Alluvial(fmt.Sprintf("%s (%s)", p, r.Samples[idx[0]].Group), lanes, flows, "timepoint", "receptor cells in clone (%)"))
 	}
 	return b.String()
 }
