@@ -102,6 +102,9 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 	if _, err := repertoire.Define(nil, ropt); err != nil {
 		return usageError{err}
 	}
+	if f.transform != cart.TransformAsin && f.transform != cart.TransformLogit {
+		return usageError{fmt.Errorf("--transform %q: use asin or logit", f.transform)}
+	}
 	samples, err := cartSheet(f.samples)
 	if err != nil {
 		return err
