@@ -57,7 +57,7 @@ func measureCells(r *SampleResult, calls *Calls, res *Result, opt Options) error
 
 // compositions runs the propeller test per timepoint on the T-cell states
 // (all CD4/CD8 T cells), the cell types and the clone-size bins.
-func (res *Result) compositions(transform string) {
+func (res *Result) compositions(transform string, robust bool) {
 	var tps []string
 	seen := map[string]bool{}
 	for _, s := range res.Samples {
@@ -134,7 +134,7 @@ func (res *Result) compositions(transform string) {
 					counts[i][j] = float64(m[c])
 				}
 			}
-			comp, err := Propeller(samples, groups, clusters, counts, transform)
+			comp, err := Propeller(samples, groups, clusters, counts, transform, robust)
 			if err != nil {
 				res.Notes = append(res.Notes, fmt.Sprintf("timepoint %s, %s composition: not tested: %v", tp, kind, err))
 				continue

@@ -19,9 +19,8 @@ import (
 // across clusters (limma eBayes, robust = FALSE, trend = FALSE), a
 // moderated t-test of the first group minus the second when there are two
 // groups, else a moderated F-test of any group difference; BH over
-// clusters. speckle's default is robust = TRUE (winsorised prior fit,
-// limma's fitFDistRobustly), which lsc does not do: the numbers equal
-// propeller(..., robust = FALSE).
+// clusters. robust = TRUE (speckle's default: limma's fitFDistRobustly,
+// per-cluster prior df) or FALSE, as the caller chooses.
 
 // Transforms propeller knows.
 const (
@@ -39,6 +38,7 @@ type CompositionRow struct {
 	PropMean  []float64 // mean proportion per group (in Composition.Groups order)
 	PropRatio float64   // PropMean[0] / PropMean[1] (two groups only; NaN otherwise)
 	Stat      float64   // moderated t (two groups) or F
+	DFPrior   float64   // this cluster's prior df (the common one unless robust)
 	P, FDR    float64
 }
 
@@ -47,6 +47,7 @@ type Composition struct {
 	Name      string // what was counted (e.g. "state", "cell_type", "clone_size")
 	Timepoint string
 	Transform string
+	Robust    bool
 	Groups    []string // sorted; the t statistic is Groups[0] minus Groups[1]
 	Samples   []string
 	N         []int  // samples per group
@@ -59,7 +60,7 @@ type Composition struct {
 
 // Propeller tests counts[sample][cluster] of cells between the samples'
 // groups (at least two groups, more samples than groups).
-func Propeller(samples, groups, clusters []string, counts [][]float64, transform string) (*Composition, error) {
+func Propeller(samples, groups, clusters []string, counts [][]float64, transform string, robust bool) (*Composition, error) {
 	if len(counts) != len(samples) || len(groups) != len(samples) {
 		return nil, fmt.Errorf("%w: %d samples, %d groups, %d count rows", ErrComposition, len(samples), len(groups), len(counts))
 	}
@@ -97,7 +98,7 @@ func Propeller(samples, groups, clusters []string, counts [][]float64, transform
 			}
 		}
 	}
-	res, err := propellerFit(samples, groups, clusters, props, trans)
+	res, err := propellerFit(samples, groups, clusters, props, trans, robust)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func Propeller(samples, groups, clusters []string, counts [][]float64, transform
 // PropellerProps tests given proportions (e.g. deconvolution fractions)
 // with the arcsine square-root transform, as propeller.ttest /
 // propeller.anova on a prop.list built from them; Baseline is NaN.
-func PropellerProps(samples, groups, clusters []string, props [][]float64) (*Composition, error) {
+func PropellerProps(samples, groups, clusters []string, props [][]float64, robust bool) (*Composition, error) {
 	trans := make([][]float64, len(props))
 	for s, row := range props {
 		if len(row) != len(clusters) {
@@ -125,7 +126,7 @@ func PropellerProps(samples, groups, clusters []string, props [][]float64) (*Com
 			trans[s][c] = math.Asin(math.Sqrt(p))
 		}
 	}
-	res, err := propellerFit(samples, groups, clusters, props, trans)
+	res, err := propellerFit(samples, groups, clusters, props, trans, robust)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func PropellerProps(samples, groups, clusters []string, props [][]float64) (*Com
 	return res, nil
 }
 
-func propellerFit(samples, groups, clusters []string, props, trans [][]float64) (*Composition, error) {
+func propellerFit(samples, groups, clusters []string, props, trans [][]float64, robust bool) (*Composition, error) {
 	if len(samples) != len(groups) || len(props) != len(samples) {
 		return nil, fmt.Errorf("%w: %d samples, %d groups", ErrComposition, len(samples), len(groups))
 	}
@@ -172,7 +173,7 @@ func propellerFit(samples, groups, clusters []string, props, trans [][]float64) 
 		gi[s] = idx[g]
 		ng[gi[s]]++
 	}
-	res := &Composition{Groups: levels, Samples: samples, N: ng, DFResid: float64(n - k), Test: "t"}
+	res := &Composition{Groups: levels, Samples: samples, N: ng, DFResid: float64(n - k), Test: "t", Robust: robust}
 	if k > 2 {
 		res.Test = "F"
 	}
@@ -197,15 +198,25 @@ func propellerFit(samples, groups, clusters []string, props, trans [][]float64) 
 		}
 		s2[c] = rss / res.DFResid
 	}
-	sq, err := stats.SqueezeVar(s2, res.DFResid)
+	var sq stats.Squeezed
+	var err error
+	d0 := make([]float64, G)
+	if robust {
+		sq, d0, err = stats.SqueezeVarRobust(s2, res.DFResid)
+	} else {
+		sq, err = stats.SqueezeVar(s2, res.DFResid)
+		for c := range d0 {
+			d0[c] = sq.DFPrior
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrComposition, err)
 	}
 	res.DFPrior, res.VarPrior = sq.DFPrior, sq.VarPrior
-	dfTotal := math.Min(res.DFResid+sq.DFPrior, res.DFResid*float64(G)) // limma caps at the pooled df
 	ps := make([]float64, G)
 	for c := 0; c < G; c++ {
-		row := CompositionRow{Cluster: clusters[c], PropMean: pmeans[c], PropRatio: math.NaN()}
+		dfTotal := math.Min(res.DFResid+d0[c], res.DFResid*float64(G)) // limma caps at the pooled df
+		row := CompositionRow{Cluster: clusters[c], PropMean: pmeans[c], PropRatio: math.NaN(), DFPrior: d0[c]}
 		if k == 2 {
 			se := math.Sqrt((1/float64(ng[0]) + 1/float64(ng[1])) * sq.VarPost[c])
 			row.Stat = (means[c][0] - means[c][1]) / se
@@ -226,7 +237,7 @@ func propellerFit(samples, groups, clusters []string, props, trans [][]float64) 
 			row.Stat = ssb / float64(k-1) / sq.VarPost[c]
 			// classifyTestsF: df2 = df.prior + df.residual, not capped;
 			// limma 3.54 takes pf(F, df1, df2) (chi-squared limit at Inf)
-			row.P = stats.FUpper(row.Stat, float64(k-1), res.DFResid+sq.DFPrior)
+			row.P = stats.FUpper(row.Stat, float64(k-1), res.DFResid+d0[c])
 		}
 		ps[c] = row.P
 		res.Rows = append(res.Rows, row)

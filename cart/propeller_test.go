@@ -111,8 +111,8 @@ func check(t *testing.T, name string, got *Composition, path string) {
 				t.Errorf("%s %s %s: %.17g, speckle %.17g", name, r[0], k, v, e)
 			}
 		}
-		if e := fnum(t, r[col["df_prior"]]); !near(got.DFPrior, e) {
-			t.Errorf("%s: df.prior %.17g, limma %.17g", name, got.DFPrior, e)
+		if e := fnum(t, r[col["df_prior"]]); !near(g.DFPrior, e) {
+			t.Errorf("%s %s: df.prior %.17g, limma %.17g", name, r[0], g.DFPrior, e)
 		}
 		if e := fnum(t, r[col["s2_prior"]]); !near(got.VarPrior, e) {
 			t.Errorf("%s: s2.prior %.17g, limma %.17g", name, got.VarPrior, e)
@@ -121,10 +121,20 @@ func check(t *testing.T, name string, got *Composition, path string) {
 }
 
 // Real counts: van Galen et al. 2019 cell types per sample, AML vs normal
-// marrow (t) and three groups (F), asin and logit; expected values from
-// speckle 0.99.7 propeller(robust = FALSE) with limma 3.54.1
+// marrow (t) and three groups (F), asin and logit, robust FALSE and TRUE;
+// expected values from speckle 0.99.7 propeller with limma 3.54.1
 // (testdata/propeller/README.md), to 1e-9 relative.
 func TestPropellerVanGalen(t *testing.T) {
+	for _, robust := range []bool{false, true} {
+		testVanGalen(t, robust)
+	}
+}
+
+func testVanGalen(t *testing.T, robust bool) {
+	sfx := ""
+	if robust {
+		sfx = "_robust"
+	}
 	samples, clusters, counts := vangalenCounts(t)
 	g2 := make([]string, len(samples))
 	g3 := make([]string, len(samples))
@@ -137,22 +147,22 @@ func TestPropellerVanGalen(t *testing.T) {
 		g3[i] = three[s]
 	}
 	for _, tr := range []string{TransformAsin, TransformLogit} {
-		c, err := Propeller(samples, g2, clusters, counts, tr)
+		c, err := Propeller(samples, g2, clusters, counts, tr, robust)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Test != "t" || c.DFResid != 4 {
 			t.Fatalf("%+v", c)
 		}
-		check(t, tr+" t", c, "testdata/propeller/vangalen_"+tr+"_t.tsv")
-		c, err = Propeller(samples, g3, clusters, counts, tr)
+		check(t, tr+" t"+sfx, c, "testdata/propeller/vangalen_"+tr+"_t"+sfx+".tsv")
+		c, err = Propeller(samples, g3, clusters, counts, tr, robust)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Test != "F" || c.DFResid != 3 {
 			t.Fatalf("%+v", c)
 		}
-		check(t, tr+" F", c, "testdata/propeller/vangalen_"+tr+"_F.tsv")
+		check(t, tr+" F"+sfx, c, "testdata/propeller/vangalen_"+tr+"_F"+sfx+".tsv")
 	}
 }
 
@@ -205,7 +215,8 @@ func TestVanGalenCountsFromGEO(t *testing.T) {
 
 // Real proportions: Zeng et al. 2022 CIBERSORTx fractions of sorted LSC
 // fractions, four sort gates (F) and CD34+ vs CD34- (t); expected values
-// from speckle 0.99.7 propeller.anova / propeller.ttest (robust = FALSE).
+// from speckle 0.99.7 propeller.anova / propeller.ttest (robust FALSE and
+// TRUE).
 func TestPropellerZeng(t *testing.T) {
 	f, err := os.Open("../../shared/testdata/leukemia/amlhierarchies_zeng2022/CIBERSORTx_LSC_Fractions.csv")
 	if err != nil {
@@ -237,17 +248,23 @@ func TestPropellerZeng(t *testing.T) {
 		}
 		samples, gate, cd34, props = append(samples, r[0]), append(gate, g), append(cd34, c), append(props, p)
 	}
-	c, err := PropellerProps(samples, gate, clusters, props)
-	if err != nil {
-		t.Fatal(err)
+	for _, robust := range []bool{false, true} {
+		sfx := ""
+		if robust {
+			sfx = "_robust"
+		}
+		c, err := PropellerProps(samples, gate, clusters, props, robust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "zeng F"+sfx, c, "testdata/propeller/zeng_asin_F"+sfx+".tsv")
+		// speckle orders the t-test groups as the design columns: CD34m, CD34p
+		c, err = PropellerProps(samples, cd34, clusters, props, robust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, "zeng t"+sfx, c, "testdata/propeller/zeng_asin_t"+sfx+".tsv")
 	}
-	check(t, "zeng F", c, "testdata/propeller/zeng_asin_F.tsv")
-	// speckle orders the t-test groups as the design columns: CD34m, CD34p
-	c, err = PropellerProps(samples, cd34, clusters, props)
-	if err != nil {
-		t.Fatal(err)
-	}
-	check(t, "zeng t", c, "testdata/propeller/zeng_asin_t.tsv")
 }
 
 // Hand case: two clusters with proportions p and 1-p have equal residual
@@ -259,7 +276,7 @@ func TestPropellerZeng(t *testing.T) {
 // = 4, p = 1 - 261/(61 sqrt 61) (see stats.TestTFTails).
 func TestPropellerHand(t *testing.T) {
 	counts := [][]float64{{1, 3}, {3, 1}, {0, 4}, {2, 2}}
-	c, err := Propeller([]string{"a1", "a2", "b1", "b2"}, []string{"A", "A", "B", "B"}, []string{"x", "y"}, counts, TransformAsin)
+	c, err := Propeller([]string{"a1", "a2", "b1", "b2"}, []string{"A", "A", "B", "B"}, []string{"x", "y"}, counts, TransformAsin, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,10 +289,10 @@ func TestPropellerHand(t *testing.T) {
 	if x.PropMean[0] != 0.5 || x.PropMean[1] != 0.25 || x.PropRatio != 2 || x.Baseline != 6.0/16 {
 		t.Errorf("%+v", x)
 	}
-	if _, err := Propeller([]string{"a", "b"}, []string{"A", "B"}, []string{"x", "y"}, [][]float64{{1, 1}, {1, 2}}, TransformAsin); err == nil {
+	if _, err := Propeller([]string{"a", "b"}, []string{"A", "B"}, []string{"x", "y"}, [][]float64{{1, 1}, {1, 2}}, TransformAsin, false); err == nil {
 		t.Error("no residual df accepted")
 	}
-	if _, err := Propeller([]string{"a", "b", "c"}, []string{"A", "B", "B"}, []string{"x"}, [][]float64{{1}, {0}, {2}}, TransformAsin); err == nil || !strings.Contains(err.Error(), "sample b has no cells") {
+	if _, err := Propeller([]string{"a", "b", "c"}, []string{"A", "B", "B"}, []string{"x"}, [][]float64{{1}, {0}, {2}}, TransformAsin, false); err == nil || !strings.Contains(err.Error(), "sample b has no cells") {
 		t.Errorf("%v", err)
 	}
 }

@@ -35,6 +35,7 @@ type Options struct {
 	NoStates    bool                  // do not score states
 	StateMethod string                // scoring method for states (default ucell)
 	Transform   string                // propeller transform: asin (default, as the seed study) or logit
+	NotRobust   bool                  // propeller with limma eBayes robust = FALSE (default robust = TRUE, speckle's)
 	Proteins    []string              // plasma-cell proteins (default CD269, CD38, CD319)
 	PlasmaLabel string                // cell-type labels containing this are plasma cells (default "plasma")
 	Pre, Post   string                // timepoints of the paired protein test (default the first two in the sheet)
@@ -212,7 +213,7 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 	}
 	res.compare()
 	res.expansion(samples)
-	res.compositions(opt.Transform)
+	res.compositions(opt.Transform, !opt.NotRobust)
 	if err := res.plasmaTests(opt); err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func CartStates(w io.Writer, r *cart.Result) error {
 // timepoint, composition and cluster.
 func CartCompositions(w io.Writer, r *cart.Result) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "timepoint\tcomposition\tcluster\ttransform\ttest\tgroups\tn_per_group\tbaseline_prop\tprop_mean_per_group\tprop_ratio\tstatistic\tdf_residual\tdf_prior\tp\tp_adj_bh")
+	fmt.Fprintln(bw, "timepoint\tcomposition\tcluster\ttransform\trobust\ttest\tgroups\tn_per_group\tbaseline_prop\tprop_mean_per_group\tprop_ratio\tstatistic\tdf_residual\tdf_prior\tp\tp_adj_bh")
 	for _, c := range r.Compositions {
 		var ns []string
 		for _, n := range c.N {
@@ -40,9 +40,9 @@ func CartCompositions(w io.Writer, r *cart.Result) error {
 			for _, v := range row.PropMean {
 				pm = append(pm, Num(v))
 			}
-			fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Timepoint), c.Name, cell(row.Cluster), c.Transform, c.Test,
+			fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(c.Timepoint), c.Name, cell(row.Cluster), c.Transform, c.Robust, c.Test,
 				cell(strings.Join(c.Groups, ",")), strings.Join(ns, ","), Num(row.Baseline), strings.Join(pm, ","), Num(row.PropRatio),
-				Num(row.Stat), Num(c.DFResid), Num(c.DFPrior), Num(row.P), Num(row.FDR))
+				Num(row.Stat), Num(c.DFResid), Num(row.DFPrior), Num(row.P), Num(row.FDR))
 		}
 	}
 	return bw.Flush()

@@ -143,3 +143,29 @@ func TestSignedRank(t *testing.T) {
 		t.Error("all-zero differences accepted")
 	}
 }
+
+// Expected values: limma 3.54.1 squeezeVar(var, df, robust = TRUE)
+// (testdata/README.md): a case solved by the Brent root (robust prior df
+// 3.14 against 2.49 without), a case with an infinite robust prior df and
+// an outlier shrunk on its own, and a small case.
+func TestSqueezeVarRobust(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		df   float64
+	}{{"testdata/squeeze_robust_root.tsv", 4}, {"testdata/squeeze_robust_inf.tsv", 4}, {"testdata/squeeze_robust_small.tsv", 3}} {
+		col, rows := readTSV(t, c.path)
+		var v []float64
+		for _, r := range rows {
+			v = append(v, r[col["var"]])
+		}
+		sq, d0, err := SqueezeVarRobust(v, c.df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows {
+			if !relClose(d0[i], r[col["df_prior"]], 1e-9) || !relClose(sq.VarPost[i], r[col["var_post"]], 1e-9) || !relClose(sq.VarPrior, r[col["var_prior"]], 1e-9) {
+				t.Errorf("%s row %d: df.prior %.17g var.post %.17g var.prior %.17g; limma %v", c.path, i, d0[i], sq.VarPost[i], sq.VarPrior, r)
+			}
+		}
+	}
+}

@@ -25,7 +25,7 @@ type cartFlags struct {
 	// issue 15 study level: states, composition, plasma-cell proteins
 	states, proteins                          []string
 	stateMethod, transform, plasma, pre, post string
-	noStates                                  bool
+	noStates, robust                          bool
 }
 
 var cartOutputs = []string{"samples.tsv", "tests.tsv", "car_clones.tsv", "expansion.tsv", "states.tsv", "composition.tsv", "plasma.tsv", "plasma_tests.tsv", "report.html", "run.json"}
@@ -60,8 +60,8 @@ their fractions are compared between the groups in tests.tsv (metric state:NAME)
 composition.tsv: per timepoint, the propeller test (Phipson et al. 2022, speckle) of the state, cell
 type (cell_types column) and clone-size (1, 2-5, 6-20, 21-100, >100 cells) compositions between the
 groups: --transform asin (default, as the seed study) or logit, limma eBayes moderated t (two
-groups) or F (more), BH over clusters. lsc does limma's robust = FALSE: the numbers equal
-speckle::propeller(..., robust = FALSE); speckle's default robust = TRUE can differ.
+groups) or F (more), BH over clusters; --robust (default true, as speckle) or --robust=false, the
+numbers equal speckle::propeller(..., robust = TRUE or FALSE).
 
 Plasma-cell proteins: with cell_types, cells whose label contains --plasma-label ("plasma", any case)
 are plasma cells; the antibodies --proteins (CD269 = BCMA, CD38, CD319 = SLAMF7; matched by name or
@@ -85,6 +85,7 @@ timepoints in the sheet) by the Wilcoxon signed-rank test (R's wilcox.test paire
 	fl.BoolVar(&f.noStates, "no-states", false, "do not score T-cell states")
 	fl.StringVar(&f.stateMethod, "state-method", "ucell", "scoring method for the states")
 	fl.StringVar(&f.transform, "transform", "asin", "propeller transform: asin or logit")
+	fl.BoolVar(&f.robust, "robust", true, "propeller with limma eBayes robust = TRUE (speckle's default); --robust=false for robust = FALSE")
 	fl.StringSliceVar(&f.proteins, "proteins", []string{"CD269", "CD38", "CD319"}, "plasma-cell proteins (antibody names)")
 	fl.StringVar(&f.plasma, "plasma-label", "plasma", "cell-type labels containing this (any case) are plasma cells")
 	fl.StringVar(&f.pre, "pre", "", "timepoint before infusion for the paired protein test (default the sheet's first)")
@@ -113,7 +114,7 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 		return err
 	}
 	opt := cart.Options{CAR: cart.CAROptions{Features: f.carFeatures, Above: f.above}, Repertoire: ropt, MinJoin: f.minJoin,
-		NoStates: f.noStates, StateMethod: f.stateMethod, Transform: f.transform, Proteins: f.proteins, PlasmaLabel: f.plasma, Pre: f.pre, Post: f.post}
+		NoStates: f.noStates, NotRobust: !f.robust, StateMethod: f.stateMethod, Transform: f.transform, Proteins: f.proteins, PlasmaLabel: f.plasma, Pre: f.pre, Post: f.post}
 	if err := cartStates(&opt, f.states); err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 	}
 	run := map[string]any{"lsc_version": version, "sheet": f.samples, "samples": samples,
 		"parameters": map[string]any{"car_features": f.carFeatures, "car_above": f.above, "min_join": f.minJoin, "sequence": f.seq, "receptor_arms": f.arms, "dual_ir": f.dual,
-			"states": stateNames(opt), "state_method": f.stateMethod, "transform": f.transform, "proteins": f.proteins, "plasma_label": f.plasma, "pre": f.pre, "post": f.post}}
+			"states": stateNames(opt), "state_method": f.stateMethod, "transform": f.transform, "robust": f.robust, "proteins": f.proteins, "plasma_label": f.plasma, "pre": f.pre, "post": f.post}}
 	if err := writeDir(f.out, true, []outFile{
 		{Name: "samples.tsv", Fill: func(w io.Writer) error { return report.CartSamples(w, res) }},
 		{Name: "tests.tsv", Fill: func(w io.Writer) error { return report.CartTests(w, res) }},
