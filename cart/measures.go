@@ -127,6 +127,18 @@ func (res *Result) compositions(transform string, robust bool) {
 			if len(samples) == 0 {
 				continue
 			}
+			// clusters without cells at this timepoint are left out (speckle
+			// takes its clusters from the cells)
+			var kept []string
+			for _, c := range clusters {
+				for _, m := range rows {
+					if m[c] > 0 {
+						kept = append(kept, c)
+						break
+					}
+				}
+			}
+			clusters = kept
 			counts := make([][]float64, len(rows))
 			for i, m := range rows {
 				counts[i] = make([]float64, len(clusters))

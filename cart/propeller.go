@@ -83,6 +83,11 @@ func Propeller(samples, groups, clusters []string, counts [][]float64, transform
 		if tot == 0 {
 			return nil, fmt.Errorf("%w: sample %s has no cells; leave it out", ErrComposition, samples[s])
 		}
+		if s == len(counts)-1 {
+			if err := checkClusters(clusters, colSum); err != nil {
+				return nil, err
+			}
+		}
 		all += tot
 		props[s], trans[s] = make([]float64, len(clusters)), make([]float64, len(clusters))
 		for c, v := range row {
@@ -107,6 +112,17 @@ func Propeller(samples, groups, clusters []string, counts [][]float64, transform
 		res.Rows[c].Baseline = colSum[c] / all
 	}
 	return res, nil
+}
+
+// checkClusters refuses a cluster without cells in any sample (speckle's
+// clusters come from the cells, so it never has one).
+func checkClusters(clusters []string, colSum []float64) error {
+	for c, v := range colSum {
+		if v == 0 {
+			return fmt.Errorf("%w: cluster %s has no cells in any sample; leave it out", ErrComposition, clusters[c])
+		}
+	}
+	return nil
 }
 
 // PropellerProps tests given proportions (e.g. deconvolution fractions)

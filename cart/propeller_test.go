@@ -296,3 +296,11 @@ func TestPropellerHand(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// A cluster without cells anywhere is refused (speckle never sees one).
+func TestPropellerEmptyCluster(t *testing.T) {
+	_, err := Propeller([]string{"a", "b", "c"}, []string{"A", "B", "B"}, []string{"x", "y"}, [][]float64{{1, 0}, {2, 0}, {3, 0}}, TransformAsin, false)
+	if err == nil || !strings.Contains(err.Error(), "cluster y has no cells") {
+		t.Errorf("%v", err)
+	}
+}
