@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/lsc-bio/lsc/adt"
 	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stats"
 )
@@ -48,6 +49,10 @@ func measureCells(r *SampleResult, calls *Calls, res *Result, opt Options) error
 		return nil
 	}
 	rows, err := plasmaProteins(s, labels, opt)
+	if errors.Is(err, adt.ErrNoADT) {
+		res.Notes = append(res.Notes, fmt.Sprintf("sample %s: no antibody capture in %s: plasma-cell proteins not measured", s.Sample, s.Expression))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -203,7 +208,7 @@ func (res *Result) plasmaTests(opt Options) error {
 				patients = append(patients, p.Patient)
 			}
 		}
-		t := PairedTest{Protein: prot, Pre: pre, Post: post, V: math.NaN(), P: math.NaN(), MedianPre: math.NaN(), MedianPost: math.NaN()}
+		t := PairedTest{Protein: prot, Pre: pre, Post: post, V: math.NaN(), P: math.NaN(), MedianPre: math.NaN(), MedianPost: math.NaN(), PAdj: math.NaN()}
 		for _, pt := range patients {
 			a, okA := at[[2]string{pt, pre}]
 			b, okB := at[[2]string{pt, post}]
@@ -211,7 +216,9 @@ func (res *Result) plasmaTests(opt Options) error {
 				t.Patients, t.PreV, t.PostV = append(t.Patients, pt), append(t.PreV, a), append(t.PostV, b)
 			}
 		}
-		if len(t.Patients) > 0 {
+		if len(t.Patients) == 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("plasma-cell %s: no patient has plasma cells at both %s and %s", prot, pre, post))
+		} else {
 			t.MedianPre, t.MedianPost = median(t.PreV), median(t.PostV)
 			if w, err := stats.SignedRankTest(t.PostV, t.PreV); err == nil {
 				t.V, t.P = w.V, w.P

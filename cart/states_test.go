@@ -130,3 +130,15 @@ func TestStudyPlasmaMissingProtein(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// Cell types without antibody capture: the proteins are not measured and
+// the report says so; the run goes on.
+func TestStudyPlasmaNoADT(t *testing.T) {
+	dir := t.TempDir()
+	writeMTX(t, dir, []string{"CD4", "idecel"}, []string{"AAACCTGAGATAGCAT-1"}, [][3]int{{0, 1, 1}})
+	os.WriteFile(filepath.Join(dir, "l.tsv"), []byte("cell\tcell_type\nAAACCTGAGATAGCAT-1\tplasma\n"), 0o644)
+	res, err := Run([]Sample{{"S", "P", "pre", "CR", dir, "", filepath.Join(dir, "l.tsv")}}, Options{NoStates: true})
+	if err != nil || len(res.Plasma) != 0 || !strings.Contains(strings.Join(res.Notes, "\n"), "no antibody capture") {
+		t.Errorf("%v %+v", err, res)
+	}
+}
