@@ -16,7 +16,7 @@ import (
 // proportions of each cluster, transformed (arcsine square root, or logit of
 // (count+0.5)/(total+0.5*clusters)), one linear model per cluster with the
 // group as the only factor (limma lmFit), residual variances moderated
-// across clusters (limma eBayes, robust = FALSE, trend = FALSE), a
+// across clusters (limma eBayes, trend = FALSE), a
 // moderated t-test of the first group minus the second when there are two
 // groups, else a moderated F-test of any group difference; BH over
 // clusters. robust = TRUE (speckle's default: limma's fitFDistRobustly,
