@@ -99,8 +99,8 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	}
 	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	var rows []report.CompartmentSample
-	var pages [][]byte // each sample's page, rendered as it is measured
-	var gates []byte   // the template on the first sample's panel
+	var pages [][]byte           // each sample's page, rendered as it is measured
+	var gates []byte             // the template on the first sample's panel
 	inputs := []map[string]any{} // per sample, for lsc study import
 	for _, it := range items {
 		in := compartmentInput(it)
