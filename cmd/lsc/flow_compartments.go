@@ -102,9 +102,10 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	var pages [][]byte           // each sample's page, rendered as it is measured
 	var gates []byte             // the template on the first sample's panel
 	inputs := []map[string]any{} // per sample, for lsc study import
+	partName := compartmentPartName(f, name)
 	for _, it := range items {
 		in := compartmentInput(it)
-		part, ok, err := report.ReadCompartmentPart(filepath.Join(f.out, "cache", compartmentPartName(f, name, in)))
+		part, ok, err := report.ReadCompartmentPart(filepath.Join(f.out, "cache", partName(in)))
 		if err != nil {
 			return err
 		}
@@ -176,24 +177,34 @@ func compartmentInput(it study.Sample) map[string]any {
 		"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path, "sha256": sha(it.Path)}
 }
 
-// compartmentPartName is the file in DIR/cache that holds a sample's
-// measurement: keyed by the lsc version, its sheet fields and input
-// checksum (in) and every parameter, so a change to any gives another file.
-func compartmentPartName(f flowCompartmentsFlags, tmplName string, in map[string]any) string {
-	key, _ := json.Marshal(map[string]any{"lsc_version": version, "input": in, "template": tmplName, "template_sha256": sha(f.tmplPath),
-		"control": f.control, "control_sha256": sha(f.control), "quantile": f.quantile, "compensation": f.comp})
-	h := sha256.Sum256(key)
-	return report.PartName(in["sample"].(string), hex.EncodeToString(h[:]), ".json")
+// compartmentPartName returns the name of the file in DIR/cache that holds
+// a sample's measurement: keyed by the lsc version, its sheet fields and
+// input checksum (in) and every parameter, so a change to any gives another
+// file. The template and control files are checksummed once.
+func compartmentPartName(f flowCompartmentsFlags, tmplName string) func(in map[string]any) string {
+	params := map[string]any{"lsc_version": version, "template": tmplName, "template_sha256": sha(f.tmplPath),
+		"control": f.control, "control_sha256": sha(f.control), "quantile": f.quantile, "compensation": f.comp}
+	return func(in map[string]any) string {
+		params["input"] = in
+		key, _ := json.Marshal(params)
+		h := sha256.Sum256(key)
+		return report.PartName(in["sample"].(string), hex.EncodeToString(h[:]), ".json")
+	}
 }
 
-// CompartmentPartPath is the cache file lsc flow compartments --only
-// writes for sample it, relative to the output folder (for lsc workflow).
-func compartmentPartPath(f flowCompartmentsFlags, it study.Sample) string {
+// compartmentPartPaths are the cache files lsc flow compartments --only
+// writes for each sample, relative to the output folder (for lsc workflow).
+func compartmentPartPaths(f flowCompartmentsFlags, items []study.Sample) []string {
 	name := "built-in"
 	if f.tmplPath != "" {
 		name = f.tmplPath
 	}
-	return filepath.Join("cache", compartmentPartName(f, name, compartmentInput(it)))
+	partName := compartmentPartName(f, name)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = filepath.Join("cache", partName(compartmentInput(it)))
+	}
+	return out
 }
 
 // flowOnly measures the sample --only names into DIR/cache.
@@ -219,7 +230,7 @@ func flowOnly(cmd *cobra.Command, items []study.Sample, f flowCompartmentsFlags)
 	if err != nil {
 		return err
 	}
-	p := filepath.Join(f.out, "cache", compartmentPartName(f, name, in))
+	p := filepath.Join(f.out, "cache", compartmentPartName(f, name)(in))
 	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return err
 	}

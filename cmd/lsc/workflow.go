@@ -190,10 +190,11 @@ func flowJobs(f flowCompartmentsFlags) (*workflow.Flow, error) {
 		fl.Args = append(fl.Args, "--control="+f.control)
 	}
 	var total int64
-	for _, it := range items {
+	parts := compartmentPartPaths(f, items)
+	for i, it := range items {
 		n := size(it.Path)
 		total += n
-		fl.Samples = append(fl.Samples, workflow.Part{ID: it.ID, File: filepath.ToSlash(filepath.Join("results", "flow", compartmentPartPath(f, it))),
+		fl.Samples = append(fl.Samples, workflow.Part{ID: it.ID, File: filepath.ToSlash(filepath.Join("results", "flow", parts[i])),
 			Inputs: append([]string{it.Path}, extra...), Resources: workflow.FlowResources(n)})
 	}
 	fl.Gather = workflow.FlowGatherResources(len(items), total)
