@@ -31,7 +31,7 @@ FLAGS="--signature $DATA/sets.gmt:set01 --method ucell"
 T='%e s wall, %U s user, %S s sys, %M KB peak RSS'
 cd "$DIR"
 echo "load before: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-/usr/bin/time -f "stemcells one process: $T" ./lsc stemcells --samples study.tsv $FLAGS --jobs 2 --out one -q
+/usr/bin/time -f "stemcells one process: $T" ./lsc stemcells --samples "$DIR/study.tsv" $FLAGS --jobs 2 --out one -q
 cat >timed-lsc <<EOF
 #!/bin/sh
 # lsc under GNU time: one file per job in logs/time/
@@ -39,7 +39,7 @@ mkdir -p logs/time
 exec /usr/bin/time -f '%e %U %S %M' -o "logs/time/\$\$.txt" $DIR/lsc "\$@"
 EOF
 chmod +x timed-lsc
-/usr/bin/time -f "workflow init: $T" ./lsc workflow init --samples study.tsv $FLAGS --lsc "$DIR/timed-lsc" --out wf -q
+/usr/bin/time -f "workflow init: $T" ./lsc workflow init --samples "$DIR/study.tsv" $FLAGS --lsc "$DIR/timed-lsc" --out wf -q
 echo "load before snakemake: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 /usr/bin/time -f "snakemake --cores 2 (snakemake's own peak RSS): $T" snakemake -s wf/Snakefile --cores 2 --quiet
 echo "load after: $(cut -d ' ' -f 1-3 /proc/loadavg)"

@@ -153,11 +153,30 @@ func setup(t *testing.T, extra ...string) (dir, wf string) {
 	data, pts := mrdSheets(t, dir)
 	bin := lsc(t)
 	wf = filepath.Join(dir, "wf")
-	run(t, nil, dir, bin, append(append([]string{"workflow", "init", "--samples", sheet, "--flow", fsheet, "--mrd", data, "--mrd-patients", pts,
-		"--out", wf, "-q"}, flags...), extra...)...)
-	run(t, nil, dir, bin, append([]string{"stemcells", "--samples", sheet, "--out", filepath.Join(dir, "one"), "-q"}, flags...)...)
-	run(t, nil, dir, bin, "flow", "compartments", "--samples", fsheet, "--out", filepath.Join(dir, "oneflow"))
-	run(t, nil, dir, bin, "mrd", "assess", "--data", data, "--patients", pts, "--out", filepath.Join(dir, "onemrd"), "-q")
+	// The four commands run at once (they read, and write apart).
+	cmds := [][]string{
+		append(append([]string{"workflow", "init", "--samples", sheet, "--flow", fsheet, "--mrd", data, "--mrd-patients", pts, "--out", wf, "-q"}, flags...), extra...),
+		append([]string{"stemcells", "--samples", sheet, "--out", filepath.Join(dir, "one"), "-q"}, flags...),
+		{"flow", "compartments", "--samples", fsheet, "--out", filepath.Join(dir, "oneflow")},
+		{"mrd", "assess", "--data", data, "--patients", pts, "--out", filepath.Join(dir, "onemrd"), "-q"},
+	}
+	errs := make([]error, len(cmds))
+	var wg sync.WaitGroup
+	for i, args := range cmds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("lsc %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return dir, wf
 }
 
@@ -277,17 +296,31 @@ func TestSnakemakeSlurm(t *testing.T) {
 	need(t, "snakemake")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := cluster.Start(ctx, t.TempDir())
+	// The cluster comes up (mostly waiting for the node) while the
+	// workflow is written and the one-process runs run.
+	var c *cluster.Cluster
+	var err error
+	up := make(chan struct{})
+	cdir := t.TempDir()
+	go func() {
+		defer close(up)
+		c, err = cluster.Start(ctx, cdir)
+	}()
+	t.Cleanup(func() { // also when setup fails
+		<-up
+		if c != nil {
+			c.Stop()
+		}
+	})
+	dir, wf := setup(t, "--partition", "debug")
+	<-up
 	if errors.Is(err, cluster.ErrUnavailable) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Stop()
-	t.Logf("cluster up")
-	dir, wf := setup(t, "--partition", "debug")
-	t.Logf("workflow written, one-process run done")
+	t.Logf("cluster up, workflow written, one-process runs done")
 	// CI=true makes Snakemake 7 poll job states every second instead of
 	// every 10 s (snakemake/executors/__init__.py, sleep()).
 	run(t, append(c.Env(), "CI=true"), dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--profile", filepath.Join(wf, "profiles", "slurm"), "--quiet")
