@@ -47,8 +47,9 @@ DIR/results/flow/cache) and a gather job writing DIR/results/flow with the files
 compartments --out; --flow-template, --flow-control, --flow-quantile and --flow-comp are its
 --template, --control, --quantile and --comp. --mrd DATA adds lsc mrd assess: one job per patient
 (--only PATIENT, the patient's page in DIR/results/mrd/cache) and a gather job writing
-DIR/results/mrd; --mrd-patients and --mrd-as-of are its --patients and --as-of (other flags: edit
-config.yaml's mrd args). Each gathered folder is byte-identical to the command run in one process.
+DIR/results/mrd; --mrd-patients and --mrd-as-of are its --patients and --as-of (its other flags keep
+their defaults). Each gathered folder is byte-identical to the command run in one process. The part
+files' names hold every parameter: after changing one, run lsc workflow init --force again.
 --study DB adds a last job: lsc study import --db DB over every results folder.`,
 		Args: cobra.NoArgs,
 		Example: `  lsc workflow init --samples study.tsv --signature LSPC-Quiescent --method ucell --keep '*-like' --out wf/
