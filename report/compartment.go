@@ -2,13 +2,10 @@ package report
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/lsc-bio/lsc/flow/compartment"
@@ -72,21 +69,11 @@ type CompartmentReport struct {
 // pages (unsafe characters replaced, a short hash of the identifier added
 // when the name changed or would clash, also by case only).
 func CompartmentSampleFiles(rows []CompartmentSample) []string {
-	out := make([]string, len(rows))
-	used := map[string]bool{}
+	ids := make([]string, len(rows))
 	for i, r := range rows {
-		name := safeName(r.Sample)
-		if name != r.Sample || used[strings.ToLower(name)] {
-			h := sha256.Sum256([]byte(r.Sample))
-			name += "-" + hex.EncodeToString(h[:4])
-		}
-		for n := 2; used[strings.ToLower(name)]; n++ {
-			name = strings.TrimSuffix(name, "~"+strconv.Itoa(n-1)) + "~" + strconv.Itoa(n)
-		}
-		used[strings.ToLower(name)] = true
-		out[i] = "samples/" + name + ".html"
+		ids[i] = r.Sample
 	}
-	return out
+	return pageFiles("samples/", ids)
 }
 
 // compColumn is one compartment of the summary table.

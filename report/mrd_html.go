@@ -36,19 +36,31 @@ type mrdPatientView struct {
 // added when the name had to change or would clash (also when two names
 // differ only in case, for case-insensitive file systems).
 func MRDPatientFiles(a *mrd.Assessment) []string {
-	out := make([]string, len(a.Patients))
-	used := map[string]bool{}
+	ids := make([]string, len(a.Patients))
 	for i, p := range a.Patients {
-		name := safeName(p.ID)
-		if name != p.ID || used[strings.ToLower(name)] {
-			h := sha256.Sum256([]byte(p.ID))
+		ids[i] = p.ID
+	}
+	return pageFiles("patients/", ids)
+}
+
+// pageFiles names one page per identifier in folder dir: the identifier
+// with unsafe characters replaced (safeName), a short hash of it added when
+// the name had to change or would clash, also by case only, and a counter
+// when even that clashes.
+func pageFiles(dir string, ids []string) []string {
+	out := make([]string, len(ids))
+	used := map[string]bool{}
+	for i, id := range ids {
+		name := safeName(id)
+		if name != id || used[strings.ToLower(name)] {
+			h := sha256.Sum256([]byte(id))
 			name += "-" + hex.EncodeToString(h[:4])
 		}
 		for n := 2; used[strings.ToLower(name)]; n++ {
 			name = strings.TrimSuffix(name, "~"+strconv.Itoa(n-1)) + "~" + strconv.Itoa(n)
 		}
 		used[strings.ToLower(name)] = true
-		out[i] = "patients/" + name + ".html"
+		out[i] = dir + name + ".html"
 	}
 	return out
 }

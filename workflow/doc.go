@@ -4,7 +4,12 @@
 // file lsc stemcells reads (stemcell.CachePath), so a workflow run and a
 // single-machine run continue each other; the gather rule runs lsc stemcells
 // over the whole sheet with every sample cached and writes OUT/results with
-// the files of lsc stemcells --out.
+// the files of lsc stemcells --out. Likewise, optionally, lsc flow
+// compartments (one job per FCS file, --only SAMPLE writing a part in
+// results/flow/cache, then a gather into results/flow) and lsc mrd assess
+// (one job per patient, --only PATIENT writing the patient's page in
+// results/mrd/cache, then a gather into results/mrd), and a last rule that
+// imports every results folder into a study store.
 //
 // The files are written for Snakemake 7.21 (Debian bookworm's snakemake):
 // the Slurm profile submits each job with `--cluster "sbatch ..."` and asks

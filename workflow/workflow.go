@@ -19,11 +19,45 @@ type Options struct {
 	Lsc        string   // the lsc binary the rules run (absolute path or a name on PATH)
 	Sheet      string   // the sample sheet (absolute path)
 	Args       []string // flags given to every lsc stemcells command (signature, method, cut ...)
-	GatherArgs []string // flags for the gather rule only (e.g. --study DB)
+	GatherArgs []string // flags for the gather rule only
 	Samples    []Sample
 	Results    []string // files of lsc stemcells --out written by the gather rule
 	Partition  string   // Slurm partition ("" = the cluster's default)
 	Account    string   // Slurm account ("" = the user's default)
+	Flow       *Flow    // lsc flow compartments, one job per FCS file (nil: none)
+	MRD        *MRD     // lsc mrd assess, one job per patient (nil: none)
+	Study      string   // a study store: a last rule imports every result folder into it ("" = none)
+}
+
+// Flow is lsc flow compartments as per-file jobs (--only SAMPLE, each
+// writing its part in results/flow/cache) and a gather job writing
+// results/flow with the files of lsc flow compartments --out.
+type Flow struct {
+	Sheet   string   // the flow sample sheet (absolute path)
+	Args    []string // flags of every lsc flow compartments command
+	Results []string // files of the gather job
+	Samples []Part
+	Gather  Resources
+}
+
+// MRD is lsc mrd assess as per-patient jobs (--only PATIENT, each writing
+// the patient's page in results/mrd/cache) and a gather job writing
+// results/mrd with the files of lsc mrd assess --out.
+type MRD struct {
+	Data, Patients string   // measurement and patient sheets (absolute paths; Patients may be "")
+	Args           []string // flags of every lsc mrd assess command
+	Results        []string // files of the gather job
+	Patient        []Part
+	Gather         Resources
+}
+
+// Part is one per-file or per-patient job: its output file, relative to
+// the workflow folder, and its inputs.
+type Part struct {
+	ID     string
+	File   string
+	Inputs []string
+	Resources
 }
 
 // Sample is one per-sample job.
@@ -74,6 +108,38 @@ func GatherResources(inputBytes int64) Resources {
 	mb := float64(inputBytes) / (1 << 20)
 	mem := math.Ceil((1024+mb/10)/256) * 256
 	return Resources{Threads: 2, MemMB: int(math.Min(32768, mem)), Runtime: 30 + int(math.Ceil(mb/100))}
+}
+
+// FlowResources estimates a per-file job of lsc flow compartments: the
+// events are held as float64 (an FCS file stores float32 or integers) with
+// gating masks and the density plots' points; measured peak RSS of a
+// per-file job (--only) on fcsparser's 4.0 MB FACS Diva file (83,411
+// events x 12 parameters) was 60 MB, so 512 MB plus 8x the file's size
+// leaves ample room; in 256 MB steps, at most 16 GB; 10 minutes plus 1 per
+// 10 MB.
+func FlowResources(fileBytes int64) Resources {
+	mb := float64(fileBytes) / (1 << 20)
+	mem := math.Min(16384, math.Ceil((512+8*mb)/256)*256)
+	return Resources{Threads: 1, MemMB: int(mem), Runtime: 10 + int(math.Ceil(mb/10))}
+}
+
+// FlowGatherResources estimates the flow gather job: it holds every
+// sample's page (about 230 KB) and reads its inputs only to checksum them:
+// 1 GB plus 1 MB per sample, 10 minutes plus 1 per 1 GB of input.
+func FlowGatherResources(samples int, inputBytes int64) Resources {
+	mem := math.Min(32768, math.Ceil((1024+float64(samples))/256)*256)
+	return Resources{Threads: 1, MemMB: int(mem), Runtime: 10 + int(math.Ceil(float64(inputBytes)/(1<<30)))}
+}
+
+// MRDResources estimates a job of lsc mrd assess, per patient or the
+// gather: each reads the whole measurement sheet, about 2 KB of memory per
+// row at peak (bench/README.md: 0.28 GB for 120,000 rows, a 9 MB CSV), so
+// 512 MB plus 40x the sheet's size, in 256 MB steps, at most 32 GB; 10
+// minutes plus 1 per 10 MB.
+func MRDResources(dataBytes int64) Resources {
+	mb := float64(dataBytes) / (1 << 20)
+	mem := math.Min(32768, math.Ceil((512+40*mb)/256)*256)
+	return Resources{Threads: 1, MemMB: int(mem), Runtime: 10 + int(math.Ceil(mb/10))}
 }
 
 //go:embed templates/*

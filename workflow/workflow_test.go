@@ -19,9 +19,10 @@ import (
 
 // The workflow tests run the generated files with Debian's snakemake 7.21
 // (and Slurm 22.05 for the profile) and compare the results with lsc
-// stemcells run in one process on the same sheet: the expectation is the
-// single-process run itself, byte for byte, except run.json's
-// reused_from_cache (true for every sample of a gather job, by design).
+// stemcells, lsc flow compartments and lsc mrd assess run in one process on
+// the same inputs: the expectation is the single-process runs themselves,
+// byte for byte, except stemcells' run.json reused_from_cache (true for
+// every sample of a gather job, by design).
 
 var (
 	buildOnce sync.Once
@@ -87,6 +88,49 @@ func studySheet(t *testing.T, dir string) string {
 	return p
 }
 
+// flowSheet writes a flow sample sheet: fcsparser's FACS Diva file and
+// FlowKit's 100715.fcs (an Aria panel without CD45) from ../shared/testdata,
+// or the flow package's in-repo FCS file twice when that is absent.
+func flowSheet(t *testing.T, dir string) string {
+	a, _ := filepath.Abs("../flow/fcs/testdata/data_set_simple_line_100.fcs")
+	b := a
+	if diva, _ := filepath.Abs("../../shared/testdata/flow/fcsparser/FACS_Diva/facs_diva_test.fcs"); exists(diva) {
+		a, b = diva, filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(diva))), "flowkit", "100715.fcs")
+	}
+	p := filepath.Join(dir, "flow.tsv")
+	if err := os.WriteFile(p, []byte("sample\tpatient\ttimepoint\tpath\nF1 dx\tP1\tdiagnosis\t"+a+"\nF2\tP2\tday 30\t"+b+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// mrdSheets writes three patients of the mrd package's hand-built cases
+// (P2: a CML course with milestones; Chu: persistence in CD34+CD38-;
+// MDS1: FISH only) and their patient rows.
+func mrdSheets(t *testing.T, dir string) (data, patients string) {
+	keep := func(src, dst string) string {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if i < 2 && (strings.HasPrefix(l, "#") || strings.HasPrefix(l, "patient,")) || strings.HasPrefix(l, "P2,") || strings.HasPrefix(l, "Chu,") || strings.HasPrefix(l, "MDS1,") {
+				out = append(out, l)
+			}
+		}
+		p := filepath.Join(dir, dst)
+		os.WriteFile(p, []byte(strings.Join(out, "\n")+"\n"), 0o644)
+		return p
+	}
+	return keep("../mrd/testdata/measurements.csv", "mrd.csv"), keep("../mrd/testdata/patients.csv", "mrd-patients.csv")
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 var flags = []string{"--signature", "LSPC-Quiescent", "--method", "ucell", "--keep", "*-like,HSC", "--keep", "Prog", "--bootstrap", "200"}
 
 func run(t *testing.T, env []string, dir, name string, args ...string) string {
@@ -100,16 +144,69 @@ func run(t *testing.T, env []string, dir, name string, args ...string) string {
 	return string(out)
 }
 
-// setup writes the sheet and the workflow, and runs lsc stemcells in one
-// process into dir/one.
+// setup writes the sheets and the workflow (stemcells, flow compartments,
+// MRD), and runs each command in one process into dir/one, dir/oneflow and
+// dir/onemrd.
 func setup(t *testing.T, extra ...string) (dir, wf string) {
 	dir = t.TempDir()
-	sheet := studySheet(t, dir)
+	sheet, fsheet := studySheet(t, dir), flowSheet(t, dir)
+	data, pts := mrdSheets(t, dir)
 	bin := lsc(t)
 	wf = filepath.Join(dir, "wf")
-	run(t, nil, dir, bin, append(append([]string{"workflow", "init", "--samples", sheet, "--out", wf, "-q"}, flags...), extra...)...)
-	run(t, nil, dir, bin, append([]string{"stemcells", "--samples", sheet, "--out", filepath.Join(dir, "one"), "-q"}, flags...)...)
+	// The four commands run at once (they read, and write apart).
+	cmds := [][]string{
+		append(append([]string{"workflow", "init", "--samples", sheet, "--flow", fsheet, "--mrd", data, "--mrd-patients", pts, "--out", wf, "-q"}, flags...), extra...),
+		append([]string{"stemcells", "--samples", sheet, "--out", filepath.Join(dir, "one"), "-q"}, flags...),
+		{"flow", "compartments", "--samples", fsheet, "--out", filepath.Join(dir, "oneflow")},
+		{"mrd", "assess", "--data", data, "--patients", pts, "--out", filepath.Join(dir, "onemrd"), "-q"},
+	}
+	errs := make([]error, len(cmds))
+	var wg sync.WaitGroup
+	for i, args := range cmds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("lsc %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	return dir, wf
+}
+
+// sameTree fails unless every file under want has the same bytes under
+// got, and got has no other file outside cache/.
+func sameTree(t *testing.T, want, got string) {
+	t.Helper()
+	list := func(dir string) map[string][]byte {
+		m := map[string][]byte{}
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			if !strings.HasPrefix(rel, "cache"+string(filepath.Separator)) {
+				m[rel], _ = os.ReadFile(p)
+			}
+			return nil
+		})
+		return m
+	}
+	a, b := list(want), list(got)
+	if len(a) < 4 || len(a) != len(b) {
+		t.Errorf("%s: %d files in the one-process run, %d gathered in %s", filepath.Base(want), len(a), len(b), got)
+	}
+	for name, x := range a {
+		if y, ok := b[name]; !ok || !bytes.Equal(x, y) {
+			t.Errorf("%s differs from the one-process run (%s)", filepath.Join(got, name), filepath.Join(want, name))
+		}
+	}
 }
 
 var reused = regexp.MustCompile(`"reused_from_cache": (true|false)`)
@@ -153,21 +250,45 @@ func sameResults(t *testing.T, dir, wf string) {
 	if len(logs) != 2 {
 		t.Errorf("per-job logs: %v", logs)
 	}
+	// Flow compartments and MRD: every file of the one-process runs,
+	// gathered from one part per FCS file and one page per patient.
+	sameTree(t, filepath.Join(dir, "oneflow"), filepath.Join(wf, "results", "flow"))
+	sameTree(t, filepath.Join(dir, "onemrd"), filepath.Join(wf, "results", "mrd"))
+	for sub, n := range map[string]int{"flow": 2, "mrd": 3} {
+		if parts, _ := filepath.Glob(filepath.Join(wf, "results", sub, "cache", "*")); len(parts) != n {
+			t.Errorf("results/%s/cache: %v, want %d parts", sub, parts, n)
+		}
+	}
 }
 
 func TestSnakemakeLocal(t *testing.T) {
 	need(t, "snakemake")
-	dir, wf := setup(t)
+	db := filepath.Join(t.TempDir(), "study.db")
+	run(t, nil, "", lsc(t), "study", "init", "--db", db)
+	dir, wf := setup(t, "--study", db)
 	run(t, nil, dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--cores", "2", "--quiet")
 	sameResults(t, dir, wf)
 	// A sample whose job failed re-runs alone: without its scores (and so
-	// without gathered results) the plan is that one sample and the gather.
+	// without gathered results) the plan is that one sample and the gather;
+	// likewise an FCS file's part.
 	b, _ := filepath.Glob(filepath.Join(wf, "results", "cache", "P2*.tsv"))
+	p, _ := filepath.Glob(filepath.Join(wf, "results", "flow", "cache", "F2.*.json"))
 	os.Remove(b[0])
+	os.Remove(p[0])
 	os.Remove(filepath.Join(wf, "results", "cells.tsv"))
+	os.Remove(filepath.Join(wf, "results", "flow", "run.json"))
 	out := run(t, nil, dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--cores", "2", "-n", "--quiet")
-	if !regexp.MustCompile(`score\s+1\b`).MatchString(out) || !regexp.MustCompile(`stemcells\s+1\b`).MatchString(out) || !regexp.MustCompile(`total\s+3\b`).MatchString(out) {
-		t.Errorf("after removing one sample's scores, the plan is not 1 score + 1 gather:\n%s", out)
+	for _, want := range []string{`score\s+1\b`, `stemcells\s+1\b`, `compartment\s+1\b`, `compartments\s+1\b`, `total\s+6\b`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("after removing one sample's scores and one FCS file's part, the plan is not 1 score + 1 compartment + their gathers + study (%s):\n%s", want, out)
+		}
+	}
+	// The study store: one import of every results folder, last.
+	log, _ := os.ReadFile(filepath.Join(wf, "logs", "study-import.log"))
+	for _, d := range []string{"results", "results/flow", "results/mrd"} {
+		if !strings.Contains(string(log), filepath.Join(wf, d)+":") && !strings.Contains(string(log), d+":") {
+			t.Errorf("study import log does not name %s:\n%s", d, log)
+		}
 	}
 }
 
@@ -175,17 +296,31 @@ func TestSnakemakeSlurm(t *testing.T) {
 	need(t, "snakemake")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c, err := cluster.Start(ctx, t.TempDir())
+	// The cluster comes up (mostly waiting for the node) while the
+	// workflow is written and the one-process runs run.
+	var c *cluster.Cluster
+	var err error
+	up := make(chan struct{})
+	cdir := t.TempDir()
+	go func() {
+		defer close(up)
+		c, err = cluster.Start(ctx, cdir)
+	}()
+	t.Cleanup(func() { // also when setup fails
+		<-up
+		if c != nil {
+			c.Stop()
+		}
+	})
+	dir, wf := setup(t, "--partition", "debug")
+	<-up
 	if errors.Is(err, cluster.ErrUnavailable) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Stop()
-	t.Logf("cluster up")
-	dir, wf := setup(t, "--partition", "debug")
-	t.Logf("workflow written, one-process run done")
+	t.Logf("cluster up, workflow written, one-process runs done")
 	// CI=true makes Snakemake 7 poll job states every second instead of
 	// every 10 s (snakemake/executors/__init__.py, sleep()).
 	run(t, append(c.Env(), "CI=true"), dir, "snakemake", "-s", filepath.Join(wf, "Snakefile"), "--profile", filepath.Join(wf, "profiles", "slurm"), "--quiet")
@@ -201,11 +336,12 @@ func TestSnakemakeSlurm(t *testing.T) {
 		}
 		rules[strings.Split(j["Name"], ".")[1]]++
 	}
-	if len(jobs) != 3 || rules["score"] != 2 || rules["stemcells"] != 1 {
-		t.Errorf("Slurm jobs by rule %v, want score 2, stemcells 1 (%d jobs)", rules, len(jobs))
+	want := map[string]int{"score": 2, "stemcells": 1, "compartment": 2, "compartments": 1, "mrd_patient": 3, "mrd": 1}
+	if len(jobs) != 10 || fmt.Sprint(rules) != fmt.Sprint(want) {
+		t.Errorf("Slurm jobs by rule %v, want %v (%d jobs)", rules, want, len(jobs))
 	}
 	slurmLogs, _ := filepath.Glob(filepath.Join(wf, "logs", "slurm", "lsc.*.out"))
-	if len(slurmLogs) != 3 {
+	if len(slurmLogs) != 10 {
 		t.Errorf("Slurm logs: %v", slurmLogs)
 	}
 }

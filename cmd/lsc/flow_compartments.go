@@ -2,9 +2,14 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,8 +35,9 @@ func flowTemplateCmd() *cobra.Command {
 
 type flowCompartmentsFlags struct {
 	samples, tmplPath, control, comp, out string
+	only                                  string // one sample into DIR/cache (a per-sample job of lsc workflow)
 	quantile                              float64
-	force                                 bool
+	force, quiet                          bool
 }
 
 // compartmentFiles are the outputs besides the sample pages (in samples/).
@@ -54,7 +60,12 @@ built-in default cuts are used. Samples are FCS files given as arguments or a sa
 Writes DIR/compartments.tsv (counts; % of parent, of CD34+, of blasts and of all events with
 Clopper-Pearson 95% intervals; reason when not measured), DIR/report.html (a summary: one row per
 sample, linking to DIR/samples/ID.html, its density plots with the gates), DIR/gates.xml (the template on the first sample's panel as Gating-ML 2.0) and
-DIR/run.json (parameters, thresholds, inputs with their SHA-256). DIR is checked before any work.`,
+DIR/run.json (parameters, thresholds, inputs with their SHA-256). DIR is checked before any work.
+
+--only SAMPLE (with --samples) measures that one sample into DIR/cache/ and stops: a per-sample job
+of lsc workflow. A later run with the same --out reuses every sample found there (keyed by the
+input's checksum, the sample's sheet fields and every parameter) instead of measuring it again;
+the files it writes are the same bytes.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runFlowCompartments(cmd, args, f) },
 	}
 	fl := c.Flags()
@@ -65,6 +76,8 @@ DIR/run.json (parameters, thresholds, inputs with their SHA-256). DIR is checked
 	fl.StringVar(&f.comp, "comp", "spill", "spill (the file's matrix) or none")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory")
 	fl.BoolVar(&f.force, "force", false, "replace existing files in --out")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line with --only")
+	fl.StringVar(&f.only, "only", "", "measure this one sample of --samples into DIR/cache and stop (a per-sample job of lsc workflow)")
 	c.MarkFlagRequired("out")
 	return c
 }
@@ -74,6 +87,9 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	if err != nil {
 		return err
 	}
+	if f.only != "" {
+		return flowOnly(cmd, items, f)
+	}
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, compartmentFiles...)); err != nil {
 		return err
 	}
@@ -81,38 +97,33 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	if err != nil {
 		return err
 	}
-	compRef := map[bool]string{true: "uncompensated", false: "FCS"}[f.comp == "none"]
 	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
 	var rows []report.CompartmentSample
-	var pages [][]byte // each sample's page, rendered as it is measured
-	var first *compartment.Compiled
+	var pages [][]byte           // each sample's page, rendered as it is measured
+	var gates []byte             // the template on the first sample's panel
 	inputs := []map[string]any{} // per sample, for lsc study import
+	partName := compartmentPartName(f, name)
 	for _, it := range items {
-		ds, err := fcs.ReadFile(it.Path)
+		in := compartmentInput(it)
+		part, ok, err := report.ReadCompartmentPart(filepath.Join(f.out, "cache", partName(in)))
 		if err != nil {
 			return err
 		}
-		d := ds[0]
-		res, err := tp.Run(d, compRef)
-		if err != nil {
-			return fmt.Errorf("%s: %w", it.Path, err)
+		if !ok {
+			if part, err = measureCompartments(it, in["sha256"].(string), tp, rep, f.comp, gates == nil); err != nil {
+				return err
+			}
 		}
-		if first == nil {
-			first = res.Compiled
+		if gates == nil {
+			gates = part.Gates
 		}
-		warns := append(append([]string{}, d.Warnings...), res.Warnings...)
-		rows = append(rows, report.CompartmentSample{Sample: it.ID, Patient: it.Patient, Timepoint: it.Timepoint.Label, Path: it.Path, Events: d.Events,
-			Counts: res.Counts, Plots: res.Plots, Missing: res.Compiled.Missing, Warnings: warns, Channels: res.Compiled.Channels})
-		page, err := compartmentPage(rows, rep)
-		if err != nil {
-			return err
-		}
-		pages = append(pages, page)
-		for _, w := range append(res.Notes, warns...) {
+		rows = append(rows, part.Row)
+		pages = append(pages, part.Page)
+		for _, w := range part.Notes {
 			fmt.Fprintf(notes(cmd), "lsc: warning: %s: %s\n", it.ID, w)
 		}
-		inputs = append(inputs, map[string]any{"sample": it.ID, "patient": it.Patient, "timepoint": it.Timepoint.Label, "date": it.Date,
-			"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path, "sha256": sha(it.Path)})
+		in["sha256"] = part.SHA256
+		inputs = append(inputs, in)
 	}
 	run := map[string]any{"lsc_version": version, "template": name, "template_sha256": sha(f.tmplPath), "control": f.control, "control_sha256": sha(f.control),
 		"quantile": f.quantile, "thresholds_from_control": thresholds, "compensation": f.comp, "inputs": inputs, "cautions": report.NonNil(rep.Cautions)}
@@ -120,12 +131,116 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 		{Name: "compartments.tsv", Fill: func(w io.Writer) error { return report.CompartmentTSV(w, rows) }},
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.CompartmentHTML(w, rows, rep) }},
 		{Name: "run.json", Fill: func(w io.Writer) error { return report.JSON(w, run) }},
-		{Name: "gates.xml", Fill: func(w io.Writer) error { return gatingml.Write(w, first.Strategy) }},
+		{Name: "gates.xml", Fill: func(w io.Writer) error { _, err := w.Write(gates); return err }},
 	}
 	for i, name := range report.CompartmentSampleFiles(rows) {
 		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { _, err := w.Write(pages[i]); return err }})
 	}
 	return writeDir(f.out, f.force, files)
+}
+
+// measureCompartments reads one FCS file, counts its compartments and
+// renders its page (and, when gates, the template on its panel).
+func measureCompartments(it study.Sample, sum string, tp *compartment.Template, rep report.CompartmentReport, comp string, gates bool) (report.CompartmentPart, error) {
+	var p report.CompartmentPart
+	ds, err := fcs.ReadFile(it.Path)
+	if err != nil {
+		return p, err
+	}
+	d := ds[0]
+	compRef := map[bool]string{true: "uncompensated", false: "FCS"}[comp == "none"]
+	res, err := tp.Run(d, compRef)
+	if err != nil {
+		return p, fmt.Errorf("%s: %w", it.Path, err)
+	}
+	warns := append(append([]string{}, d.Warnings...), res.Warnings...)
+	rows := []report.CompartmentSample{{Sample: it.ID, Patient: it.Patient, Timepoint: it.Timepoint.Label, Path: it.Path, Events: d.Events,
+		Counts: res.Counts, Plots: res.Plots, Missing: res.Compiled.Missing, Warnings: warns, Channels: res.Compiled.Channels}}
+	if p.Page, err = compartmentPage(rows, rep); err != nil {
+		return p, err
+	}
+	if gates {
+		var b bytes.Buffer
+		if err := gatingml.Write(&b, res.Compiled.Strategy); err != nil {
+			return p, err
+		}
+		p.Gates = b.Bytes()
+	}
+	p.Row, p.Notes, p.SHA256 = rows[0], append(res.Notes, warns...), sum
+	return p, nil
+}
+
+// compartmentInput is a sample's entry in run.json's inputs (its checksum
+// is added from the measurement).
+func compartmentInput(it study.Sample) map[string]any {
+	return map[string]any{"sample": it.ID, "patient": it.Patient, "timepoint": it.Timepoint.Label, "date": it.Date,
+		"tissue": it.Fields["tissue"], "fraction": it.Fields["fraction"], "path": it.Path, "sha256": sha(it.Path)}
+}
+
+// compartmentPartName returns the name of the file in DIR/cache that holds
+// a sample's measurement: keyed by the lsc version, its sheet fields and
+// input checksum (in) and every parameter, so a change to any gives another
+// file. The template and control files are checksummed once.
+func compartmentPartName(f flowCompartmentsFlags, tmplName string) func(in map[string]any) string {
+	params := map[string]any{"lsc_version": version, "template": tmplName, "template_sha256": sha(f.tmplPath),
+		"control": f.control, "control_sha256": sha(f.control), "quantile": f.quantile, "compensation": f.comp}
+	return func(in map[string]any) string {
+		params["input"] = in
+		key, _ := json.Marshal(params)
+		h := sha256.Sum256(key)
+		return report.PartName(in["sample"].(string), hex.EncodeToString(h[:]), ".json")
+	}
+}
+
+// compartmentPartPaths are the cache files lsc flow compartments --only
+// writes for each sample, relative to the output folder (for lsc workflow).
+func compartmentPartPaths(f flowCompartmentsFlags, items []study.Sample) []string {
+	name := "built-in"
+	if f.tmplPath != "" {
+		name = f.tmplPath
+	}
+	partName := compartmentPartName(f, name)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = filepath.Join("cache", partName(compartmentInput(it)))
+	}
+	return out
+}
+
+// flowOnly measures the sample --only names into DIR/cache.
+func flowOnly(cmd *cobra.Command, items []study.Sample, f flowCompartmentsFlags) error {
+	var it *study.Sample
+	var ids []string
+	for i := range items {
+		ids = append(ids, items[i].ID)
+		if items[i].ID == f.only && it == nil {
+			it = &items[i]
+		}
+	}
+	if f.samples == "" || it == nil {
+		return usageError{fmt.Errorf("--only %q: no such sample in --samples %q (samples: %s)", f.only, f.samples, strings.Join(ids, ", "))}
+	}
+	tp, name, _, err := compartmentTemplate(f)
+	if err != nil {
+		return err
+	}
+	rep := report.CompartmentReport{Template: name, Version: version, Cautions: tp.Cautions(f.tmplPath == "", f.control != "")}
+	in := compartmentInput(*it)
+	part, err := measureCompartments(*it, in["sha256"].(string), tp, rep, f.comp, true)
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(f.out, "cache", compartmentPartName(f, name)(in))
+	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(p, func(w io.Writer) error { return report.WriteCompartmentPart(w, part) }); err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d events measured into %s\n", it.ID, part.Row.Events, p)
+	}
+	return nil
 }
 
 // compartmentPage renders the page of the last sample of rows and drops

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -48,6 +52,10 @@ Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_p
 log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
 (the cohort: counts and one row per patient) and DIR/patients/ID.html (one page per patient:
 time courses, rules, kinetics). DIR is checked before any work.
+--only PATIENT assesses that patient's rows alone and writes the patient's page into DIR/cache/,
+then stops: a per-patient job of lsc workflow. A later run with the same --out copies each page
+found there (keyed by the inputs' checksums, the patient and every parameter) instead of drawing it
+again; the files it writes are the same bytes.
 In patients.tsv a milestone met by an undetectable sample (detectable = no) reports the sample's
 sensitivity (the IS one target copy would give) as its is_percent.`,
 	}
@@ -57,6 +65,7 @@ sensitivity (the IS one target copy would give) as its is_percent.`,
 
 type mrdFlags struct {
 	data, patients, out, asOf string
+	only                      string // one patient's page into DIR/cache (a per-patient job of lsc workflow)
 	json, force, quiet        bool
 	window                    int
 	decline                   float64
@@ -85,6 +94,7 @@ func mrdAssessCmd() *cobra.Command {
 	fl.StringSliceVar(&f.blood, "blood", nil, "fraction names that are blood for milestones (default PB, blood, peripheral blood, PB-MNC, WBC)")
 	fl.StringSliceVar(&f.stem, "stem-fractions", nil, "fraction names that are stem cells (default names containing CD38-, CD38low, CD90+, LSC or HSC)")
 	fl.StringVar(&f.asOf, "as-of", "", "date (YYYY-MM-DD) for TKI duration and TFR; default each patient's last measurement")
+	fl.StringVar(&f.only, "only", "", "assess this one patient into DIR/cache and stop (a per-patient job of lsc workflow)")
 	c.MarkFlagRequired("data")
 	return c
 }
@@ -97,6 +107,9 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	p, err := f.params()
 	if err != nil {
 		return err
+	}
+	if f.only != "" {
+		return mrdOnly(cmd, f, p)
 	}
 	if f.out != "" {
 		if err := asUsage(atomicfile.CheckDir(f.out, f.force, mrdFixed...)); err != nil {
@@ -121,7 +134,7 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	d = nil // the assessment holds every row: let the parsed copy go
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
-		if err := writeDir(f.out, f.force, mrdFiles(header, a, meta)); err != nil {
+		if err := writeDir(f.out, f.force, mrdFiles(header, a, meta, mrdCached(f, p))); err != nil {
 			return err
 		}
 	}
@@ -155,7 +168,9 @@ func (f mrdFlags) params() (mrd.Params, error) {
 
 // mrdFiles lists the output files: the tables, the cohort page and one
 // page per patient, each written when its turn comes.
-func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta) []outFile {
+// part, when not nil, names each patient's page in DIR/cache, copied when
+// there instead of drawn again.
+func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta, part func(id string) string) []outFile {
 	files := []outFile{
 		{Name: "measurements.tsv", Fill: func(w io.Writer) error { return report.MRDMeasurements(w, header, a) }},
 		{Name: "patients.tsv", Fill: func(w io.Writer) error { return report.MRDPatients(w, a) }},
@@ -163,9 +178,95 @@ func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta) []outFile
 		{Name: "report.html", Fill: func(w io.Writer) error { return report.MRDHTML(w, a, meta) }},
 	}
 	for i, name := range report.MRDPatientFiles(a) {
-		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error { return report.MRDPatientHTML(w, a, i, meta) }})
+		files = append(files, outFile{Name: filepath.FromSlash(name), Fill: func(w io.Writer) error {
+			if part != nil {
+				if b, err := os.ReadFile(part(a.Patients[i].ID)); err == nil {
+					_, err = w.Write(b)
+					return err
+				}
+			}
+			return report.MRDPatientHTML(w, a, i, meta)
+		}})
 	}
 	return files
+}
+
+// mrdParts names each patient's page in DIR/cache (nil without --out).
+// The key holds the lsc version, the inputs as given and their checksums,
+// every parameter and the patient, so a change to any gives another file.
+func mrdParts(f mrdFlags, p mrd.Params) func(id string) string {
+	if f.out == "" {
+		return nil
+	}
+	params, _ := json.Marshal(p)
+	base := map[string]any{"lsc_version": version, "data": f.data, "data_sha256": sha(f.data), "patients": f.patients,
+		"patients_sha256": sha(f.patients), "params": string(params)}
+	return func(id string) string {
+		base["patient"] = id
+		key, _ := json.Marshal(base)
+		h := sha256.Sum256(key)
+		return filepath.Join(f.out, "cache", report.PartName(id, hex.EncodeToString(h[:]), ".html"))
+	}
+}
+
+// mrdCached is mrdParts when DIR/cache exists (a workflow's per-patient
+// jobs wrote it), else nil: a plain run does not checksum its inputs again.
+func mrdCached(f mrdFlags, p mrd.Params) func(id string) string {
+	if st, err := os.Stat(filepath.Join(f.out, "cache")); err != nil || !st.IsDir() {
+		return nil
+	}
+	return mrdParts(f, p)
+}
+
+// mrdOnly assesses the patient --only names from that patient's rows (and
+// record) alone and writes the patient's page into DIR/cache: every rule
+// lsc applies is per patient, so the page is the one the whole cohort's
+// run draws.
+func mrdOnly(cmd *cobra.Command, f mrdFlags, p mrd.Params) error {
+	if f.out == "" {
+		return usageError{fmt.Errorf("--only needs --out DIR")}
+	}
+	d, err := mrd.ReadMeasurements(f.data)
+	if err != nil {
+		return err
+	}
+	var pts map[string]*mrd.Patient
+	if f.patients != "" {
+		if pts, err = mrd.ReadPatients(f.patients); err != nil {
+			return err
+		}
+	}
+	rows := d.Rows[:0:0]
+	for _, r := range d.Rows {
+		if r.Patient == f.only {
+			rows = append(rows, r)
+		}
+	}
+	rec, ok := pts[f.only]
+	if len(rows) == 0 && !ok {
+		return usageError{fmt.Errorf("--only %q: no such patient in %s%s", f.only, f.data, map[bool]string{true: " or " + f.patients}[f.patients != ""])}
+	}
+	d.Rows = rows
+	one := map[string]*mrd.Patient{}
+	if ok {
+		one[f.only] = rec
+	}
+	a, err := mrd.Assess(d, one, p)
+	if err != nil {
+		return err
+	}
+	path := mrdParts(f, p)(f.only)
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return err
+	}
+	meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
+	if err := atomicfile.Write(path, func(w io.Writer) error { return report.MRDPatientHTML(w, a, 0, meta) }); err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: %s: %d rows assessed, page in %s\n", f.only, len(rows), path)
+	}
+	return nil
 }
 
 func summary(w io.Writer, a *mrd.Assessment) {

@@ -59,3 +59,43 @@ func TestWorkflowInit(t *testing.T) {
 		t.Errorf("--method nope: exit %d", code)
 	}
 }
+
+// lsc workflow init --flow / --mrd without --samples: only those rules'
+// jobs, named as the per-file and per-patient commands name their parts.
+func TestWorkflowInitFlowMRD(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, "wf")
+	if code, _, stderr := runLSC(t, "workflow", "init", "--out", wf); code != 2 || !strings.Contains(stderr, "--flow SHEET") {
+		t.Errorf("no inputs: exit %d %s", code, stderr)
+	}
+	fcs, _ := filepath.Abs("../../flow/fcs/testdata/data_set_simple_line_100.fcs")
+	sheet := filepath.Join(dir, "flow.tsv")
+	os.WriteFile(sheet, []byte("sample\tpatient\ttimepoint\tpath\nS1\tP1\tdiagnosis\t"+fcs+"\n"), 0o644)
+	data, _ := filepath.Abs(mrdData)
+	if code, _, stderr := runLSC(t, "workflow", "init", "--flow", sheet, "--mrd", data, "--out", wf, "-q"); code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(wf, "config.yaml"))
+	if code, _, stderr := runLSC(t, "flow", "compartments", "--samples", sheet, "--only", "S1", "--out", filepath.Join(wf, "results", "flow"), "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runLSC(t, "mrd", "assess", "--data", data, "--only", "Chu", "--out", filepath.Join(wf, "results", "mrd"), "-q"); code != 0 {
+		t.Fatal(stderr)
+	}
+	parts, _ := filepath.Glob(filepath.Join(wf, "results", "*", "cache", "*"))
+	if len(parts) != 2 {
+		t.Fatalf("parts %v", parts)
+	}
+	for _, p := range parts {
+		rel, _ := filepath.Rel(wf, p)
+		if !strings.Contains(string(cfg), `part: "`+filepath.ToSlash(rel)+`"`) {
+			t.Errorf("config.yaml does not name %s:\n%s", rel, cfg)
+		}
+	}
+	if !strings.Contains(string(cfg), "samples: []") || strings.Count(string(cfg), "- id:") != 9 { // 1 FCS file, 8 patients
+		t.Errorf("config.yaml:\n%s", cfg)
+	}
+	if code, _, stderr := runLSC(t, "workflow", "init", "--mrd", "nope.csv", "--out", filepath.Join(dir, "wf2")); code == 0 || !strings.Contains(stderr, "nope.csv") {
+		t.Errorf("missing MRD sheet: exit %d %s", code, stderr)
+	}
+}

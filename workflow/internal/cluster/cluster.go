@@ -90,6 +90,11 @@ func Start(ctx context.Context, dir string) (*Cluster, error) {
 	return c, nil
 }
 
+// config is the slurm.conf. The node claims at least 8 CPUs and 16 GB
+// (SlurmdParameters=config_overrides: slurmd accepts more than the machine
+// has), so a test's small jobs run side by side instead of queueing for
+// the real cores, which the kernel shares among them; nothing enforces
+// the memory (no cgroups).
 func (c *Cluster) config(sock string, ports []int) string {
 	d := c.Dir
 	return fmt.Sprintf(`ClusterName=lsctest
@@ -119,9 +124,10 @@ JobCompType=jobcomp/filetxt
 JobCompLoc=%s
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=%d RealMemory=4000 State=UNKNOWN
+SlurmdParameters=config_overrides
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=%d RealMemory=16000 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
-`, ports[0], ports[1], sock, d, d, d, d, d, d, c.JobComp, runtime.NumCPU())
+`, ports[0], ports[1], sock, d, d, d, d, d, d, c.JobComp, max(8, runtime.NumCPU()))
 }
 
 // Env returns the environment for Slurm commands (SLURM_CONF set).
