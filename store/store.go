@@ -48,6 +48,9 @@ type Store interface {
 	// ImportPatients imports a patient sheet: patients, diagnoses, therapy
 	// lines, events.
 	ImportPatients(ctx context.Context, study, path string, opt PatientOptions) (*ImportResult, error)
+	// ImportScores imports the per-cell TSV of lsc score for one sample
+	// (the TSV names no patient or sample: opt does).
+	ImportScores(ctx context.Context, study, path string, opt ScoreOptions) (*ImportResult, error)
 	// ImportArchive restores a folder written by Export.
 	ImportArchive(ctx context.Context, dir string) (*ImportResult, error)
 
