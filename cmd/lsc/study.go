@@ -17,8 +17,10 @@ func studyCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "study",
 		Short: "the study store: every patient's results across assays and time, in one database",
-		Long: `A study database joins the outputs of lsc stemcells, mrd assess, flow compartments, cohort
-and twin per patient and over time.
+		Long: `A study database joins the outputs of lsc stemcells, mrd assess, flow compartments, cohort,
+twin and score per patient and over time. An lsc score TSV names no sample: import it with
+--kind score --patient P --sample S (or run lsc score ... --study DB --patient P --sample S);
+the timeline gets a score series per signature (the mean over the cells).
 
 --db is a SQLite file (created when missing; WAL mode) or a PostgreSQL 15+ URL
 (postgres://user@host/db). Files of each run (cells.tsv, report.html ...) are kept once by
@@ -27,6 +29,7 @@ checksum beside a SQLite database (DB.files/), or in --files for PostgreSQL.
   lsc study init --db study.db
   lsc study import --db study.db --patients patients.csv
   lsc study import --db study.db stem/ mrd-out/ flow-out/
+  lsc study import --db study.db --kind score --patient P7 --sample P7-D0 --date 2020-01-02 scores.tsv
   lsc study timeline --db study.db --patient P7 --json
   lsc study table --db study.db --metric stem_like_fraction --at diagnosis --out cohort.tsv
   lsc study export --db study.db --out archive/ [--redact]
