@@ -24,6 +24,10 @@ type Accounts interface {
 	// AppendAudit seals rec after the newest record (auth.Seal) and stores
 	// it, in one transaction, so concurrent appends keep one chain.
 	AppendAudit(ctx context.Context, rec auth.AuditRecord) error
+	// QueueAudit queues rec to be sealed and stored like AppendAudit and
+	// returns before the commit (read-only views: a reader never waits
+	// for an import's write lock; a crash can lose the queued rows).
+	QueueAudit(ctx context.Context, rec auth.AuditRecord) error
 
 	// For the admin pages (store.AccountStore has them too):
 	// Users lists every user with their roles; SetRole gives an existing

@@ -96,6 +96,10 @@ func (m *memAccounts) AppendAudit(_ context.Context, r auth.AuditRecord) error {
 	return nil
 }
 
+func (m *memAccounts) QueueAudit(ctx context.Context, r auth.AuditRecord) error {
+	return m.AppendAudit(ctx, r)
+}
+
 func (m *memAccounts) Users(_ context.Context) ([]store.UserInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -136,10 +136,18 @@ func clientAddr(r *http.Request) string {
 // audit appends one audit row; a failure to audit is logged and fails the
 // request's outcome only in the log (the row is the evidence, so callers
 // that change data check the error).
+// Read-only views (actions "view-..." and "download-...") are queued
+// without waiting for the commit (Accounts.QueueAudit); every other action
+// returns only once its row is committed.
 func (s *Server) audit(r *http.Request, actor, action, study, object, outcome string) error {
-	err := s.cfg.Accounts.AppendAudit(r.Context(), auth.AuditRecord{
+	rec := auth.AuditRecord{
 		Time: s.now().UTC(), Actor: actor, Action: action, Study: study, Object: object,
-		Outcome: outcome, Client: clientAddr(r)})
+		Outcome: outcome, Client: clientAddr(r)}
+	add := s.cfg.Accounts.AppendAudit
+	if strings.HasPrefix(action, "view-") || strings.HasPrefix(action, "download-") {
+		add = s.cfg.Accounts.QueueAudit
+	}
+	err := add(r.Context(), rec)
 	if err != nil {
 		s.log.Error("audit append failed", "request_id", requestID(r.Context()), "action", action, "err", err.Error())
 	}

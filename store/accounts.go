@@ -23,6 +23,7 @@ type AccountStore interface {
 	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 	Memberships(ctx context.Context, userID int64) ([]auth.Membership, error)
 	AppendAudit(ctx context.Context, rec auth.AuditRecord) error
+	QueueAudit(ctx context.Context, rec auth.AuditRecord) error
 
 	// AddUser creates a user with an argon2id password hash and a role in
 	// study (created when missing).
@@ -278,36 +279,22 @@ func (c *core) Users(ctx context.Context) ([]UserInfo, error) {
 	return us, rows.Err()
 }
 
-// AppendAudit seals rec after the newest row and inserts it in one
-// transaction; on PostgreSQL the table is locked for the append so that
-// concurrent appends form one chain (SQLite transactions here take the
-// write lock at BEGIN).
+// AppendAudit seals rec after the newest row and commits it, through the
+// Store's one audit writer (auditwriter.go): concurrent appends share a
+// transaction (group commit) and return once their row is committed.
 func (c *core) AppendAudit(ctx context.Context, rec auth.AuditRecord) error {
-	c.auditMu.Lock()
-	defer c.auditMu.Unlock()
-	return c.inTx(ctx, func(tx *sql.Tx) error {
-		if c.d.name == "postgres" {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE audit IN EXCLUSIVE MODE"); err != nil {
-				return err
-			}
-		}
-		var prev *auth.AuditRecord
-		var p auth.AuditRecord
-		err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&p.Seq, &p.Hash)
-		switch {
-		case err == nil:
-			prev = &p
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		r := auth.Seal(rec, prev)
-		_, err = tx.ExecContext(ctx, c.d.q("INSERT INTO audit (seq, at, actor, action, study, object, outcome, client, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-			r.Seq, r.Time.UTC().Format(time.RFC3339Nano), r.Actor, r.Action, r.Study, r.Object, r.Outcome, r.Client, r.PrevHash, r.Hash)
-		return err
-	})
+	return c.audit.append(ctx, rec)
+}
+
+// QueueAudit queues rec for the audit writer and returns without waiting
+// for the commit (see auditwriter.go for what a crash can lose); Close
+// writes everything queued.
+func (c *core) QueueAudit(ctx context.Context, rec auth.AuditRecord) error {
+	return c.audit.queueOnly(ctx, rec)
 }
 
 func (c *core) AuditLog(ctx context.Context, f AuditFilter) ([]auth.AuditRecord, error) {
+	c.audit.flush() // what this process queued before the call is in the answer
 	q := "SELECT seq, at, actor, action, study, object, outcome, client, prev_hash, hash FROM audit WHERE 1=1"
 	var args []any
 	for _, p := range []struct{ col, v string }{{"actor", f.Actor}, {"action", f.Action}, {"study", f.Study}, {"outcome", f.Outcome}} {

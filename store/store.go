@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
@@ -48,6 +48,9 @@ type Store interface {
 	// ImportPatients imports a patient sheet: patients, diagnoses, therapy
 	// lines, events.
 	ImportPatients(ctx context.Context, study, path string, opt PatientOptions) (*ImportResult, error)
+	// ImportScores imports the per-cell TSV of lsc score for one sample
+	// (the TSV names no patient or sample: opt does).
+	ImportScores(ctx context.Context, study, path string, opt ScoreOptions) (*ImportResult, error)
 	// ImportArchive restores a folder written by Export.
 	ImportArchive(ctx context.Context, dir string) (*ImportResult, error)
 
@@ -141,7 +144,8 @@ func Open(ctx context.Context, addr string, opt Options) (Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("PostgreSQL %s: %w", redactDSN(addr), err)
 		}
-		return &postgresStore{&core{db: db, d: postgres, files: opt.Files, addr: redactDSN(addr)}}, nil
+		poolSize(db)
+		return &postgresStore{newCore(db, postgres, opt.Files, redactDSN(addr))}, nil
 	}
 	path := strings.TrimPrefix(addr, "sqlite:")
 	if path == "" {
@@ -167,7 +171,8 @@ func Open(ctx context.Context, addr string, opt Options) (Store, error) {
 	if files == "" {
 		files = path + ".files"
 	}
-	return &sqliteStore{&core{db: db, d: sqlite, files: files, addr: path}}, nil
+	poolSize(db)
+	return &sqliteStore{newCore(db, sqlite, files, path)}, nil
 }
 
 func isPostgres(addr string) bool {
@@ -205,14 +210,23 @@ type core struct {
 	d     dialect
 	files string
 	addr  string
-	// auditMu queues this process's audit appends so that they do not
-	// contend for SQLite's write lock (its busy handler backs off in
-	// growing sleeps); other processes still serialise through the lock.
-	auditMu sync.Mutex
+	// audit is the one writer of this Store's audit rows (group commit).
+	audit auditWriter
 }
 
-func (c *core) DB() *sql.DB  { return c.db }
-func (c *core) Close() error { return c.db.Close() }
+func newCore(db *sql.DB, d dialect, files, addr string) *core {
+	c := &core{db: db, d: d, files: files, addr: addr}
+	c.audit.c = c
+	return c
+}
+
+func (c *core) DB() *sql.DB { return c.db }
+
+// Close writes the queued audit rows, then closes the database.
+func (c *core) Close() error {
+	c.audit.close()
+	return c.db.Close()
+}
 
 // dialect is what differs between the backends' SQL.
 type dialect struct {
@@ -250,4 +264,21 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// maxConns caps the connections of a Store's pool. database/sql keeps
+// only two idle connections by default, so under concurrent requests
+// nearly every query opened a fresh one (on PostgreSQL a new server
+// process, on SQLite a new file handle re-reading the schema and setting
+// the pragmas) and closed it again; an unbounded pool also let 200
+// requests run 200 PostgreSQL backends on a 2-core machine. A small pool
+// that stays open queues requests in the process instead. No code path
+// holds one connection while waiting for a second (a transaction uses
+// only its own), so a bounded pool cannot deadlock.
+const maxConns = 16
+
+func poolSize(db *sql.DB) {
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 }

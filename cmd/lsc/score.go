@@ -14,12 +14,15 @@ import (
 	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/score"
+	"github.com/lsc-bio/lsc/store"
 )
 
 type scoreFlags struct {
 	scoringFlags
 	out          string
 	quiet, force bool
+	study        string // --study DB: also record the scores in a study store
+	sopt         store.ScoreOptions
 }
 
 func scoreCmd() *cobra.Command {
@@ -47,7 +50,8 @@ gene<TAB>weight list), and FILE:NAME to pick sets of a file (FILE:A,B takes A an
 e.g. --signatures my_sets.gmt:STEM_UP,LSC17.`,
 		Example: `  lsc score sample/filtered_feature_bc_matrix --signatures LSPC-Quiescent,LSC104 --method ucell --out scores.tsv
   lsc score cohort_log2.tsv --signatures LSC17 --method weighted --normalize none --out lsc17.tsv
-  lsc score sample.h5ad --layer counts --signatures my_sets.gmt:STEM,LSC104 --method singscore --out s.tsv`,
+  lsc score sample.h5ad --layer counts --signatures my_sets.gmt:STEM,LSC104 --method singscore --out s.tsv
+  lsc score P7-D0/ --signatures LSPC-Quiescent --out P7-D0.tsv --study study.db --patient P7 --sample P7-D0 --date 2020-01-02`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runScore(cmd, args[0], f) },
 	}
@@ -57,10 +61,45 @@ e.g. --signatures my_sets.gmt:STEM_UP,LSC17.`,
 	fl.StringVarP(&f.out, "out", "o", "-", "output TSV (- for stdout)")
 	fl.BoolVar(&f.force, "force", false, "overwrite --out if it exists")
 	addQuiet(fl, &f.quiet)
+	fl.StringVar(&f.study, "study", "", "also record the scores in this study store (SQLite file or postgres:// URL; needs --out, --patient, --sample; see lsc study import --kind score)")
+	addScoreSampleFlags(c, &f.sopt)
 	return c
 }
 
 func runScore(cmd *cobra.Command, in string, f scoreFlags) error {
+	if f.study == "" {
+		if fl := scoreSampleGiven(f.sopt); fl != "" {
+			return usageError{fmt.Errorf("%s names the sample recorded with --study DB: give --study too, or drop it", fl)}
+		}
+		return scoreTo(cmd, in, f)
+	}
+	if f.out == "-" {
+		return usageError{fmt.Errorf("--study needs --out FILE (the TSV recorded in the store)")}
+	}
+	if err := checkScoreSample(f.sopt); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	st, err := store.Open(ctx, f.study, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := store.Check(ctx, st); err != nil {
+		return err
+	}
+	if err := scoreTo(cmd, in, f); err != nil {
+		return err
+	}
+	r, err := st.ImportScores(ctx, store.DefaultStudy, f.out, f.sopt)
+	if err != nil {
+		return fmt.Errorf("scores written to %s, but not recorded in %s: %w", f.out, f.study, err)
+	}
+	importFlags{}.logImport(cmd, f.out, r)
+	return nil
+}
+
+func scoreTo(cmd *cobra.Command, in string, f scoreFlags) error {
 	opt, inOpt, err := f.options(f.method)
 	if err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"syscall"
 	"time"
@@ -18,6 +20,7 @@ import (
 type serveFlags struct {
 	studyFlags
 	addr, cert, key string
+	pprof           string // loopback address for net/http/pprof (bench/README.md)
 	behindProxy     bool
 }
 
@@ -53,6 +56,7 @@ request ids (never patient pseudonyms). Ctrl-C stops it after in-flight requests
 	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address host:port")
 	c.Flags().StringVar(&f.cert, "tls-cert", "", "TLS certificate (PEM)")
 	c.Flags().StringVar(&f.key, "tls-key", "", "TLS private key (PEM)")
+	c.Flags().StringVar(&f.pprof, "pprof", "", "serve Go's profiler (net/http/pprof) on this loopback host:port, for load tests")
 	c.Flags().BoolVar(&f.behindProxy, "behind-proxy", false, "a TLS-terminating proxy forwards to --addr (allows a non-loopback address without TLS; cookies marked Secure)")
 	return c
 }
@@ -71,6 +75,11 @@ func serve(ctx context.Context, cmd *cobra.Command, st store.Store, f serveFlags
 		return usageError{err}
 	}
 	srv.SetReady(func(ctx context.Context) error { return st.DB().PingContext(ctx) })
+	if f.pprof != "" {
+		if err := startPprof(f.pprof); err != nil {
+			return usageError{err}
+		}
+	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", f.addr, err)
@@ -85,4 +94,26 @@ func serve(ctx context.Context, cmd *cobra.Command, st store.Store, f serveFlags
 		fmt.Fprintf(cmd.ErrOrStderr(), "lsc: serving %s on %s://%s (Ctrl-C stops)\n", st.Backend(), scheme, ln.Addr())
 	}
 	return srv.Serve(ctx, ln, 30*time.Second)
+}
+
+// startPprof serves net/http/pprof on a loopback address only (profiles
+// show no patient data, but they are nobody else's business either).
+func startPprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--pprof %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--pprof %q: give a loopback address (127.0.0.1:6060)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	go http.Serve(ln, mux)
+	return nil
 }

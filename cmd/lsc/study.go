@@ -17,8 +17,10 @@ func studyCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "study",
 		Short: "the study store: every patient's results across assays and time, in one database",
-		Long: `A study database joins the outputs of lsc stemcells, mrd assess, flow compartments, cohort
-and twin per patient and over time.
+		Long: `A study database joins the outputs of lsc stemcells, mrd assess, flow compartments, cohort,
+twin and score per patient and over time. An lsc score TSV names no sample: import it with
+--kind score --patient P --sample S (or run lsc score ... --study DB --patient P --sample S);
+the timeline gets a score series per signature (the mean over the cells).
 
 --db is a SQLite file (created when missing; WAL mode) or a PostgreSQL 15+ URL
 (postgres://user@host/db). Files of each run (cells.tsv, report.html ...) are kept once by
@@ -27,6 +29,7 @@ checksum beside a SQLite database (DB.files/), or in --files for PostgreSQL.
   lsc study init --db study.db
   lsc study import --db study.db --patients patients.csv
   lsc study import --db study.db stem/ mrd-out/ flow-out/
+  lsc study import --db study.db --kind score --patient P7 --sample P7-D0 --date 2020-01-02 scores.tsv
   lsc study timeline --db study.db --patient P7 --json
   lsc study table --db study.db --metric stem_like_fraction --at diagnosis --out cohort.tsv
   lsc study export --db study.db --out archive/ [--redact]
@@ -105,12 +108,14 @@ type importFlags struct {
 	patients string
 	popt     store.PatientOptions
 	json     bool
+	kind     string
+	sopt     store.ScoreOptions
 }
 
 func studyImportCmd() *cobra.Command {
 	var f importFlags
 	c := &cobra.Command{
-		Use:   "import --db DB [--patients SHEET] [DIR ...]",
+		Use:   "import --db DB [--patients SHEET] [DIR ...] | --kind score --patient P --sample S TSV ...",
 		Short: "import a patient sheet and lsc output folders (or an export archive), each in one transaction",
 		Long: `Imports lsc output folders: stemcells (samples.tsv), mrd assess (measurements.tsv), flow compartments
 (compartments.tsv), cohort (scores.tsv), twin fit (projections.tsv, fits.tsv), or an archive written
@@ -122,10 +127,17 @@ The patient sheet (--patients, CSV/TSV) has a row per patient or per therapy lin
 patient, optional sex, birth_year, diagnosis, diagnosis_date, therapy, therapy_start,
 therapy_stop, line, reason, event + date/day + detail, day0; other columns are kept as patient
 attributes. Columns that look like names or dates of birth are refused with a warning.
---time and --event add death or last follow-up at a survival time in days from diagnosis.`,
+--time and --event add death or last follow-up at a survival time in days from diagnosis.
+
+--kind score imports the per-cell TSV of lsc score (column cell, then one column per signature),
+which names no sample: give --patient and --sample (and optionally --date YYYY-MM-DD, --timepoint,
+--tissue, --sorted-fraction). Per signature the store keeps the cells' mean (the value of the
+timeline's score series), the number of cells, median, sd, quartiles and range; the TSV itself is
+kept by checksum with the run. Cells scored NaN are counted as missing.`,
 		Example: `  lsc study import --db study.db --patients patients.csv
   lsc study import --db study.db --patients zeng2022.csv --id Patient --subtype Cluster --time os --event osi
-  lsc study import --db study.db stem/ mrd-out/ flow-out/`,
+  lsc study import --db study.db stem/ mrd-out/ flow-out/
+  lsc study import --db study.db --kind score --patient P7 --sample P7-D0 --date 2020-01-02 --timepoint diagnosis scores.tsv`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runStudyImport(cmd, f, args) },
 	}
 	f.add(c)
@@ -136,10 +148,64 @@ attributes. Columns that look like names or dates of birth are refused with a wa
 	c.Flags().StringVar(&f.popt.Event, "event", "", "patient sheet: death indicator column (1/yes/dead; R's 2/1 too)")
 	c.Flags().StringVar(&f.popt.Day0, "day0", "diagnosis", "event kind counted as day 0 (e.g. car_t_infusion)")
 	c.Flags().BoolVar(&f.json, "json", false, "print what each import added as JSON")
+	c.Flags().StringVar(&f.kind, "kind", "", "what the arguments are: empty (lsc output folders or archives) or score (lsc score TSVs)")
+	addScoreSampleFlags(c, &f.sopt)
 	return c
 }
 
+// addScoreSampleFlags adds the flags that name the sample of an lsc score
+// TSV (lsc study import --kind score, lsc score --study).
+func addScoreSampleFlags(c *cobra.Command, o *store.ScoreOptions) {
+	c.Flags().StringVar(&o.Patient, "patient", "", "score TSV: the patient pseudonym its cells come from")
+	c.Flags().StringVar(&o.Sample, "sample", "", "score TSV: the sample its cells come from")
+	c.Flags().StringVar(&o.Date, "date", "", "score TSV: the sample's date (YYYY-MM-DD)")
+	c.Flags().StringVar(&o.Timepoint, "timepoint", "", "score TSV: the sample's timepoint label (e.g. diagnosis)")
+	c.Flags().StringVar(&o.Tissue, "tissue", "", "score TSV: the sample's tissue (PB, BM ...)")
+	c.Flags().StringVar(&o.Fraction, "sorted-fraction", "", "score TSV: the sample's sorted fraction (e.g. CD34+CD38-)")
+}
+
+// scoreSampleGiven says which score-sample flag was given, for refusing them
+// where they do not apply.
+func scoreSampleGiven(o store.ScoreOptions) string {
+	for _, p := range [][2]string{{"--patient", o.Patient}, {"--sample", o.Sample}, {"--date", o.Date}, {"--timepoint", o.Timepoint}, {"--tissue", o.Tissue}, {"--sorted-fraction", o.Fraction}} {
+		if p[1] != "" {
+			return p[0]
+		}
+	}
+	return ""
+}
+
+func checkScoreSample(o store.ScoreOptions) error {
+	switch {
+	case o.Patient == "" && o.Sample == "":
+		return usageError{fmt.Errorf("an lsc score TSV names no patient or sample: give --patient and --sample")}
+	case o.Patient == "":
+		return usageError{fmt.Errorf("give --patient: the pseudonym of the patient the scored cells come from")}
+	case o.Sample == "":
+		return usageError{fmt.Errorf("give --sample: the sample the scored cells come from (e.g. --sample %s-D0)", o.Patient)}
+	}
+	return nil
+}
+
 func runStudyImport(cmd *cobra.Command, f importFlags, dirs []string) error {
+	switch f.kind {
+	case "":
+		if fl := scoreSampleGiven(f.sopt); fl != "" {
+			return usageError{fmt.Errorf("%s applies to --kind score only (output folders name their samples)", fl)}
+		}
+	case "score":
+		if len(dirs) == 0 {
+			return usageError{fmt.Errorf("--kind score: give the TSV lsc score wrote")}
+		}
+		if f.patients != "" {
+			return usageError{fmt.Errorf("--kind score imports score TSVs only: import --patients in its own call")}
+		}
+		if err := checkScoreSample(f.sopt); err != nil {
+			return err
+		}
+	default:
+		return usageError{fmt.Errorf("--kind %q: the kinds are score (lsc score TSVs) or none (output folders)", f.kind)}
+	}
 	if f.patients == "" && len(dirs) == 0 {
 		return usageError{fmt.Errorf("give --patients SHEET, output folders, or both")}
 	}
@@ -160,7 +226,9 @@ func runStudyImport(cmd *cobra.Command, f importFlags, dirs []string) error {
 	}
 	for _, d := range dirs {
 		var r *store.ImportResult
-		if store.IsArchive(d) {
+		if f.kind == "score" {
+			r, err = st.ImportScores(ctx, f.study, d, f.sopt)
+		} else if store.IsArchive(d) {
 			r, err = st.ImportArchive(ctx, d)
 		} else {
 			r, err = st.ImportRun(ctx, f.study, d, store.ImportOptions{})
