@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/repertoire"
@@ -27,6 +28,7 @@ type Options struct {
 	Repertoire repertoire.Options
 	MinJoin    float64 // fewest receptor cells that must match expression cells (fraction; default 0.2)
 	TopN       int     // clones counted in top_share (default 10)
+	Jobs       int     // samples read at once (default 1); the result does not depend on it
 }
 
 // SampleResult holds one sample's measures (NaN when not measurable).
@@ -130,16 +132,29 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 		}
 	}
 	if len(ins) > 0 {
-		rep, err := repertoire.Run(ins, repertoire.RunOptions{Options: opt.Repertoire, RarefyReps: 1})
+		rep, err := repertoire.Run(ins, repertoire.RunOptions{Options: opt.Repertoire, RarefyReps: 1, Jobs: opt.Jobs})
 		if err != nil {
 			return nil, err
 		}
 		res.Rep = rep
 	}
-	for _, s := range samples {
-		r, err := measure(s, res.Rep, opt)
-		if err != nil {
-			return nil, err
+	per := make([]SampleResult, len(samples))
+	errs := make([]error, len(samples))
+	sem := make(chan struct{}, max(opt.Jobs, 1))
+	var wg sync.WaitGroup
+	for i := range samples {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			per[i], errs[i] = measure(samples[i], res.Rep, opt)
+		}(i)
+	}
+	wg.Wait()
+	for i, r := range per {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		res.Samples = append(res.Samples, r)
 		res.CARClones = append(res.CARClones, r.carClones...)

@@ -56,7 +56,7 @@ cells), report.html, run.json.`,
 	fl.StringVar(&f.seq, "sequence", "nt", "clonotypes: junction nt or aa")
 	fl.StringVar(&f.arms, "receptor-arms", "all", "clonotypes: all, any, VJ or VDJ")
 	fl.StringVar(&f.dual, "dual-ir", "any", "clonotypes: primary_only, any or all")
-	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel jobs (samples are read one by one today)")
+	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "samples read at once (output is the same for any value)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory")
 	fl.BoolVar(&f.force, "force", false, "replace existing result files in --out")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress messages")
@@ -67,6 +67,9 @@ cells), report.html, run.json.`,
 
 func runCart(cmd *cobra.Command, f cartFlags) error {
 	ropt := repertoire.Options{Sequence: f.seq, ReceptorArms: f.arms, DualIR: f.dual}
+	if f.jobs < 1 {
+		return usageError{fmt.Errorf("--jobs %d: give 1 or more", f.jobs)}
+	}
 	if _, err := repertoire.Define(nil, ropt); err != nil {
 		return usageError{err}
 	}
@@ -77,7 +80,7 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, cartOutputs...)); err != nil {
 		return err
 	}
-	res, err := cart.Run(samples, cart.Options{CAR: cart.CAROptions{Features: f.carFeatures, Above: f.above}, Repertoire: ropt, MinJoin: f.minJoin})
+	res, err := cart.Run(samples, cart.Options{CAR: cart.CAROptions{Features: f.carFeatures, Above: f.above}, Repertoire: ropt, MinJoin: f.minJoin, Jobs: f.jobs})
 	if err != nil {
 		return err
 	}
