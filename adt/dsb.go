@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/lsc-bio/lsc/matrix"
 )
 
 // DSBOptions are the choices of dsb's DSBNormalizeProtein.
@@ -291,38 +293,52 @@ func topEigenvector(a [][]float64) []float64 {
 // 0, at most max: dsb's background. raw may already hold only empty
 // droplets. Antibodies are kept as in raw (DSB matches them by name).
 func EmptyDroplets(raw, cells *Matrix, min, max float64) (*Matrix, error) {
-	isCell := map[string]bool{}
-	for _, c := range cells.Cells {
-		isCell[c] = true
-	}
-	var keep []int
-	var nCell int
+	keep := emptyKeep(cells, min, max)
+	out := &Matrix{Antibodies: raw.Antibodies, Values: make([][]float64, len(raw.Values))}
 	for j, c := range raw.Cells {
-		if isCell[c] {
-			nCell++
-			continue
-		}
 		var t float64
 		for a := range raw.Values {
 			t += raw.Values[a][j]
 		}
-		if t >= min && (max <= 0 || t <= max) {
-			keep = append(keep, j)
+		if !keep(c, t) {
+			continue
+		}
+		out.Cells = append(out.Cells, c)
+		for a := range raw.Values {
+			out.Values[a] = append(out.Values[a], raw.Values[a][j])
 		}
 	}
-	if len(keep) < 2 {
-		return nil, fmt.Errorf("%w: %d empty droplets left (of %d droplets, %d of them cells of the input; ADT total between %v and %v): give the raw matrix or widen --empty-min/--empty-max",
-			ErrDSB, len(keep), len(raw.Cells), nCell, min, max)
+	return out, checkEmpty(out, len(raw.Cells), min, max)
+}
+
+// ReadEmptyDroplets reads the empty droplets from src as EmptyDroplets
+// selects them, without holding the other droplets of a raw matrix.
+func ReadEmptyDroplets(src matrix.Source, cells *Matrix, min, max float64) (*Matrix, error) {
+	out, err := FromSourceSelect(src, emptyKeep(cells, min, max))
+	if err != nil {
+		return nil, err
 	}
-	out := &Matrix{Antibodies: raw.Antibodies, Values: make([][]float64, len(raw.Values))}
-	for _, j := range keep {
-		out.Cells = append(out.Cells, raw.Cells[j])
+	return out, checkEmpty(out, len(src.CellNames()), min, max)
+}
+
+func emptyKeep(cells *Matrix, min, max float64) func(string, float64) bool {
+	isCell := make(map[string]bool, len(cells.Cells))
+	for _, c := range cells.Cells {
+		isCell[c] = true
 	}
-	for a := range raw.Values {
-		out.Values[a] = make([]float64, len(keep))
-		for k, j := range keep {
-			out.Values[a][k] = raw.Values[a][j]
-		}
+	return func(c string, t float64) bool {
+		return !isCell[c] && t >= min && (max <= 0 || t <= max)
 	}
-	return out, nil
+}
+
+func checkEmpty(m *Matrix, of int, min, max float64) error {
+	if len(m.Cells) >= 2 {
+		return nil
+	}
+	lim := "no upper limit"
+	if max > 0 {
+		lim = fmt.Sprintf("at most %v", max)
+	}
+	return fmt.Errorf("%w: %d empty droplets left of %d droplets (not cells of the input, ADT total at least %v, %s): give the raw matrix or a matrix of empty droplets, or widen --empty-min/--empty-max",
+		ErrDSB, len(m.Cells), of, min, lim)
 }

@@ -89,11 +89,12 @@ technical component is regressed out of every protein (limma removeBatchEffect).
 					return err
 				}
 			} else {
-				raw, err := readADT(f.empty)
+				src, err := input.Open(f.empty, input.Options{})
 				if err != nil {
 					return err
 				}
-				empty, err := adt.EmptyDroplets(raw, m, f.emptyMin, f.emptyMax)
+				empty, err := adt.ReadEmptyDroplets(src, m, f.emptyMin, f.emptyMax)
+				src.Close()
 				if err != nil {
 					return fmt.Errorf("--empty %s: %w", f.empty, err)
 				}
