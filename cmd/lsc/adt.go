@@ -20,6 +20,14 @@ func adtCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "adt",
 		Short: "surface proteins (CITE-seq antibody counts): normalisation (CLR, dsb), positivity per marker",
+		Long: `Surface proteins from CITE-seq antibody (ADT) counts.
+
+  normalize  Seurat's CLR (margin 1 or 2), or dsb 2.0.1 (Mule et al., Nat Commun 2022) with the empty
+             droplets (--method dsb --empty RAW [--isotypes A,B] [--no-denoise] [--pseudocount 10])
+  positive   per marker threshold and per cell call: a quantile of an isotype control or of an FMO-like
+             control sample, or where a 2-component Gaussian mixture's posteriors cross (mclust's EM)
+
+Checked against Seurat 4.3.0, dsb 2.0.1 and mclust 6.0 in R (adt/testdata).`,
 	}
 	c.AddCommand(adtNormalizeCmd(), adtPositiveCmd())
 	return c
