@@ -360,10 +360,13 @@ func mstep(x []float64, z [][]float64, g int, unequal bool, m *Mixture) {
 	}
 }
 
-// Crossing returns the value between the two component means of a
-// 2-component mixture where the weighted densities (so the posteriors)
-// are equal: the positivity threshold. With unequal variances the
-// quadratic's root between the means is taken; NaN when there is none.
+// Crossing returns the positivity threshold of a 2-component mixture:
+// the point where the weighted densities (so the posteriors) are equal and
+// the component with the higher mean takes over going upward. With equal
+// variances that point is unique; with unequal variances the quadratic has
+// two roots and the one where the high component's posterior rises is
+// taken (the other is where a wide component's tail wins back). NaN when
+// one component dominates everywhere.
 func (m *Mixture) Crossing() float64 {
 	if len(m.Mean) != 2 {
 		return math.NaN()
@@ -375,35 +378,30 @@ func (m *Mixture) Crossing() float64 {
 	m1, m2 := m.Mean[lo], m.Mean[hi]
 	v1, v2 := m.Var[lo], m.Var[hi]
 	p1, p2 := m.Pro[lo], m.Pro[hi]
-	// log p1 - log s1 - (x-m1)^2/(2 v1) = log p2 - log s2 - (x-m2)^2/(2 v2)
-	c := math.Log(p1) - math.Log(p2) - 0.5*math.Log(v1) + 0.5*math.Log(v2)
-	if v1 == v2 {
-		// linear: (x-m2)^2 - (x-m1)^2 = -2 v c  ->  x = (m2^2 - m1^2 + 2 v c) / (2 (m2 - m1))
-		if m2 == m1 {
-			return math.NaN()
-		}
-		return (m2*m2 - m1*m1 + 2*v1*c) / (2 * (m2 - m1))
+	if m1 == m2 && v1 == v2 {
+		return math.NaN()
 	}
-	// a x^2 + b x + k = 0 from -(x-m1)^2/(2v1) + (x-m2)^2/(2v2) + c = 0
-	a := -1/(2*v1) + 1/(2*v2)
-	b := m1/v1 - m2/v2
-	k := -m1*m1/(2*v1) + m2*m2/(2*v2) + c
+	// g(x) = log(p2 N(x; m2, v2)) - log(p1 N(x; m1, v1)) = a x^2 + b x + k
+	c := math.Log(p2) - math.Log(p1) - 0.5*math.Log(v2) + 0.5*math.Log(v1)
+	a := 1/(2*v1) - 1/(2*v2)
+	b := m2/v2 - m1/v1
+	k := m1*m1/(2*v1) - m2*m2/(2*v2) + c
+	if v1 == v2 {
+		return -k / b // b = (m2 - m1)/v > 0: g rises through its root
+	}
 	disc := b*b - 4*a*k
 	if disc < 0 {
 		return math.NaN()
 	}
 	sq := math.Sqrt(disc)
-	// numerically stable pair of roots
-	var r1, r2 float64
+	var t float64
 	if b >= 0 {
-		t := -(b + sq) / 2
-		r1, r2 = t/a, k/t
+		t = -(b + sq) / 2
 	} else {
-		t := -(b - sq) / 2
-		r1, r2 = t/a, k/t
+		t = -(b - sq) / 2
 	}
-	for _, r := range []float64{r1, r2} {
-		if r >= m1 && r <= m2 {
+	for _, r := range []float64{t / a, k / t} {
+		if 2*a*r+b > 0 { // g rising: the high component takes over
 			return r
 		}
 	}

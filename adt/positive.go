@@ -52,8 +52,9 @@ var ErrPositive = errors.New("positivity")
 // dsb) and calls each cell positive or not. Isotype/FMO thresholds are the
 // Quantile (R's type 7) of the control's values, as flow cytometry gates
 // set on an isotype or fluorescence-minus-one control; the mixture
-// threshold is the point between the two component means where the
-// weighted densities are equal (FitMixture, mclust's EM).
+// threshold is the point where the two components'
+// weighted densities are equal and the high component takes over
+// (FitMixture, mclust's EM; Mixture.Crossing).
 func Positive(m *Matrix, o PositiveOptions) (*Positivity, error) {
 	idx := map[string]int{}
 	for i, a := range m.Antibodies {
@@ -148,7 +149,7 @@ func Positive(m *Matrix, o PositiveOptions) (*Positivity, error) {
 			th := fit.Crossing()
 			t := Threshold{Antibody: name, Method: o.Method, Control: fit.Model, Threshold: th, Called: !math.IsNaN(th), Mixture: fit}
 			if !t.Called {
-				t.Note = "the two components' weighted densities do not cross between their means"
+				t.Note = "one mixture component dominates at every value: no threshold"
 			}
 			add(t, m.Values[a])
 		}

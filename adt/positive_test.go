@@ -72,7 +72,8 @@ func TestPositiveIsotypeHand(t *testing.T) {
 // Crossing of two weighted normal densities, by hand: equal variances and
 // proportions cross at the midpoint; with proportions p1, p2 and variance
 // v the point moves by v log(p1/p2) / (m2 - m1); unequal variances: the
-// root of the quadratic between the means, checked by equal densities.
+// root of the quadratic where the high component takes over (here between
+// the means), checked by equal densities.
 func TestCrossingHand(t *testing.T) {
 	m := &Mixture{Mean: []float64{4, 0}, Var: []float64{1, 1}, Pro: []float64{0.5, 0.5}}
 	if c := m.Crossing(); math.Abs(c-2) > 1e-12 {

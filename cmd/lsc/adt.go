@@ -63,7 +63,7 @@ by their SD (--scale standardize) or not (--scale mean-subtract). Step II (unles
 a 2-component Gaussian mixture over its proteins (mclust's EM, model E or V by BIC) gives the background
 mean; with --isotypes it is joined to the isotype controls by their first principal component; that
 technical component is regressed out of every protein (limma removeBatchEffect). Equal to dsb in R to
-1e-6 on dsb's example data (adt/testdata/dsb).`,
+1e-9 on dsb's example data (adt/testdata/dsb).`,
 		Args: cobra.ExactArgs(1),
 		Example: `  lsc adt normalize filtered_feature_bc_matrix/ --method clr --margin 2 --out adt_clr.tsv
   lsc adt normalize filtered_feature_bc_matrix/ --method dsb --empty raw_feature_bc_matrix/ \
@@ -194,8 +194,8 @@ control antibody in the same cells, --isotype NAME for every marker, or --pair M
 TABLE, same layout), like a fluorescence-minus-one control.
 --controls mixture: a 2-component Gaussian mixture per marker, fitted by EM as mclust's
 Mclust(x, G = 2) (models E and V, best BIC; --model E or V to fix one); the threshold is where the
-two weighted component densities (so the posteriors) cross, between the two means. Equal to mclust in
-R to 1e-6 on CLR-normalised CBMC CITE-seq data (adt/testdata).
+two weighted component densities (so the posteriors) cross, the high component taking over. Equal to mclust in
+R to 1e-9 on CLR-normalised CBMC CITE-seq data (adt/testdata).
 
 DIR: positive.tsv (cell, then 1/0 per marker; NA when no threshold could be set), thresholds.tsv
 (antibody, method, control, threshold, positive, cells, fraction_positive, and the mixture's means,

@@ -57,7 +57,7 @@ func TestADTNormalizeCmd(t *testing.T) {
 
 // lsc adt normalize --method dsb equals dsb 2.0.1 in R on its example data
 // (adt/testdata/dsb/dsb_isotypes.tsv.gz; calls in that folder's README) to
-// 1e-6 (EM stopping; see adt.TestDSBReference).
+// 1e-9 (EM stopping; see adt.TestDSBReference).
 func TestADTNormalizeDSBCmd(t *testing.T) {
 	dir := "../../adt/testdata/dsb/"
 	out := filepath.Join(t.TempDir(), "dsb.tsv")
@@ -78,7 +78,7 @@ func TestADTNormalizeDSBCmd(t *testing.T) {
 		for k := 1; k < len(got[i]); k++ {
 			a, _ := strconv.ParseFloat(got[i][k], 64)
 			b, _ := strconv.ParseFloat(want[i][k], 64)
-			if math.Abs(a-b) > 1e-6*math.Max(1, math.Abs(b)) || got[i][0] != want[i][0] {
+			if math.Abs(a-b) > 1e-9*math.Max(1, math.Abs(b)) || got[i][0] != want[i][0] {
 				t.Fatalf("%s %s: %v, dsb %v", got[i][0], got[0][k], a, b)
 			}
 		}
