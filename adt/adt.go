@@ -74,6 +74,18 @@ func FromSourceSelect(src matrix.Source, keep func(cell string, total float64) b
 		Other() []matrix.Feature
 		OtherMatrix() (*matrix.CSR, error)
 	}); ok {
+		// the other features are gathered while the cells are read: read
+		// through (keeping nothing), then take them.
+		var ch matrix.Chunk
+		for {
+			err := src.Next(&ch, 4096)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 		if len(o.Other()) > 0 {
 			om, err := o.OtherMatrix()
 			if err != nil {
@@ -83,6 +95,9 @@ func FromSourceSelect(src matrix.Source, keep func(cell string, total float64) b
 		}
 		if hasGeneExpression(feats) {
 			return nil, ErrNoADT
+		}
+		if err := src.Rewind(); err != nil {
+			return nil, err
 		}
 	}
 	cells := src.CellNames()

@@ -7,9 +7,12 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lsc-bio/lsc/formats/input"
 )
 
 // readRefGz reads a reference table (plain or gzip): '#' lines skipped,
@@ -164,5 +167,44 @@ func TestDSBErrors(t *testing.T) {
 	}
 	if _, err := EmptyDroplets(raw, &Matrix{Cells: []string{"c1"}}, 100, 0); !errors.Is(err, ErrDSB) {
 		t.Errorf("no empty droplets left: %v", err)
+	}
+}
+
+// ReadEmptyDroplets on a raw matrix leaves out the input's cells and keeps
+// droplets by ADT total (hand-derived from the files' counts): the
+// Cell Ranger 3 folder's ADT totals are 0, 70000, 0, 5, 4532; with cells
+// 1-2 left out and totals >= 1, droplets 4 and 5 remain; at most 100
+// leaves one, an error. A dense table (antibodies in rows) goes the other
+// path.
+func TestReadEmptyDroplets(t *testing.T) {
+	path := "../../shared/testdata/10x/seurat/cr3.0"
+	if _, err := os.Stat(path); err == nil {
+		all := load(t, path)
+		cells := &Matrix{Cells: all.Cells[:2]}
+		src, err := input.Open(path, input.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := ReadEmptyDroplets(src, cells, 1, 0)
+		src.Close()
+		if err != nil || strings.Join(e.Cells, ",") != strings.Join(all.Cells[3:], ",") || e.Values[1][1] != 1200 || strings.Join(e.Antibodies, ",") != "CD3,CD19" {
+			t.Errorf("10x: %+v %v", e, err)
+		}
+		src, _ = input.Open(path, input.Options{})
+		if _, err := ReadEmptyDroplets(src, cells, 1, 100); !errors.Is(err, ErrDSB) || !strings.Contains(err.Error(), "1 empty droplets left of 5") {
+			t.Errorf("10x, max 100: %v", err)
+		}
+		src.Close()
+	}
+	tab := filepath.Join(t.TempDir(), "raw.tsv")
+	os.WriteFile(tab, []byte("antibody\tc1\te1\te2\te3\nA\t50\t1\t10\t0\nB\t50\t2\t30\t0\n"), 0o644)
+	src, err := input.Open(tab, input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	e, err := ReadEmptyDroplets(src, &Matrix{Cells: []string{"c1"}}, 0, 40)
+	if err != nil || strings.Join(e.Cells, ",") != "e1,e2,e3" || e.Values[1][1] != 30 || e.Values[0][2] != 0 {
+		t.Errorf("dense: %+v %v", e, err)
 	}
 }

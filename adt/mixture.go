@@ -230,6 +230,8 @@ func emFit(x []float64, z [][]float64, g int, unequal bool) (*Mixture, bool) {
 	mu := make([]float64, g)
 	sig := make([]float64, g)
 	pro := make([]float64, g)
+	cst := make([]float64, g)  // log(2 pi) + log(variance)
+	lpro := make([]float64, g) // log(proportion)
 	rteps := math.Sqrt(machEps)
 	hold, hood := flmax/2, flmax
 	iter := 0
@@ -281,6 +283,10 @@ func emFit(x []float64, z [][]float64, g int, unequal bool) (*Mixture, bool) {
 				return nil, false
 			}
 		}
+		for k := 0; k < g; k++ {
+			cst[k] = pi2log + math.Log(sig[k])
+			lpro[k] = math.Log(pro[k])
+		}
 		hood = 0
 		for i := 0; i < n; i++ {
 			tmax := -flmax
@@ -289,8 +295,7 @@ func emFit(x []float64, z [][]float64, g int, unequal bool) (*Mixture, bool) {
 					z[i][k] = 0
 					continue
 				}
-				c := pi2log + math.Log(sig[k])
-				t := math.Log(pro[k]) + (-(c + d[i][k]/sig[k]) / 2)
+				t := lpro[k] + (-(cst[k] + d[i][k]/sig[k]) / 2)
 				tmax = math.Max(tmax, t)
 				z[i][k] = t
 			}

@@ -17,13 +17,17 @@ import (
 // enough for another summation order or FMA, far below what a different EM
 // stopping point gives. The threshold is R's grid + uniroot search for
 // the point where the high component takes over, against lsc's
-// closed-form root.
+// closed-form root; the E,V rows go through Positive (lsc adt positive).
 func TestMixtureMclustCBMC(t *testing.T) {
 	path := "../../shared/testdata/citeseq/GSE100866/GSE100866_CBMC_8K_13AB_10X-ADT_umi.csv.gz"
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("shared test data absent")
 	}
 	m, err := CLR(load(t, path), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, err := Positive(m, PositiveOptions{Method: ControlMixture})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +49,18 @@ func TestMixtureMclustCBMC(t *testing.T) {
 		if !ok {
 			t.Fatalf("antibody %s not in the data", f[0])
 		}
-		fit, err := FitMixture(m.Values[a], 2, strings.Split(f[1], ",")...)
-		if err != nil {
+		var fit *Mixture
+		if f[1] == "E,V" {
+			// Mclust's default models: through lsc adt positive's path
+			th := pos.Thresholds[a]
+			if th.Antibody != f[0] || th.Mixture == nil || th.Called != !math.IsNaN(th.Threshold) {
+				t.Fatalf("%s: positivity %+v", f[0], th)
+			}
+			if !math.IsNaN(th.Threshold) && th.Threshold != th.Mixture.Crossing() {
+				t.Errorf("%s: threshold %v, crossing %v", f[0], th.Threshold, th.Mixture.Crossing())
+			}
+			fit = th.Mixture
+		} else if fit, err = FitMixture(m.Values[a], 2, strings.Split(f[1], ",")...); err != nil {
 			t.Fatalf("%s %s: %v", f[0], f[1], err)
 		}
 		if fit.Model != f[2] {
