@@ -40,7 +40,7 @@ func TestStudyExpansion(t *testing.T) {
 	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
 	contigCSV(t, a, map[string]int{"X": 2, "Y": 2})
 	contigCSV(t, b, map[string]int{"X": 6, "Y": 1})
-	res, err := Run([]Sample{{"pre", "P1", "apheresis", "CR", "", a}, {"post", "P1", "d28", "CR", "", b}}, Options{})
+	res, err := Run([]Sample{{"pre", "P1", "apheresis", "CR", "", a, ""}, {"post", "P1", "d28", "CR", "", b, ""}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

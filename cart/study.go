@@ -5,10 +5,12 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/repertoire"
+	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stats"
 )
 
@@ -20,6 +22,7 @@ type Sample struct {
 	Group      string `json:"group"`
 	Expression string `json:"expression"` // 10x folder/.h5, h5ad or table with the CAR feature ("" = none)
 	Contigs    string `json:"contigs"`    // receptor contigs ("" = none)
+	CellTypes  string `json:"cell_types"` // table of cell barcode and cell-type label ("" = none)
 }
 
 // Options for a study run.
@@ -29,6 +32,15 @@ type Options struct {
 	MinJoin    float64 // fewest receptor cells that must match expression cells (fraction; default 0.2)
 	TopN       int     // clones counted in top_share (default 10)
 	Jobs       int     // samples read at once (default 1); the result does not depend on it
+
+	States      []signature.Signature // T-cell state signatures (default signature.TCellStates)
+	NoStates    bool                  // do not score states
+	StateMethod string                // scoring method for states (default ucell)
+	Transform   string                // propeller transform: asin (default, as the seed study) or logit
+	NotRobust   bool                  // propeller with limma eBayes robust = FALSE (default robust = TRUE, speckle's)
+	Proteins    []string              // plasma-cell proteins (default CD269, CD38, CD319)
+	PlasmaLabel string                // cell-type labels containing this are plasma cells (default "plasma")
+	Pre, Post   string                // timepoints of the paired protein test (default the first two in the sheet)
 }
 
 // SampleResult holds one sample's measures (NaN when not measurable).
@@ -44,8 +56,17 @@ type SampleResult struct {
 	ShannonCD4, ShannonCD8    float64
 	TopShare, ExpandedShare   float64 // cells in the TopN largest clones; in clones of > 1 cell
 	CARClones                 int     // clonotypes with at least one CAR+ cell
+	CloneBins                 [5]int  // receptor cells in clones of 1, 2-5, 6-20, 21-100, > 100 cells
+	CellTypes                 map[string]int
+	StateFraction             map[string]float64 // among CD4/CD8 T cells, by state
 	carClones                 []CARClone
+	states                    []StateRow
+	plasma                    []PlasmaRow
+	notes                     []string // added to Result.Notes in sample order
 }
+
+// CloneBinNames label SampleResult.CloneBins (the seed study's bins).
+var CloneBinNames = []string{"1", "2-5", "6-20", "21-100", ">100"}
 
 // Metric names compared between groups, in order.
 var Metrics = []string{"car_fraction", "cd4_car_fraction", "cd8_car_fraction", "shannon", "normalized_shannon",
@@ -78,6 +99,11 @@ func (s *SampleResult) Value(metric string) float64 {
 		return s.TopShare
 	case "expanded_share":
 		return s.ExpandedShare
+	}
+	if st, ok := strings.CutPrefix(metric, "state:"); ok {
+		if v, ok := s.StateFraction[st]; ok {
+			return v
+		}
 	}
 	return math.NaN()
 }
@@ -114,6 +140,23 @@ type Result struct {
 	Expansion []Expanded
 	Groups    []string
 	Rep       *repertoire.Result // nil without contigs
+
+	States       []StateRow
+	StateNames   []string
+	Compositions []*Composition
+	Plasma       []PlasmaRow
+	PlasmaTests  []PairedTest
+	Notes        []string // what could not be done and why
+}
+
+// PairedTest compares one protein's per-patient mean CLR on plasma cells
+// between two timepoints (Wilcoxon signed-rank, BH over proteins).
+type PairedTest struct {
+	Protein, Pre, Post    string
+	Patients              []string
+	PreV, PostV           []float64
+	MedianPre, MedianPost float64
+	V, P, PAdj            float64
 }
 
 // Run measures every sample and compares the groups per timepoint.
@@ -123,6 +166,24 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 	}
 	if opt.TopN == 0 {
 		opt.TopN = 10
+	}
+	if opt.States == nil && !opt.NoStates {
+		opt.States = defaultStates()
+	}
+	if opt.StateMethod == "" {
+		opt.StateMethod = "ucell"
+	}
+	if opt.Transform == "" {
+		opt.Transform = TransformAsin
+	}
+	if opt.Transform != TransformAsin && opt.Transform != TransformLogit {
+		return nil, fmt.Errorf("%w: transform %q: use asin or logit", ErrComposition, opt.Transform)
+	}
+	if opt.Proteins == nil {
+		opt.Proteins = []string{"CD269", "CD38", "CD319"}
+	}
+	if opt.PlasmaLabel == "" {
+		opt.PlasmaLabel = "plasma"
 	}
 	res := &Result{}
 	var ins []repertoire.Input
@@ -148,7 +209,7 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			per[i], errs[i] = measure(samples[i], res.Rep, opt)
+			per[i], errs[i] = measure(samples[i], res, opt)
 		}(i)
 	}
 	wg.Wait()
@@ -158,9 +219,21 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 		}
 		res.Samples = append(res.Samples, r)
 		res.CARClones = append(res.CARClones, r.carClones...)
+		res.Notes = append(res.Notes, r.notes...)
+		res.States = append(res.States, r.states...)
+		res.Plasma = append(res.Plasma, r.plasma...)
+	}
+	if len(res.States) > 0 {
+		for _, sg := range opt.States {
+			res.StateNames = append(res.StateNames, sg.Name)
+		}
 	}
 	res.compare()
 	res.expansion(samples)
+	res.compositions(opt.Transform, !opt.NotRobust)
+	if err := res.plasmaTests(opt); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -200,7 +273,8 @@ func (res *Result) expansion(samples []Sample) {
 	}
 }
 
-func measure(s Sample, rep *repertoire.Result, opt Options) (SampleResult, error) {
+func measure(s Sample, res *Result, opt Options) (SampleResult, error) {
+	rep := res.Rep
 	r := SampleResult{Sample: s}
 	nan := math.NaN()
 	r.CARFraction, r.CARLo, r.CARHi = nan, nan, nan
@@ -240,6 +314,11 @@ func measure(s Sample, rep *repertoire.Result, opt Options) (SampleResult, error
 				r.CARLo, r.CARHi = ci.Lower, ci.Upper
 			}
 		}
+		if err := measureCells(&r, calls, res, opt); err != nil {
+			return r, err
+		}
+	} else if s.CellTypes != "" {
+		return r, fmt.Errorf("sample %s: a cell_types table (%s) needs the expression input its barcodes belong to", s.Sample, s.CellTypes)
 	}
 	if rep == nil || s.Contigs == "" {
 		return r, nil
@@ -288,6 +367,18 @@ func measure(s Sample, rep *repertoire.Result, opt Options) (SampleResult, error
 	sort.Sort(sort.Reverse(sort.IntSlice(sizes)))
 	top, exp := 0, 0
 	for i, n := range sizes {
+		switch {
+		case n == 1:
+			r.CloneBins[0] += n
+		case n <= 5:
+			r.CloneBins[1] += n
+		case n <= 20:
+			r.CloneBins[2] += n
+		case n <= 100:
+			r.CloneBins[3] += n
+		default:
+			r.CloneBins[4] += n
+		}
 		if i < opt.TopN {
 			top += n
 		}
@@ -359,8 +450,12 @@ func (res *Result) compare() {
 		return
 	}
 	var ps []float64
+	metrics := append([]string(nil), Metrics...)
+	for _, n := range res.StateNames {
+		metrics = append(metrics, "state:"+n)
+	}
 	for _, tp := range tps {
-		for _, m := range Metrics {
+		for _, m := range metrics {
 			var a, b []float64
 			for i := range res.Samples {
 				s := &res.Samples[i]

@@ -51,8 +51,8 @@ func TestStudy(t *testing.T) {
 	writeMTX(t, e2, []string{"CD4", "CD8A", "idecel"}, barcodes, [][3]int{{0, 1, 3}, {1, 0, 1}, {5, 0, 1}, {5, 2, 1}})
 	contigs := "../airr/testdata/filtered_contig_annotations.csv"
 	samples := []Sample{
-		{"S1", "P1", "post", "CR", e1, contigs}, {"S2", "P2", "post", "CR", e1, contigs},
-		{"S3", "P3", "post", "nonCR", e2, contigs}, {"S4", "P4", "post", "nonCR", e2, contigs},
+		{"S1", "P1", "post", "CR", e1, contigs, ""}, {"S2", "P2", "post", "CR", e1, contigs, ""},
+		{"S3", "P3", "post", "nonCR", e2, contigs, ""}, {"S4", "P4", "post", "nonCR", e2, contigs, ""},
 	}
 	res, err := Run(samples, Options{})
 	if err != nil {
@@ -86,7 +86,7 @@ func TestStudyJoinError(t *testing.T) {
 	dir := t.TempDir()
 	e := filepath.Join(dir, "e")
 	writeMTX(t, e, []string{"CD4", "idecel"}, []string{"cell_1", "cell_2"}, [][3]int{{0, 1, 1}})
-	_, err := Run([]Sample{{"S1", "P1", "post", "CR", e, "../airr/testdata/filtered_contig_annotations.csv"}}, Options{})
+	_, err := Run([]Sample{{"S1", "P1", "post", "CR", e, "../airr/testdata/filtered_contig_annotations.csv", ""}}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "barcodes do not match") || !strings.Contains(err.Error(), `"cell_1", "cell_2"`) {
 		t.Errorf("%v", err)
 	}
@@ -95,7 +95,7 @@ func TestStudyJoinError(t *testing.T) {
 func TestCallNoFeature(t *testing.T) {
 	dir := t.TempDir()
 	writeMTX(t, dir, []string{"CD4"}, []string{"a"}, [][3]int{{0, 0, 1}})
-	_, err := Run([]Sample{{"S1", "P1", "post", "CR", dir, ""}}, Options{})
+	_, err := Run([]Sample{{"S1", "P1", "post", "CR", dir, "", ""}}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "none of idecel, ciltacel") {
 		t.Errorf("%v", err)
 	}

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -135,6 +136,10 @@ func (e *Evaluator) compensated(name, comp string) ([]float64, error) {
 		v, err := e.column(name)
 		if err == nil {
 			e.cache[key] = v
+			return v, nil
+		}
+		if w, ok := e.flowJoCompName(name, err); ok {
+			return w, nil
 		}
 		return v, err
 	case "FCS":
@@ -187,6 +192,40 @@ func (e *Evaluator) compensated(name, comp string) ([]float64, error) {
 	}
 	e.cache[key] = out
 	return out, nil
+}
+
+// flowJoCompPrefix is the prefix FlowJo gives compensated channels in the
+// Gating-ML it exports (FlowJo 10, File > Export > Gating-ML 2.0): it writes
+// such dimensions as "Comp-PE-A" with no compensation-ref, meaning PE-A
+// compensated with the sample's acquisition matrix (FlowSOM's example
+// manualGating.xml is one).
+const flowJoCompPrefix = "Comp-"
+
+// flowJoCompName reads a dimension the file does not hold, named
+// "Comp-<channel>", as <channel> compensated with the file's own spillover
+// matrix, and says so in a warning. Only a name that is missing from the
+// file is read this way, so a file that has a "Comp-" channel of its own is
+// gated on it; a file without a spillover matrix keeps the original error.
+func (e *Evaluator) flowJoCompName(name string, missing error) ([]float64, bool) {
+	base, ok := strings.CutPrefix(name, flowJoCompPrefix)
+	if !ok || !errors.Is(missing, fcs.ErrNoChannel) {
+		return nil, false
+	}
+	if _, err := e.D.Channel(base); err != nil {
+		return nil, false
+	}
+	sp, err := SpilloverFromFCS(e.D)
+	if err != nil || sp == nil {
+		return nil, false
+	}
+	v, err := e.compensated(base, "FCS")
+	if err != nil {
+		return nil, false
+	}
+	e.cache["\x00"+name] = v
+	e.cache["uncompensated\x00"+name] = v
+	e.Warnings = append(e.Warnings, fmt.Sprintf("gate dimension %q is not in the file; read as %s compensated with the file's %s matrix (FlowJo's Gating-ML export names compensated channels %s<channel>)", name, base, sp.Source, flowJoCompPrefix))
+	return v, true
 }
 
 // Values returns a dimension's values for every event.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/lsc-bio/lsc/cart"
 	"github.com/lsc-bio/lsc/plot"
@@ -134,88 +135,33 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 	return c.SVG()
 }
 
-// TopClonePlot follows, for each patient, the 5 largest clones of the
-// patient's last sample across the patient's samples (share of the
-// sample's cells with a clonotype), one small panel per patient.
-func TopClonePlot(r *cart.Result) string {
-	if r.Rep == nil {
-		return ""
-	}
-	frac := map[[2]string]float64{}
-	for _, cr := range r.Rep.CloneRows {
-		frac[[2]string{cr.Sample, cr.ID}] = cr.Fraction
-	}
-	byPatient := map[string][]int{}
-	var patients []string
-	for i, s := range r.Samples {
-		if s.Contigs == "" {
-			continue
-		}
-		if _, ok := byPatient[s.Patient]; !ok {
-			patients = append(patients, s.Patient)
-		}
-		byPatient[s.Patient] = append(byPatient[s.Patient], i)
-	}
-	var b []byte
-	for _, p := range patients {
-		idx := byPatient[p]
-		last := r.Samples[idx[len(idx)-1]].Sample.Sample
-		var top []string
-		for _, cr := range r.Rep.CloneRows { // largest first within a sample
-			if cr.Sample == last && len(top) < 5 {
-				top = append(top, cr.ID)
-			}
-		}
-		hi := 0.0
-		for _, i := range idx {
-			for _, id := range top {
-				hi = math.Max(hi, frac[[2]string{r.Samples[i].Sample.Sample, id}])
-			}
-		}
-		c := plot.NewCanvas(360, 260)
-		c.Top = 28
-		c.XMin, c.XMax = -0.3, float64(len(idx))-0.7
-		ticks := plot.CoverTicks(0, math.Max(hi*100, 1), 4)
-		c.YMin, c.YMax = 0, ticks[len(ticks)-1].V
-		var xt []plot.Tick
-		for k, i := range idx {
-			xt = append(xt, plot.Tick{V: float64(k), Label: r.Samples[i].Timepoint})
-		}
-		c.Axes(xt, ticks, "", "cells in clone (%)")
-		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s (%s): top clones of %s</text>`+"\n", plot.Px(c.Left), template.HTMLEscapeString(p),
-			template.HTMLEscapeString(r.Samples[idx[0]].Group), template.HTMLEscapeString(last))
-		for j, id := range top {
-			var xs, ys []float64
-			for k, i := range idx {
-				v := frac[[2]string{r.Samples[i].Sample.Sample, id}] * 100
-				xs, ys = append(xs, float64(k)), append(ys, v)
-				c.Marker(float64(k), v, "circle", plot.Palette[j%len(plot.Palette)], fmt.Sprintf("clone %s at %s: %.2f%%", id, r.Samples[i].Timepoint, v))
-			}
-			c.Line(xs, ys, plot.Palette[j%len(plot.Palette)], 1.5, "")
-		}
-		b = append(b, c.SVG()...)
-	}
-	return string(b)
-}
-
-// CartMeta is what the HTML report says about the run.
-type CartMeta struct{ Version, Sheet string }
-
-var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": sig4}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lsc cart</title><style>{{.CSS}}</style></head><body>
-<h1>CAR-T study: CAR+ cells, clonality, responders</h1>
+var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": sig4, "join": strings.Join}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lsc cart</title><style>{{.CSS}} svg{margin:4px 12px 12px 0;vertical-align:top}</style></head><body>
+<h1>CAR-T study: CAR+ cells, T-cell states, clonality, responders</h1>
 <p class="meta">lsc {{.Meta.Version}} · sheet {{.Meta.Sheet}} · groups {{range .R.Groups}}{{.}} {{end}}· CAR+ = summed CAR feature count above the threshold (Rade et al. 2024)</p>
-{{if .CARPlot}}<h2>CAR+ cells over time</h2>{{.CARPlot}}{{end}}
-<h2>Clonal diversity (Shannon, natural log)</h2>{{.ShannonPlot}}
-{{if .TopPlot}}<h2>Top clones over time</h2><p class="meta">The five largest clones of each patient's last sample, followed back (hover a point for the clone id).</p>{{.TopPlot}}{{end}}
+{{if .CARPlot}}<h2>CAR+ cells over time</h2><p class="meta">Each point a sample, lines join a patient's samples; colour = group.</p>{{.CARPlot}}{{end}}
+{{if .StatePlot}}<h2>T-cell states</h2><p class="meta">Each CD4/CD8 T cell takes the state whose signature scores highest ({{join .R.StateNames ", "}}; {{.StateMethod}}); "unassigned" when every score is 0. Signatures: <code>lsc signatures show NAME</code>.</p>{{.StatePlot}}{{end}}
+{{if .CloneBars}}<h2>Clone sizes</h2><p class="meta">Receptor cells by the size of their clone in the sample (bins of Rade et al. 2024).</p>{{.CloneBars}}{{end}}
+{{if .DivPlot}}<h2>Clonal diversity by group</h2><p class="meta">Shannon entropy (natural log) of clonotypes per sample; bar = group median.</p>{{.DivPlot}}{{end}}
+{{if .Alluvial}}<h2>Top clones across timepoints</h2><p class="meta">Per patient, the largest clones (by their largest share in any sample) followed across the patient's samples; block and ribbon height = share of the sample's receptor cells.</p>{{.Alluvial}}{{end}}
+{{if .PlasmaPlot}}<h2>Plasma-cell proteins before and after</h2><p class="meta">Per patient, mean CLR (Seurat, per cell) of each protein on cells labelled plasma cells; Wilcoxon signed-rank test, BH over proteins.</p>{{.PlasmaPlot}}
+<table><tr><th>protein</th><th>pre</th><th>post</th><th>patients</th><th>median pre</th><th>median post</th><th>V</th><th>p</th><th>p (BH)</th></tr>
+{{range .R.PlasmaTests}}<tr><td>{{.Protein}}</td><td>{{.Pre}}</td><td>{{.Post}}</td><td>{{len .Patients}}</td><td>{{num .MedianPre}}</td><td>{{num .MedianPost}}</td><td>{{num .V}}</td><td>{{num .P}}</td><td>{{num .PAdj}}</td></tr>{{end}}</table>{{end}}
 <h2>Group comparisons (Wilcoxon rank-sum, BH-adjusted)</h2>
 <table><tr><th>timepoint</th><th>metric</th><th>n</th><th>median {{index .GA 0}}</th><th>median {{index .GA 1}}</th><th>W</th><th>p</th><th>p (BH)</th></tr>
 {{range .R.Tests}}<tr><td>{{.Timepoint}}</td><td>{{.Metric}}</td><td>{{.NA}} vs {{.NB}}</td><td>{{num .MedianA}}</td><td>{{num .MedianB}}</td><td>{{num .W}}</td><td>{{num .P}}</td><td>{{num .PAdj}}</td></tr>{{end}}</table>
+{{if .R.Compositions}}<h2>Composition (propeller: limma moderated t or F, BH over clusters)</h2>
+<table><tr><th>timepoint</th><th>composition</th><th>cluster</th><th>test</th><th>mean proportion per group</th><th>ratio</th><th>statistic</th><th>p</th><th>FDR</th></tr>
+{{range $c := .R.Compositions}}{{range .Rows}}<tr><td>{{$c.Timepoint}}</td><td>{{$c.Name}} ({{$c.Transform}}{{if $c.Robust}}, robust{{end}})</td><td>{{.Cluster}}</td><td>{{$c.Test}} ({{join $c.Groups " vs "}})</td><td>{{range $i, $v := .PropMean}}{{if $i}} / {{end}}{{num $v}}{{end}}</td><td>{{num .PropRatio}}</td><td>{{num .Stat}}</td><td>{{num .P}}</td><td>{{num .FDR}}</td></tr>{{end}}{{end}}</table>{{end}}
 <h2>Samples</h2>
 <table><tr><th>sample</th><th>patient</th><th>timepoint</th><th>group</th><th>cells</th><th>CAR+ (95% CI)</th><th>CD8 CAR+</th><th>CD4 CAR+</th><th>receptor cells joined</th><th>clonotypes</th><th>Shannon</th><th>top-10 share</th><th>CAR+ clonotypes</th></tr>
 {{range .R.Samples}}<tr><td>{{.Sample.Sample}}</td><td>{{.Patient}}</td><td>{{.Timepoint}}</td><td>{{.Group}}</td><td>{{.Cells}}</td>{{if .Cells}}<td>{{.CARPos}} ({{num .CARFraction}}, {{num .CARLo}}-{{num .CARHi}})</td><td>{{.CD8CAR}}/{{.CD8}}</td><td>{{.CD4CAR}}/{{.CD4}}</td>{{else}}<td>-</td><td>-</td><td>-</td>{{end}}<td>{{.Joined}}/{{.ReceptorCells}} {{.JoinRule}}</td><td>{{.Clonotypes}}</td><td>{{num .Shannon}}</td><td>{{num .TopShare}}</td><td>{{.CARClones}}</td></tr>{{end}}</table>
+{{if .R.Notes}}<h2>Notes</h2><ul>{{range .R.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
 `))
+
+// CartMeta is what the HTML report says about the run.
+type CartMeta struct{ Version, Sheet, StateMethod string }
 
 // CartHTML writes the self-contained study report.
 func CartHTML(w io.Writer, r *cart.Result, m CartMeta) error {
@@ -230,8 +176,15 @@ func CartHTML(w io.Writer, r *cart.Result, m CartMeta) error {
 			break
 		}
 	}
-	return cartPage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "GA": ga,
-		"CARPlot":     template.HTML(car),
-		"ShannonPlot": template.HTML(CartMetricPlot(r, "shannon", "Shannon entropy of clonotypes", false)),
-		"TopPlot":     template.HTML(TopClonePlot(r))})
+	method := m.StateMethod
+	if method == "" {
+		method = "ucell"
+	}
+	return cartPage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "GA": ga, "StateMethod": method,
+		"CARPlot":    template.HTML(car),
+		"StatePlot":  template.HTML(StateBars(r)),
+		"CloneBars":  template.HTML(CloneSizeBars(r)),
+		"DivPlot":    template.HTML(DiversityByGroup(r, "shannon", "Shannon entropy of clonotypes")),
+		"Alluvial":   template.HTML(CartAlluvial(r)),
+		"PlasmaPlot": template.HTML(PlasmaPlot(r))})
 }

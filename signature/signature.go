@@ -17,6 +17,26 @@
 //     repaired (01-Mar -> MARCHF1, 06-Mar -> MARCHF6, 06-Sep -> SEPTIN6,
 //     09-Sep -> SEPTIN9, 11-Sep -> SEPTIN11).
 //
+// T-cell state signatures (for lsc cart; file data/tcell_states.gmt, the
+// GMT description names the source row):
+//   - CD8_EXHAUSTED, CD8_TEX, CD8_TPEX, TCELL_NAIVE_LIKE (naive / stem-like
+//     memory), CD8_EFFECTOR_MEMORY, CD8_TEMRA, CD4_CYTOTOXIC: the scGate
+//     marker models of Andreatta M, Berenstein AJ, Carmona SJ. scGate:
+//     marker-based purification of cell types from heterogeneous single-cell
+//     RNA-seq datasets. Bioinformatics 2022;38(9):2642-2644,
+//     doi:10.1093/bioinformatics/btac141; gene lists from the "signature"
+//     column of scGate_models human/CD8_TIL/master_table.tsv and
+//     human/CD4_TIL/master_table.tsv, as the seed CAR-T study (Rade et al.,
+//     Nature Cancer 2024) used them: the copy in
+//     github.com/fraunhofer-izi/Rade_Grieb_et_al_2023, commit a46d1be,
+//     data/metadata/scGateDB/scGate_models-master.
+//   - TCELL_EXHAUSTION_IR: the inhibitory receptors listed in lsc issue 15
+//     (PDCD1, CTLA4, LAG3, HAVCR2, CD244, CD160, TIGIT). This is the
+//     project's list, not one published table: the receptors are those
+//     co-expressed by exhausted CD8 T cells in Blackburn SD et al. Nat
+//     Immunol 2009;10:29-37, doi:10.1038/ni.1679 (PD-1, LAG-3, 2B4/CD244,
+//     CD160, CTLA-4) with TIM-3/HAVCR2 and TIGIT added; Source says so.
+//
 // pLSC6 (Elsayed 2020) is not built in: its coefficients could not be checked
 // against a primary source here, and lsc does not ship numbers it cannot cite.
 // Give it as a weighted list (gene<TAB>weight) instead.
@@ -58,12 +78,25 @@ var builtinGMT []byte
 //go:embed data/LSC17.tsv
 var lsc17TSV []byte
 
+//go:embed data/tcell_states.gmt
+var tcellGMT []byte
+
 const (
 	ngCite   = "Ng SWK et al. A 17-gene stemness score for rapid determination of risk in acute myeloid leukaemia. Nature 2016;540:433-437"
 	ngDOI    = "10.1038/nature20598"
 	zengCite = "Zeng AGX et al. A cellular hierarchy framework for understanding heterogeneity and predicting drug response in acute myeloid leukemia. Nat Med 2022;28:1212-1223"
 	zengDOI  = "10.1038/s41591-022-01819-x"
+	scgCite  = "Andreatta M, Berenstein AJ, Carmona SJ. scGate: marker-based purification of cell types from heterogeneous single-cell RNA-seq datasets. Bioinformatics 2022;38(9):2642-2644"
+	scgDOI   = "10.1093/bioinformatics/btac141"
+	scgSrc   = "scGate_models %s, as copied in github.com/fraunhofer-izi/Rade_Grieb_et_al_2023 (commit a46d1be) data/metadata/scGateDB/scGate_models-master"
+	irCite   = "lsc issue 15 list of inhibitory receptors; PD-1, LAG-3, 2B4/CD244, CD160, CTLA-4 as co-expressed by exhausted CD8 T cells after Blackburn SD et al. Nat Immunol 2009;10:29-37"
+	irDOI    = "10.1038/ni.1679"
 )
+
+// TCellStates names the built-in T-cell state signatures lsc cart scores
+// by default: exhaustion, effector memory, naive/stem-like memory,
+// cytotoxic CD4 (issue 15).
+var TCellStates = []string{"TCELL_EXHAUSTION_IR", "CD8_EFFECTOR_MEMORY", "TCELL_NAIVE_LIKE", "CD4_CYTOTOXIC"}
 
 // Builtin returns the built-in library, in a fixed order.
 func Builtin() []Signature {
@@ -97,6 +130,21 @@ func Builtin() []Signature {
 		Signature{Name: "LSC104_UP", Up: up, Citation: ngCite, DOI: ngDOI, Scale: "any (rank-based methods)", Source: "AMLHierarchies HSC_CyclePrimed_LSC_genesets.gmt"},
 		Signature{Name: "LSC104_DOWN", Up: down, Citation: ngCite, DOI: ngDOI, Scale: "any (rank-based methods)", Source: "AMLHierarchies HSC_CyclePrimed_LSC_genesets.gmt"},
 	)
+	tsets, err := gmt.Read(bytes.NewReader(tcellGMT), "tcell_states.gmt")
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range tsets {
+		sig := Signature{Name: s.Name, Up: s.Genes, Citation: scgCite, DOI: scgDOI,
+			Scale: "single-cell counts or normalised expression (rank-based methods, e.g. UCell)"}
+		if src, ok := strings.CutPrefix(s.Description, "scgate:"); ok {
+			sig.Source = fmt.Sprintf(scgSrc, src)
+		} else {
+			sig.Citation, sig.DOI = irCite, irDOI
+			sig.Source = "lsc issue 15; not a single published table (see the signature package doc)"
+		}
+		out = append(out, sig)
+	}
 	return out
 }
 

@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lsc-bio/lsc/matrix"
@@ -53,5 +54,34 @@ func TestNoExcelDates(t *testing.T) {
 	}
 	if s, _ := Lookup("LSPC-Primed"); len(s.Up) != 100 {
 		t.Fatalf("LSPC-Primed has %d genes", len(s.Up))
+	}
+}
+
+// The T-cell state sets are the "signature" column of the scGate models
+// (scGate_models human/CD8_TIL/master_table.tsv rows Exhausted, CD8_TEX,
+// CD8_TPEX, CD8_N, CD8_EM, CD8_TEMRA; human/CD4_TIL/master_table.tsv row
+// CTL; read in fraunhofer-izi/Rade_Grieb_et_al_2023 commit a46d1be) and
+// the inhibitory receptors of issue 15, in that order.
+func TestTCellStates(t *testing.T) {
+	want := map[string]string{
+		"TCELL_EXHAUSTION_IR": "PDCD1 CTLA4 LAG3 HAVCR2 CD244 CD160 TIGIT",
+		"CD8_EXHAUSTED":       "TOX PDCD1 LAG3 TIGIT",
+		"CD8_TEX":             "HAVCR2 LAYN CXCL13 GZMB",
+		"CD8_TPEX":            "XCL1 CD200 TCF7 CRTAM",
+		"TCELL_NAIVE_LIKE":    "LEF1 CCR7 TCF7 SELL",
+		"CD8_EFFECTOR_MEMORY": "GZMK CXCR3",
+		"CD8_TEMRA":           "FCGR3A CX3CR1 FGFBP2",
+		"CD4_CYTOTOXIC":       "GZMB PRF1 GZMA NKG7 CCL5",
+	}
+	for name, genes := range want {
+		s, ok := Lookup(name)
+		if !ok || strings.Join(s.Up, " ") != genes || s.DOI == "" || s.Source == "" {
+			t.Errorf("%s: %+v", name, s)
+		}
+	}
+	for _, n := range TCellStates {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("default state %s is not built in", n)
+		}
 	}
 }

@@ -22,6 +22,11 @@
 //   - ROC AUC with DeLong's interval (DeLong et al., Biometrics 1988; as
 //     pROC 1.18), its placement values from sorted scores in O(n log n)
 //     (Sun & Xu, IEEE Signal Process. Lett. 2014), Mann-Whitney and Fisher's exact tests as R's stats.
+//   - Wilcoxon signed-rank test as R's wilcox.test(paired = TRUE).
+//   - Empirical Bayes variance moderation as limma 3.54 squeezeVar /
+//     fitFDist / trigammaInverse (Smyth 2004) and, robust, fitFDistRobustly
+//     (Phipson et al., Ann Appl Stat 2016), with R's uniroot (Brent) and
+//     statmod's Gauss-Legendre rule; t and F tails from the incomplete beta.
 //
 // Option names (ConfType, Ties) are validated by ParseConfType and
 // ParseTies; the functions reject unknown values with ErrOption.

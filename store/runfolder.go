@@ -22,6 +22,8 @@ import (
 //	lsc flow compartments compartments.tsv  percent_parent, percent_total per population
 //	lsc cohort            scores.tsv        score per signature (bulk)
 //	lsc cart              samples.tsv       car_fraction, shannon, top_share per sample
+//	                      states.tsv        tcell_state:NAME fraction among CD4/CD8 T cells
+//	                      plasma.tsv        plasma_clr:PROTEIN mean CLR on plasma cells
 //	lsc twin fit          fits.tsv, projections.tsv
 type reader struct {
 	file string
@@ -33,6 +35,8 @@ type reader struct {
 var readers = []reader{
 	{"samples.tsv", "stemcells", []string{"sample", "patient", "timepoint", "n_cells", "n_stem_like", "fraction", "lower95", "upper95"}, readStemSamples},
 	{"samples.tsv", "cart", cartColumns, readCartSamples},
+	{"states.tsv", "cart", cartStateColumns, readCartStates},
+	{"plasma.tsv", "cart", cartPlasmaColumns, readCartPlasma},
 	{"measurements.tsv", "mrd", []string{"patient", "date", "fraction", "assay", "input_line", "ratio_percent", "is_percent", "response"}, readMRD},
 	{"compartments.tsv", "flow_compartments", []string{"sample", "patient", "timepoint", "population", "measured", "count", "pct_of_parent", "pct_of_all"}, readCompartments},
 	{"scores.tsv", "cohort", []string{"sample"}, readCohortScores},
@@ -71,7 +75,7 @@ func readRun(dir string) (*bundle, error) {
 		if r.kind == "cohort" && !isCohortScores(sh) {
 			continue
 		}
-		if (r.kind == "stemcells" && isCartSamples(sh)) || (r.kind == "cart" && !isCartSamples(sh)) {
+		if r.file == "samples.tsv" && ((r.kind == "stemcells" && isCartSamples(sh)) || (r.kind == "cart" && !isCartSamples(sh))) {
 			continue
 		}
 		if _, err := sh.Require("an lsc "+r.kind+" "+r.file, r.need...); err != nil {

@@ -48,4 +48,12 @@ func TestCartCmd(t *testing.T) {
 	if code, _, _ := runLSC(t, "cart", "--samples", filepath.Join(dir, "study.tsv"), "--out", out); code != 2 {
 		t.Errorf("overwrite: exit %d", code)
 	}
+	if code, _, errs := runLSC(t, "cart", "--samples", filepath.Join(dir, "study.tsv"), "--out", out, "--force", "--transform", "probit"); code != 2 || !strings.Contains(errs, "--transform") {
+		t.Errorf("transform: exit %d %s", code, errs)
+	}
+	// the three genes of this matrix cannot score the state signatures: a note, not an error
+	code, _, errs = runLSC(t, "cart", "--samples", filepath.Join(dir, "study.tsv"), "--out", out, "--force")
+	if code != 0 || !strings.Contains(errs, "T-cell states not scored") {
+		t.Errorf("states note: exit %d %s", code, errs)
+	}
 }

@@ -3,7 +3,10 @@
 // boolean, with parent references), transformations (flin, flog, fasinh,
 // logicle, hyperlog, fratio) and spectrum matrices. Namespaces are matched
 // by element local names, so files from FlowKit, flowCore/flowUtils,
-// Cytobank and FlowJo exports all read.
+// Cytobank and FlowJo exports all read. FlowJo's export names compensated
+// dimensions "Comp-<channel>" without a compensation-ref; when the FCS file
+// has no such channel, the evaluator (package flow) reads <channel>
+// compensated with the file's own spillover matrix and says so in a warning.
 package gatingml
 
 import (
