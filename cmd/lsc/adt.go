@@ -193,9 +193,10 @@ control antibody in the same cells, --isotype NAME for every marker, or --pair M
 --controls fmo: the threshold is that quantile of the same antibody in a control sample's table (--fmo
 TABLE, same layout), like a fluorescence-minus-one control.
 --controls mixture: a 2-component Gaussian mixture per marker, fitted by EM as mclust's
-Mclust(x, G = 2) (models E and V, best BIC; --model E or V to fix one); the threshold is where the
-two weighted component densities (so the posteriors) cross, the high component taking over. Equal to mclust in
-R to 1e-9 on CLR-normalised CBMC CITE-seq data (adt/testdata).
+Mclust(x, G = 2) (models E and V, best BIC; --model E or V to fix one), started from all values (Mclust
+draws a random 2,000-value subset on larger data; R's mclust.options(subset = Inf) matches lsc); the
+threshold is where the two weighted component densities (so the posteriors) cross, the high component
+taking over. Equal to mclust in R to 1e-9 on CLR-normalised CBMC CITE-seq data (adt/testdata).
 
 DIR: positive.tsv (cell, then 1/0 per marker; NA when no threshold could be set), thresholds.tsv
 (antibody, method, control, threshold, positive, cells, fraction_positive, and the mixture's means,
