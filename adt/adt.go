@@ -63,13 +63,50 @@ func clr(get func(int) float64, set func(int, float64), n int) {
 // features kept apart (10x files with Antibody Capture), those are used;
 // otherwise every feature of src is taken as an antibody (a dense table with
 // antibodies in rows, an ADT h5ad).
-func FromSource(src matrix.Source) (*Matrix, error) {
+func FromSource(src matrix.Source) (*Matrix, error) { return FromSourceSelect(src, nil) }
+
+// FromSourceSelect is FromSource keeping only the cells for which keep
+// (given the cell's name and its antibody total) is true, so a raw matrix
+// of mostly empty droplets is never held dense. keep nil keeps every cell.
+func FromSourceSelect(src matrix.Source, keep func(cell string, total float64) bool) (*Matrix, error) {
 	feats := src.Features()
-	cells := src.CellNames()
-	vals := make([][]float64, len(feats))
-	for i := range vals {
-		vals[i] = make([]float64, len(cells))
+	if o, ok := src.(interface {
+		Other() []matrix.Feature
+		OtherMatrix() (*matrix.CSR, error)
+	}); ok {
+		// the other features are gathered while the cells are read: read
+		// through (keeping nothing), then take them.
+		var ch matrix.Chunk
+		for {
+			err := src.Next(&ch, 4096)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if len(o.Other()) > 0 {
+			om, err := o.OtherMatrix()
+			if err != nil {
+				return nil, err
+			}
+			return fromCSR(om, true, keep)
+		}
+		if hasGeneExpression(feats) {
+			return nil, ErrNoADT
+		}
+		if err := src.Rewind(); err != nil {
+			return nil, err
+		}
 	}
+	cells := src.CellNames()
+	m := &Matrix{}
+	for _, f := range feats {
+		m.Antibodies = append(m.Antibodies, f.Name)
+	}
+	m.Values = make([][]float64, len(feats))
+	col := make([]float64, len(feats))
 	var ch matrix.Chunk
 	for {
 		err := src.Next(&ch, 4096)
@@ -81,35 +118,23 @@ func FromSource(src matrix.Source) (*Matrix, error) {
 		}
 		for i := 0; i < ch.Cells; i++ {
 			idx, v := ch.Row(i)
+			var t float64
+			for k := range col {
+				col[k] = 0
+			}
 			for k, j := range idx {
-				vals[j][ch.Start+i] = v[k]
+				col[j] = v[k]
+				t += v[k]
+			}
+			name := cells[ch.Start+i]
+			if keep != nil && !keep(name, t) {
+				continue
+			}
+			m.Cells = append(m.Cells, name)
+			for a := range col {
+				m.Values[a] = append(m.Values[a], col[a])
 			}
 		}
-	}
-	if o, ok := src.(interface {
-		Other() []matrix.Feature
-		OtherMatrix() (*matrix.CSR, error)
-	}); ok {
-		var ab []matrix.Feature
-		for _, f := range o.Other() {
-			if f.Type == "Antibody Capture" {
-				ab = append(ab, f)
-			}
-		}
-		if len(ab) == 0 && len(o.Other()) == 0 && hasGeneExpression(feats) {
-			return nil, ErrNoADT
-		}
-		if len(o.Other()) > 0 {
-			om, err := o.OtherMatrix()
-			if err != nil {
-				return nil, err
-			}
-			return fromCSR(om, true)
-		}
-	}
-	m := &Matrix{Cells: cells, Values: vals}
-	for _, f := range feats {
-		m.Antibodies = append(m.Antibodies, f.Name)
 	}
 	return m, nil
 }
@@ -124,14 +149,14 @@ func hasGeneExpression(f []matrix.Feature) bool {
 }
 
 // fromCSR turns a cells x features matrix into antibodies x cells, keeping
-// only Antibody Capture features when onlyAb.
-func fromCSR(c *matrix.CSR, onlyAb bool) (*Matrix, error) {
-	keep := make([]int, len(c.Feats))
-	m := &Matrix{Cells: c.Cells}
+// only Antibody Capture features when onlyAb, and the cells keep accepts.
+func fromCSR(c *matrix.CSR, onlyAb bool, keep func(string, float64) bool) (*Matrix, error) {
+	pos := make([]int, len(c.Feats))
+	m := &Matrix{}
 	for i, f := range c.Feats {
-		keep[i] = -1
+		pos[i] = -1
 		if !onlyAb || f.Type == "Antibody Capture" || f.Type == "" {
-			keep[i] = len(m.Antibodies)
+			pos[i] = len(m.Antibodies)
 			m.Antibodies = append(m.Antibodies, f.Name)
 		}
 	}
@@ -139,14 +164,24 @@ func fromCSR(c *matrix.CSR, onlyAb bool) (*Matrix, error) {
 		return nil, ErrNoADT
 	}
 	m.Values = make([][]float64, len(m.Antibodies))
-	for i := range m.Values {
-		m.Values[i] = make([]float64, len(c.Cells))
-	}
-	for cell := range c.Cells {
+	col := make([]float64, len(m.Antibodies))
+	for cell, name := range c.Cells {
+		for k := range col {
+			col[k] = 0
+		}
+		var t float64
 		for k := c.Indptr[cell]; k < c.Indptr[cell+1]; k++ {
-			if a := keep[c.Indices[k]]; a >= 0 {
-				m.Values[a][cell] = c.Data[k]
+			if a := pos[c.Indices[k]]; a >= 0 {
+				col[a] = c.Data[k]
+				t += c.Data[k]
 			}
+		}
+		if keep != nil && !keep(name, t) {
+			continue
+		}
+		m.Cells = append(m.Cells, name)
+		for a := range col {
+			m.Values[a] = append(m.Values[a], col[a])
 		}
 	}
 	return m, nil

@@ -19,7 +19,7 @@ func measureCells(r *SampleResult, calls *Calls, res *Result, opt Options) error
 		rows, err := scoreStates(s, calls, opt)
 		switch {
 		case errors.Is(err, signature.ErrTooFewGenes):
-			res.Notes = append(res.Notes, fmt.Sprintf("sample %s: T-cell states not scored: %v", s.Sample, err))
+			r.notes = append(r.notes, fmt.Sprintf("sample %s: T-cell states not scored: %v", s.Sample, err))
 		case err != nil:
 			return err
 		default:
@@ -50,7 +50,7 @@ func measureCells(r *SampleResult, calls *Calls, res *Result, opt Options) error
 	}
 	rows, err := plasmaProteins(s, labels, opt)
 	if errors.Is(err, adt.ErrNoADT) {
-		res.Notes = append(res.Notes, fmt.Sprintf("sample %s: no antibody capture in %s: plasma-cell proteins not measured", s.Sample, s.Expression))
+		r.notes = append(r.notes, fmt.Sprintf("sample %s: no antibody capture in %s: plasma-cell proteins not measured", s.Sample, s.Expression))
 		return nil
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/repertoire"
@@ -30,6 +31,7 @@ type Options struct {
 	Repertoire repertoire.Options
 	MinJoin    float64 // fewest receptor cells that must match expression cells (fraction; default 0.2)
 	TopN       int     // clones counted in top_share (default 10)
+	Jobs       int     // samples read at once (default 1); the result does not depend on it
 
 	States      []signature.Signature // T-cell state signatures (default signature.TCellStates)
 	NoStates    bool                  // do not score states
@@ -60,6 +62,7 @@ type SampleResult struct {
 	carClones                 []CARClone
 	states                    []StateRow
 	plasma                    []PlasmaRow
+	notes                     []string // added to Result.Notes in sample order
 }
 
 // CloneBinNames label SampleResult.CloneBins (the seed study's bins).
@@ -190,19 +193,33 @@ func Run(samples []Sample, opt Options) (*Result, error) {
 		}
 	}
 	if len(ins) > 0 {
-		rep, err := repertoire.Run(ins, repertoire.RunOptions{Options: opt.Repertoire, RarefyReps: 1})
+		rep, err := repertoire.Run(ins, repertoire.RunOptions{Options: opt.Repertoire, RarefyReps: 1, Jobs: opt.Jobs})
 		if err != nil {
 			return nil, err
 		}
 		res.Rep = rep
 	}
-	for _, s := range samples {
-		r, err := measure(s, res, opt)
-		if err != nil {
-			return nil, err
+	per := make([]SampleResult, len(samples))
+	errs := make([]error, len(samples))
+	sem := make(chan struct{}, max(opt.Jobs, 1))
+	var wg sync.WaitGroup
+	for i := range samples {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			per[i], errs[i] = measure(samples[i], res, opt)
+		}(i)
+	}
+	wg.Wait()
+	for i, r := range per {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		res.Samples = append(res.Samples, r)
 		res.CARClones = append(res.CARClones, r.carClones...)
+		res.Notes = append(res.Notes, r.notes...)
 		res.States = append(res.States, r.states...)
 		res.Plasma = append(res.Plasma, r.plasma...)
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/airr"
 )
@@ -26,6 +27,9 @@ type RunOptions struct {
 	// Cell names are matched with Join's rules.
 	Groups *CellGroups
 	Seed   uint64 // rarefaction seed
+	// Jobs is how many files are read and indexed, and samples rarefied,
+	// at once (default 1). The result does not depend on it.
+	Jobs int
 }
 
 // CellGroups names a group for cells named as the expression side names them.
@@ -89,11 +93,16 @@ func Run(inputs []Input, opt RunOptions) (*Result, error) {
 		opt.RarefyReps = 100
 	}
 	res := &Result{Options: opt}
-	var all []Cell
-	for _, in := range inputs {
+	type read struct {
+		sum   FileSummary
+		cells []Cell
+	}
+	reads := make([]read, len(inputs))
+	err := parallel(len(inputs), opt.Jobs, func(k int) error {
+		in := inputs[k]
 		f, chains, err := airr.ReadFile(in.Path)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		sum := FileSummary{Path: in.Path, Format: string(f), Contigs: len(chains)}
 		for i := range chains {
@@ -108,8 +117,16 @@ func Run(inputs []Input, opt RunOptions) (*Result, error) {
 		}
 		cells := Index(chains, opt.Index)
 		sum.Cells = len(cells)
-		res.Files = append(res.Files, sum)
-		all = append(all, cells...)
+		reads[k] = read{sum, cells}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var all []Cell
+	for _, r := range reads {
+		res.Files = append(res.Files, r.sum)
+		all = append(all, r.cells...)
 	}
 	res.Cells = all
 	cl, err := Define(all, opt.Options)
@@ -280,14 +297,46 @@ func (r *Result) measure() {
 			r.Overlap = append(r.Overlap, o)
 		}
 	}
-	for si, s := range r.Samples {
+	div := make([]SampleDiversity, len(r.Samples))
+	parallel(len(r.Samples), r.Options.Jobs, func(si int) error {
+		s := r.Samples[si]
 		d := SampleDiversity{Sample: s, Group: "all", Diversity: Measure(sizes[s])}
 		d.Rarefied = d.Diversity
 		if len(r.Samples) > 1 && minCells > 0 {
 			d.Rarefied = Rarefy(sizes[s], minCells, r.Options.RarefyReps, r.Options.Seed+uint64(si))
 		}
-		r.Diversity = append(r.Diversity, d)
+		div[si] = d
+		return nil
+	})
+	r.Diversity = append(r.Diversity, div...)
+}
+
+// parallel runs f(0..n-1) on up to jobs goroutines (1 when jobs < 1) and
+// returns the error of the lowest index, so results and errors do not
+// depend on jobs.
+func parallel(n, jobs int, f func(i int) error) error {
+	if jobs < 1 {
+		jobs = 1
 	}
+	errs := make([]error, n)
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = f(i)
+		}(i)
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 func junction(c *airr.Chain, seq string) string {

@@ -80,7 +80,7 @@ timepoints in the sheet) by the Wilcoxon signed-rank test (R's wilcox.test paire
 	fl.StringVar(&f.seq, "sequence", "nt", "clonotypes: junction nt or aa")
 	fl.StringVar(&f.arms, "receptor-arms", "all", "clonotypes: all, any, VJ or VDJ")
 	fl.StringVar(&f.dual, "dual-ir", "any", "clonotypes: primary_only, any or all")
-	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel jobs (samples are read one by one today)")
+	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "samples read at once (output is the same for any value)")
 	fl.StringSliceVar(&f.states, "states", nil, "T-cell state signatures (built-in names or files; default the built-in T-cell states)")
 	fl.BoolVar(&f.noStates, "no-states", false, "do not score T-cell states")
 	fl.StringVar(&f.stateMethod, "state-method", "ucell", "scoring method for the states")
@@ -100,6 +100,9 @@ timepoints in the sheet) by the Wilcoxon signed-rank test (R's wilcox.test paire
 
 func runCart(cmd *cobra.Command, f cartFlags) error {
 	ropt := repertoire.Options{Sequence: f.seq, ReceptorArms: f.arms, DualIR: f.dual}
+	if f.jobs < 1 {
+		return usageError{fmt.Errorf("--jobs %d: give 1 or more", f.jobs)}
+	}
 	if _, err := repertoire.Define(nil, ropt); err != nil {
 		return usageError{err}
 	}
@@ -113,7 +116,7 @@ func runCart(cmd *cobra.Command, f cartFlags) error {
 	if err := asUsage(atomicfile.CheckDir(f.out, f.force, cartOutputs...)); err != nil {
 		return err
 	}
-	opt := cart.Options{CAR: cart.CAROptions{Features: f.carFeatures, Above: f.above}, Repertoire: ropt, MinJoin: f.minJoin,
+	opt := cart.Options{CAR: cart.CAROptions{Features: f.carFeatures, Above: f.above}, Repertoire: ropt, MinJoin: f.minJoin, Jobs: f.jobs,
 		NoStates: f.noStates, NotRobust: !f.robust, StateMethod: f.stateMethod, Transform: f.transform, Proteins: f.proteins, PlasmaLabel: f.plasma, Pre: f.pre, Post: f.post}
 	if err := cartStates(&opt, f.states); err != nil {
 		return err

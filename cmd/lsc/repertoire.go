@@ -80,7 +80,7 @@ Simpson, inverse Simpson, Gini-Simpson, Gini, Chao1 (vegan's) with 95% interval,
 	fl.Float64Var(&f.bIdentity, "b-identity", 0, "also B-cell clonal clusters (same V/J, heavy junction aa identity >= this, e.g. 0.85 as dandelion) in cells.tsv b_cluster")
 	fl.IntVar(&f.reps, "rarefy", 100, "rarefaction draws when samples are compared")
 	fl.Uint64Var(&f.seed, "seed", 1, "rarefaction seed")
-	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel jobs (reading is sequential today)")
+	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "files read and samples rarefied at once (output is the same for any value)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory")
 	fl.BoolVar(&f.force, "force", false, "replace existing result files in --out")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress messages")
@@ -94,9 +94,12 @@ func runClonotypes(cmd *cobra.Command, args []string, f repFlags) error {
 		return err
 	}
 	opt := repertoire.RunOptions{Options: repertoire.Options{Sequence: f.seq, ReceptorArms: f.arms, DualIR: f.dual, NoGroup: f.noGroup},
-		Index: repertoire.IndexOptions{KeepAllContigs: f.allContigs}, RarefyReps: f.reps, Seed: f.seed, BIdentity: f.bIdentity}
+		Index: repertoire.IndexOptions{KeepAllContigs: f.allContigs}, RarefyReps: f.reps, Seed: f.seed, BIdentity: f.bIdentity, Jobs: f.jobs}
 	if _, err := repertoire.Define(nil, opt.Options); err != nil {
 		return usageError{err}
+	}
+	if f.jobs < 1 {
+		return usageError{fmt.Errorf("--jobs %d: give 1 or more", f.jobs)}
 	}
 	if f.groups != "" {
 		if opt.Groups, err = readGroups(f.groups); err != nil {
