@@ -62,7 +62,7 @@ type Options struct {
 	NBin       int     // modulescore expression bins (default 24)
 	NCtrl      int     // modulescore control genes per signature gene (default 100)
 	Normalize  matrix.Normalization
-	ChunkSize  int // cells per chunk (default 1024)
+	ChunkSize  int // cells per chunk (default 128: a chunk of 128 cells stays in cache)
 	Workers    int // scoring goroutines (default GOMAXPROCS)
 	Limits     signature.Limits
 	Progress   func(done, total int)
@@ -102,7 +102,7 @@ func (o *Options) defaults() {
 		o.Normalize = matrix.NormAuto
 	}
 	if o.ChunkSize <= 0 {
-		o.ChunkSize = 1024
+		o.ChunkSize = 128
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
