@@ -22,7 +22,7 @@ type ucellCounts struct {
 	sigs    []signature.Resolved
 	off     []int32 // gene g's memberships: member[off[g]:off[g+1]]
 	member  []int32 // 2*signature + 1 for a down gene
-	ge      []int32 // ge[v]: genes of the cell with a count >= v (v >= 1)
+	ge      []int32 // ge[v]: genes of the cell with a count >= v (v >= 1); maxCount+1 long
 	sum     []float64
 	found   []int32
 }
@@ -58,22 +58,23 @@ func newUCellCounts(G, maxRank int, sigs []signature.Resolved) *ucellCounts {
 // true, or reports false (out untouched) when a value is not a whole count
 // in [1, maxCount): those cells go through the general ranker.
 func (u *ucellCounts) score(idx []int32, val []float64, out []float64) bool {
+	// One pass checks the values and counts them; ge is all zeros between
+	// cells (cleared up to the largest count used).
+	if u.ge == nil {
+		u.ge = make([]int32, maxCount+1)
+	}
+	ge := u.ge
 	top := 0
 	for _, v := range val {
 		c := int(v)
 		if float64(c) != v || c < 1 || c >= maxCount {
+			clear(ge[:top+1])
 			return false
 		}
+		ge[c]++
 		top = max(top, c)
 	}
-	if cap(u.ge) < top+2 {
-		u.ge = make([]int32, top+2, max(top+2, 1024))
-	}
-	ge := u.ge[:top+2]
-	clear(ge)
-	for _, v := range val {
-		ge[int(v)]++
-	}
+	defer clear(ge[:top+1])
 	for c := top - 1; c >= 1; c-- { // counts >= c
 		ge[c] += ge[c+1]
 	}
