@@ -3,7 +3,6 @@ package inflate
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/adler32"
 	"io"
 )
 
@@ -34,7 +33,7 @@ func (d *Decoder) DecodeZlib(dst, src []byte) (int, error) {
 	if read+4 > len(src) {
 		return n, fmt.Errorf("inflate: %w in the zlib checksum", io.ErrUnexpectedEOF)
 	}
-	if binary.BigEndian.Uint32(src[read:]) != adler32.Checksum(dst[:n]) {
+	if binary.BigEndian.Uint32(src[read:]) != adler32Sum(dst[:n]) {
 		return n, ErrChecksum
 	}
 	return n, nil

@@ -3,8 +3,10 @@ package report
 import (
 	"bufio"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/lsc-bio/lsc/score"
 )
@@ -38,14 +40,16 @@ func Scores(w io.Writer, res *score.Result) error {
 			sem <- struct{}{}
 			go func() {
 				var buf []byte
+				fc := fmtCaches.Get().(*fmtCache)
 				for c := b * block; c < min(len(res.Cells), (b+1)*block); c++ {
 					buf = append(buf, res.Cells[c]...)
 					for s := range res.Signatures {
 						buf = append(buf, '\t')
-						buf = strconv.AppendFloat(buf, res.Scores[s][c], 'g', -1, bits)
+						buf = fc.append(buf, res.Scores[s][c], bits)
 					}
 					buf = append(buf, '\n')
 				}
+				fmtCaches.Put(fc)
 				out[b] <- buf
 			}()
 		}
@@ -55,4 +59,44 @@ func Scores(w io.Writer, res *score.Result) error {
 		<-sem
 	}
 	return bw.Flush()
+}
+
+// fmtCache remembers the text of recently formatted numbers: score tables
+// repeat values (UCell's are a rank sum over a few thousand levels, many
+// cells score 0), and strconv's shortest form costs about 100 ns a number,
+// 5 s of CPU for a million cells x 50 signatures. A slot holds the float's
+// bits and its text; a hit is an exact bits match, so the text is the one
+// strconv gives.
+type fmtCache struct {
+	bits int // 64 or 32, as strconv's bitSize
+	key  [fmtSlots]uint64
+	n    [fmtSlots]uint8 // text length, 0: empty slot
+	text [fmtSlots][fmtMax]byte
+}
+
+const (
+	fmtLog   = 14
+	fmtSlots = 1 << fmtLog
+	fmtMax   = 31 // longer than any shortest float64 ('g', -1)
+)
+
+var fmtCaches = sync.Pool{New: func() any { return new(fmtCache) }}
+
+// append appends v as strconv.AppendFloat(dst, v, 'g', -1, bits) does.
+func (fc *fmtCache) append(dst []byte, v float64, bits int) []byte {
+	if fc.bits != bits { // the texts are of the other precision
+		*fc = fmtCache{bits: bits}
+	}
+	k := math.Float64bits(v)
+	i := (k * 0x9E3779B97F4A7C15) >> (64 - fmtLog)
+	if n := fc.n[i]; n != 0 && fc.key[i] == k {
+		return append(dst, fc.text[i][:n]...)
+	}
+	m := len(dst)
+	dst = strconv.AppendFloat(dst, v, 'g', -1, bits)
+	if t := dst[m:]; len(t) <= fmtMax {
+		fc.key[i], fc.n[i] = k, uint8(len(t))
+		copy(fc.text[i][:], t)
+	}
+	return dst
 }

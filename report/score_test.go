@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -62,4 +63,34 @@ func ExampleScores() {
 	// cell	LSPC-Quiescent	LSC104
 	// AAACCTG-1	0.25	-0.125
 	// AAACGGG-1	0.3333333333333333	0
+}
+
+// The table of formatted numbers gives strconv's text for every value:
+// repeated values (hits), values whose slots collide, float32 and float64
+// forms of the same value in turn, and special values.
+func TestFmtCacheIsStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, math.NaN(), math.Inf(1), math.Inf(-1), 1e-300, 0.1, 1.0 / 3}
+	for i := 0; i < 200000; i++ {
+		switch r.IntN(3) {
+		case 0:
+			vals = append(vals, vals[r.IntN(len(vals))])
+		case 1:
+			vals = append(vals, float64(r.IntN(3000))/2999)
+		default:
+			vals = append(vals, r.NormFloat64()*math.Pow(10, float64(r.IntN(40)-20)))
+		}
+	}
+	fc := new(fmtCache)
+	for i, v := range vals {
+		for _, bits := range []int{64, 32} {
+			if i%2 == 0 && bits == 32 {
+				continue
+			}
+			got := string(fc.append([]byte("x"), v, bits))
+			if want := "x" + strconv.FormatFloat(v, 'g', -1, bits); got != want {
+				t.Fatalf("value %d (%v, %d bits): %q, strconv gives %q", i, v, bits, got, want)
+			}
+		}
+	}
 }

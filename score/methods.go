@@ -18,7 +18,6 @@ import (
 func ucellScore(r *ranker, rs *signature.Resolved, maxRank int) float64 {
 	mr := float64(min(maxRank, r.G))
 	one := func(genes []int32, listed int) float64 {
-		n := float64(listed)
 		if listed == 0 {
 			return 0
 		}
@@ -27,14 +26,24 @@ func ucellScore(r *ranker, rs *signature.Resolved, maxRank int) float64 {
 			gr, eq := r.rank(g)
 			sum += math.Min(float64(gr)+float64(eq+1)/2, mr)
 		}
-		smin := n * (n + 1) / 2
-		return 1 - (sum-smin)/(n*mr-smin)
+		return ucellU(sum, listed, mr)
 	}
 	up := one(rs.Up, rs.UpTotal)
 	if rs.DownTotal == 0 {
 		return up
 	}
 	return math.Max(up-one(rs.Down, rs.DownTotal), 0)
+}
+
+// ucellU is UCell's score from the rank sum of a set of listed genes (absent
+// genes included at mr): 1 - (S - Smin)/(n*mr - Smin); 0 for an empty set.
+func ucellU(sum float64, listed int, mr float64) float64 {
+	if listed == 0 {
+		return 0
+	}
+	n := float64(listed)
+	smin := n * (n + 1) / 2
+	return 1 - (sum-smin)/(n*mr-smin)
 }
 
 // aucellScore is AUCell (Aibar et al., Nat Methods 2017; AUCell 1.2x

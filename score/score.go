@@ -62,7 +62,7 @@ type Options struct {
 	NBin       int     // modulescore expression bins (default 24)
 	NCtrl      int     // modulescore control genes per signature gene (default 100)
 	Normalize  matrix.Normalization
-	ChunkSize  int // cells per chunk (default 1024)
+	ChunkSize  int // cells per chunk (default 128: a chunk of 128 cells stays in cache)
 	Workers    int // scoring goroutines (default GOMAXPROCS)
 	Limits     signature.Limits
 	Progress   func(done, total int)
@@ -102,7 +102,7 @@ func (o *Options) defaults() {
 		o.Normalize = matrix.NormAuto
 	}
 	if o.ChunkSize <= 0 {
-		o.ChunkSize = 1024
+		o.ChunkSize = 128
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
@@ -314,11 +314,28 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 		out.Params["alpha"] = opt.Alpha
 		out.Params["ssgsea_norm"] = opt.SSGSEANorm
 	}
+	// UCell on raw counts: ranks from a histogram of the cell's counts
+	// (ucellcounts.go), the same bits as the general ranker.
+	var fast []*ucellCounts
+	if opt.Method == "ucell" {
+		for range opt.Workers {
+			fast = append(fast, newUCellCounts(G, opt.MaxRank, out.Signatures))
+		}
+	}
 	err := stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
 		r := rankers[w]
+		row := make([]float64, len(out.Signatures))
 		for i := 0; i < c.Cells; i++ {
-			r.load(c.Row(i))
 			cell := c.Start + i
+			if fast != nil {
+				if idx, val := c.Row(i); fast[w].score(idx, val, row) {
+					for s, v := range row {
+						out.Scores[s][cell] = v
+					}
+					continue
+				}
+			}
+			r.load(c.Row(i))
 			for s := range out.Signatures {
 				rs := &out.Signatures[s]
 				var v float64

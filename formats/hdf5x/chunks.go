@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"sort"
 	"sync"
@@ -545,10 +546,24 @@ func (ix *chunkIndex) convertIndices(raw []byte, out []int32, limit int) int {
 
 // chunkBytes returns chunk i with its filters undone (chunkLen elements).
 func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
-	raw, err := readAt(f, ix.addrs[i], int(ix.sizes[i]))
-	if err != nil {
+	n := int(ix.sizes[i])
+	if n < 0 || n > 1<<30 {
+		return nil, errUnsupported
+	}
+	// The stored bytes are read into a recycled buffer, given back once
+	// inflated (a chunk never inflated, say unfiltered, keeps it).
+	stored := getBuf(n)
+	if _, err := f.ReadAt(stored, int64(ix.addrs[i])); err != nil {
+		putBuf(stored)
 		return nil, err
 	}
+	raw := stored
+	replaced := false // raw no longer points into stored
+	defer func() {
+		if replaced {
+			putBuf(stored)
+		}
+	}()
 	for k := len(ix.filters) - 1; k >= 0; k-- {
 		if ix.masks[i]&(1<<uint(k)) != 0 {
 			continue
@@ -558,14 +573,15 @@ func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
 			// Inflate straight into a buffer of the chunk's size, the
 			// whole chunk at once (package inflate; a growing buffer cost a
 			// third of the read time).
-			out := make([]byte, ix.chunkLen*ix.elemSize)
+			out := getBuf(ix.chunkLen * ix.elemSize)
 			n, err := inflateChunk(out, raw)
 			if err != nil {
+				putBuf(out)
 				return nil, err
 			}
-			raw = out[:n]
+			raw, replaced = out[:n], true
 		case 2:
-			raw = unshuffle(raw, ix.elemSize)
+			raw, replaced = unshuffle(raw, ix.elemSize), true
 		case 3:
 			if len(raw) < 4 {
 				return nil, errUnsupported
@@ -576,6 +592,7 @@ func (ix *chunkIndex) chunkBytes(f *os.File, i int) ([]byte, error) {
 			if raw, err = lzfDecompress(raw, ix.chunkLen*ix.elemSize); err != nil {
 				return nil, err
 			}
+			replaced = true
 		}
 	}
 	if len(raw) < ix.chunkLen*ix.elemSize {
@@ -601,6 +618,57 @@ func unshuffle(b []byte, es int) []byte {
 }
 
 var decoders = sync.Pool{New: func() any { return new(inflate.Decoder) }}
+
+// Buffers of stored and inflated chunks are recycled, one pool per size (a
+// dataset's chunks all have one inflated size; a file has few datasets): a
+// 1M-cell matrix is 20 GB of inflated chunks, which the collector otherwise
+// frees and the allocator zeroes again.
+var (
+	bufMu    sync.Mutex
+	bufPools = map[int]*sync.Pool{}
+)
+
+// sizeClass rounds n up to a multiple of an eighth of the power of two at or
+// above it (stored chunks differ in size by a few bytes).
+func sizeClass(n int) int {
+	if n <= 4096 {
+		return 4096
+	}
+	step := 1 << bits.Len(uint(n-1)) / 8
+	return (n + step - 1) / step * step
+}
+
+func poolOf(n int) *sync.Pool {
+	bufMu.Lock()
+	defer bufMu.Unlock()
+	p := bufPools[n]
+	if p == nil {
+		if len(bufPools) > 64 { // many sizes (stored chunk sizes vary): start again
+			clear(bufPools)
+		}
+		p = &sync.Pool{}
+		bufPools[n] = p
+	}
+	return p
+}
+
+// getBuf returns a buffer of n bytes (contents undefined).
+func getBuf(n int) []byte {
+	c := sizeClass(n)
+	if b, ok := poolOf(c).Get().(*[]byte); ok {
+		return (*b)[:n]
+	}
+	return make([]byte, n, c)
+}
+
+// putBuf gives b back for reuse; the caller must hold no other reference.
+func putBuf(b []byte) {
+	if cap(b) == 0 || sizeClass(cap(b)) != cap(b) {
+		return // not one of getBuf's
+	}
+	b = b[:cap(b)]
+	poolOf(len(b)).Put(&b)
+}
 
 // inflateChunk inflates the zlib stream src (a chunk through HDF5's deflate
 // filter) into out and returns the bytes written. A stream longer than the

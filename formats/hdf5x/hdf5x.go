@@ -739,6 +739,15 @@ func (f *File) release(addr uint64, chunkLen int, off int) {
 	q := f.cacheQ[:0]
 	for _, k := range f.cacheQ {
 		if k[0] == addr && (int(k[1])+1)*chunkLen <= off {
+			// Read already (readers go forward): its buffer is reused,
+			// unless it is still being inflated.
+			if e := f.cache[k]; e != nil {
+				select {
+				case <-e.done:
+					putBuf(e.v)
+				default:
+				}
+			}
 			delete(f.cache, k)
 			continue
 		}

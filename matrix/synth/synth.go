@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"sort"
 
@@ -23,8 +24,18 @@ type Source struct {
 	feats                 []matrix.Feature
 	cells                 []string
 	cum                   []float64
+	guide                 []int32 // guide[b]: a first guess for the gene of a draw in bucket b of [0, total)
 	pos                   int
+	count                 []float64 // per gene, the current cell's counts (all zero between cells)
+	seen                  []uint64  // bit g: gene g drawn in the current cell
+	idx                   []int32
+	val                   []float64
 }
+
+// guideBuckets is the size of the lookup table that starts each draw's
+// search near its gene (a few steps, instead of a binary search of all
+// genes; the gene found is the same).
+const guideBuckets = 1 << 16
 
 // New returns a generator for genes x cells with about perCell detected
 // genes per cell.
@@ -52,7 +63,29 @@ func New(genes, cells, perCell int, seed uint64) *Source {
 		t += x
 		s.cum[i] = t
 	}
+	s.guide = make([]int32, guideBuckets)
+	for b := range s.guide {
+		s.guide[b] = int32(sort.SearchFloat64s(s.cum, float64(b)*t/guideBuckets))
+	}
+	s.count = make([]float64, genes)
+	s.seen = make([]uint64, (genes+63)/64)
 	return s
+}
+
+// draw returns the first gene whose cumulative weight is at least x (what
+// sort.SearchFloat64s(s.cum, x) returns), starting from the guide table's
+// guess and stepping to it.
+func (s *Source) draw(x, total float64) int {
+	b := int(x / total * guideBuckets)
+	b = min(max(b, 0), guideBuckets-1)
+	i := int(s.guide[b])
+	for i > 0 && s.cum[i-1] >= x {
+		i--
+	}
+	for i < len(s.cum) && s.cum[i] < x {
+		i++
+	}
+	return i
 }
 
 func (s *Source) Features() []matrix.Feature { return s.feats }
@@ -67,27 +100,28 @@ func (s *Source) Next(dst *matrix.Chunk, max int) error {
 	}
 	dst.Reset(s.pos)
 	total := s.cum[len(s.cum)-1]
-	counts := map[int32]float64{}
-	var idx []int32
-	var val []float64
 	for k := 0; k < max && s.pos < s.Cells; k++ {
 		r := rand.New(rand.NewPCG(s.Seed, uint64(s.pos)+2))
 		// Library size varies between cells (log-normal, sd 0.5).
 		n := int(float64(s.PerCell) * math.Exp(0.5*r.NormFloat64()-0.125))
-		clear(counts)
 		for j := 0; j < n; j++ {
-			g := int32(sort.SearchFloat64s(s.cum, r.Float64()*total))
-			if int(g) >= s.Genes {
-				g = int32(s.Genes - 1)
+			g := min(s.draw(r.Float64()*total, total), s.Genes-1)
+			s.seen[g>>6] |= 1 << (g & 63)
+			s.count[g]++
+		}
+		// The cell's genes in ascending order with their counts.
+		s.idx, s.val = s.idx[:0], s.val[:0]
+		for w, m := range s.seen {
+			for m != 0 {
+				g := w<<6 | bits.TrailingZeros64(m)
+				m &= m - 1
+				s.idx = append(s.idx, int32(g))
+				s.val = append(s.val, s.count[g])
+				s.count[g] = 0
 			}
-			counts[g]++
+			s.seen[w] = 0
 		}
-		idx, val = idx[:0], val[:0]
-		for g, c := range counts {
-			idx = append(idx, g)
-			val = append(val, c)
-		}
-		dst.AppendRow(idx, val)
+		dst.AppendRow(s.idx, s.val)
 		s.pos++
 	}
 	return nil

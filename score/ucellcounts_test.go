@@ -1,0 +1,77 @@
+package score
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/lsc-bio/lsc/signature"
+)
+
+// The histogram path for raw counts gives the same bits as the general
+// ranker (sorted ranks, ucellScore) on random cells: up and up/down sets,
+// genes in both halves, sets with absent genes, max-rank above and below the
+// number of genes, heavy ties, cells with no counts; values it does not take
+// (zero, fractional, negative, >= 65536) are refused, never scored.
+func TestUCellCountsSameBitsAsRanker(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 300; trial++ {
+		G := 5 + r.IntN(400)
+		var sigs []signature.Resolved
+		for s := 0; s < 1+r.IntN(6); s++ {
+			pick := func(n int) []int32 {
+				p := r.Perm(G)[:min(n, G)]
+				out := make([]int32, len(p))
+				for i, g := range p {
+					out[i] = int32(g)
+				}
+				slices.Sort(out)
+				return out
+			}
+			rs := signature.Resolved{Up: pick(1 + r.IntN(30))}
+			rs.UpTotal = len(rs.Up) + r.IntN(3)
+			if r.IntN(2) == 0 {
+				rs.Down = pick(1 + r.IntN(20))
+				rs.DownTotal = len(rs.Down) + r.IntN(2)
+			}
+			sigs = append(sigs, rs)
+		}
+		maxRank := []int{1, 3, 50, 1500}[r.IntN(4)]
+		u := newUCellCounts(G, maxRank, sigs)
+		rk := newRanker(G)
+		got := make([]float64, len(sigs))
+		for cell := 0; cell < 20; cell++ {
+			var idx []int32
+			var val []float64
+			top := []int{1, 3, 40, 70000}[r.IntN(4)]
+			for g := 0; g < G; g++ {
+				if r.Float64() < 0.3 {
+					idx = append(idx, int32(g))
+					val = append(val, float64(1+r.IntN(top)))
+				}
+			}
+			if r.IntN(10) == 0 && len(val) > 0 {
+				val[r.IntN(len(val))] = []float64{0, 2.5, -1, math.NaN()}[r.IntN(4)]
+			}
+			ok := u.score(idx, val, got)
+			want := true
+			for _, v := range val {
+				want = want && v >= 1 && v < 65536 && v == math.Trunc(v)
+			}
+			if ok != want {
+				t.Fatalf("trial %d: histogram path took=%v a cell with values up to %d (%v)", trial, ok, top, val)
+			}
+			if !ok {
+				continue
+			}
+			rk.load(idx, val)
+			for s := range sigs {
+				w := ucellScore(rk, &sigs[s], maxRank)
+				if math.Float64bits(w) != math.Float64bits(got[s]) {
+					t.Fatalf("trial %d cell %d set %d: %v by histogram, %v by the ranker", trial, cell, s, got[s], w)
+				}
+			}
+		}
+	}
+}
