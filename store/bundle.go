@@ -63,6 +63,7 @@ type resultRec struct {
 	assay, metric, fraction, target, unit, scenario string
 	date                                            *string
 	day, value, lower, upper                        *float64
+	detectionLimit, sampleValue                     *float64 // lsc mrd assess: the sample's sensitivity and level
 	label                                           string
 	n, k                                            *int64
 	file                                            string

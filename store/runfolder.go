@@ -264,7 +264,7 @@ func colsOf(sh *sheet.Sheet, names ...string) []int {
 
 func readMRD(b *bundle, sh *sheet.Sheet, meta sampleMeta) error {
 	c := colsOf(sh, "patient", "date", "fraction", "assay", "target", "ratio_percent", "is_percent", "response", "probe",
-		"clone_percent", "clone_lower95", "clone_upper95", "abnormal_nuclei", "scored_nuclei", "input_line")
+		"clone_percent", "clone_lower95", "clone_upper95", "abnormal_nuclei", "scored_nuclei", "input_line", "sample_percent", "detection_limit")
 	for _, r := range sh.Rows {
 		g := func(i int) string { return r.Get(c[i]) }
 		d, err := date(g(1), sh.Path, r.Line, "date")
@@ -303,6 +303,14 @@ func readMRD(b *bundle, sh *sheet.Sheet, meta sampleMeta) error {
 				res.metric, v = "ratio_percent", g(5)
 			}
 			if res.value, err = num(v, sh.Path, r.Line, res.metric); err != nil {
+				return err
+			}
+			// The sample as the milestones grade it (written by lsc mrd
+			// assess since migration 0003; absent in older outputs).
+			if res.sampleValue, err = num(g(15), sh.Path, r.Line, "sample_percent"); err != nil {
+				return err
+			}
+			if res.detectionLimit, err = num(g(16), sh.Path, r.Line, "detection_limit"); err != nil {
 				return err
 			}
 		}
