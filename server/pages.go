@@ -48,6 +48,7 @@ type page struct {
 	Members     []member
 	Audit       *auditView
 	Cohort      *cohortView
+	Sample      *sampleView
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

@@ -28,6 +28,7 @@ func (s *Server) registerPages() {
 	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}", summary: "patient timeline page", access: read}, s.patientPage)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}/timeline.svg", summary: "patient timeline figure", access: read}, s.patientSVG)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/runs/{run}", summary: "run provenance", access: read}, s.runPage)
+	s.registerSamplePages()
 }
 
 func (s *Server) pageErr(w http.ResponseWriter, r *http.Request, err error) {

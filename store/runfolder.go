@@ -40,6 +40,9 @@ var readers = []reader{
 	{"fits.tsv", "twin", []string{"patient", "model", "parameter", "estimate"}, readFits},
 }
 
+// pageFolders are the sub-folders of a run whose HTML pages are kept.
+var pageFolders = []string{"samples", "patients"}
+
 // sampleMeta is what run.json says about each sample (date, tissue, sorted
 // fraction, timepoint), by sample id.
 type sampleMeta map[string]map[string]string
@@ -104,6 +107,22 @@ func readRun(dir string) (*bundle, error) {
 		if e.Type().IsRegular() && !have[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 			if err := b.addFile(filepath.Join(dir, e.Name())); err != nil {
 				return nil, err
+			}
+		}
+	}
+	// The per-sample and per-patient pages (lsc flow compartments'
+	// samples/ID.html with the density plots and gates drawn from the
+	// events, lsc mrd assess's patients/ID.html) are kept as "DIR/NAME".
+	for _, sub := range pageFolders {
+		ents, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), ".") {
+				if err := b.addFileAs(filepath.Join(dir, sub, e.Name()), sub+"/"+e.Name()); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

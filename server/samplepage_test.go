@@ -1,0 +1,291 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lsc-bio/lsc/auth"
+	"github.com/lsc-bio/lsc/store"
+)
+
+// cellsTSV is a hand-made cells.tsv (lsc stemcells' columns) for
+// AML419A-D0: counted scores 0.05, 0.10, 0.12 (below the run's jenks
+// threshold 0.1297525918155542) and 0.13, 0.20 (at or above it); one cell
+// not counted and one cell of another sample, neither drawn.
+const cellsTSV = "sample\tcell\tscore\tstem_like\tcell_type\tcounted\n" +
+	"AML419A-D0\tc1\t0.05\tno\tHSC-like\tyes\n" +
+	"AML419A-D0\tc2\t0.10\tno\tProg-like\tyes\n" +
+	"AML419A-D0\tc3\t0.12\tno\tHSC-like\tyes\n" +
+	"AML419A-D0\tc4\t0.13\tyes\tHSC-like\tyes\n" +
+	"AML419A-D0\tc5\t0.20\tyes\tHSC-like\tyes\n" +
+	"AML419A-D0\tc6\t0.50\t\tT\tno\n" +
+	"AML870-D0\tc1\t0.90\tyes\tHSC-like\tyes\n"
+
+// flowPageHTML stands for the page lsc flow compartments writes per sample
+// (samples/ID.html): two density plots.
+const flowPageHTML = `<!doctype html><html><body><h1>P2-BM-2016</h1>
+<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0072B2"/></svg>
+<svg width="20" height="20"><polygon points="1,1 5,1 5,5" fill="none" stroke="#D55E00"/></svg></body></html>`
+
+func copyFiles(t *testing.T, from, to string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(from, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sampleServer is the store fixture with a stemcells run that keeps
+// cells.tsv and a flow run that keeps its per-sample page; alice is a
+// viewer of the study, olga an admin of another study only.
+func sampleServer(t *testing.T) (*httptest.Server, store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"), store.Options{Files: filepath.Join(t.TempDir(), "files")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fx := "../store/testdata/study"
+	if _, err := st.ImportPatients(ctx, "", filepath.Join(fx, "patients.csv"), store.PatientOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	stem, flow := t.TempDir(), t.TempDir()
+	copyFiles(t, filepath.Join(fx, "stem"), stem, "run.json", "samples.tsv", "patients.tsv")
+	os.WriteFile(filepath.Join(stem, "cells.tsv"), []byte(cellsTSV), 0o644)
+	copyFiles(t, filepath.Join(fx, "flow"), flow, "run.json", "compartments.tsv")
+	os.Mkdir(filepath.Join(flow, "samples"), 0o755)
+	os.WriteFile(filepath.Join(flow, "samples", "P2-BM-2016.html"), []byte(flowPageHTML), 0o644)
+	for _, d := range []string{stem, filepath.Join(fx, "mrd"), flow} {
+		if _, err := st.ImportRun(ctx, "", d, store.ImportOptions{User: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []struct {
+		name, study string
+		role        auth.Role
+	}{{"alice", store.DefaultStudy, auth.Viewer}, {"olga", "other", auth.Admin}} {
+		h, _ := auth.HashPassword(u.name+"-password", testParams, nil)
+		if _, err := st.AddUser(ctx, u.name, h, u.study, u.role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := New(Config{Accounts: st, Data: st, Logger: slog.New(slog.DiscardHandler), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts, st
+}
+
+func signIn(t *testing.T, base, user string) *http.Client {
+	t.Helper()
+	cl := &http.Client{Jar: newJar(), CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := cl.PostForm(base+"/login", url.Values{"user": {user}, "password": {user + "-password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in %s: %d", user, resp.StatusCode)
+	}
+	return cl
+}
+
+func runOf(t *testing.T, st store.Store, kind string) *store.Run {
+	t.Helper()
+	rs, err := st.Runs(context.Background(), store.DefaultStudy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if strings.Contains(r.Kind, kind) {
+			run, err := st.Run(context.Background(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return run
+		}
+	}
+	t.Fatalf("no %s run", kind)
+	return nil
+}
+
+// The sample page of a stem-cell sample: the histogram from the stored
+// cells.tsv (counts per side of the threshold hand-derived from cellsTSV),
+// the threshold from run.json, the burden row, provenance and file links.
+func TestSamplePageScores(t *testing.T) {
+	ts, st := sampleServer(t)
+	cl := signIn(t, ts.URL, "alice")
+	code, page := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/AML419A-D0")
+	if code != 200 {
+		t.Fatalf("sample page: %d\n%s", code, page)
+	}
+	below, above := 0, 0
+	for _, m := range regexp.MustCompile(`fill="([^"]+)"><title>(\d+) cells, score`).FindAllStringSubmatch(page, -1) {
+		n, _ := strconv.Atoi(m[2])
+		if m[1] == "#9bbcd8" {
+			below += n
+		} else {
+			above += n
+		}
+	}
+	if below != 3 || above != 2 {
+		t.Errorf("histogram: %d cells below and %d at or above the threshold, want 3 and 2", below, above)
+	}
+	stem := runOf(t, st, "stemcells")
+	for _, want := range []string{"AML419A-D0 (n=5)", "0.129753 (jenks)", "LSPC-Quiescent score (ucell)", // figure
+		"<td>1068</td><td>375</td><td>0.351123595505618</td>", // samples.tsv row of this sample
+		"0.1.0-dev", "GSM3587950_AML419A-D0.dem.txt.gz", "d5263de9d66ffecb6d2bd7ac92f185f95455d26479ce07feafcc6e0b8f9062e9", // provenance: version, this sample's input and checksum
+		`href="/studies/` + store.DefaultStudy + `/runs/` + stem.ID + `/files/cells.tsv"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("sample page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "GSM3587984_AML870") {
+		t.Error("sample page lists another sample's input")
+	}
+	// the stored file: its bytes, type and disposition
+	resp, err := cl.Get(ts.URL + "/studies/" + store.DefaultStudy + "/runs/" + stem.ID + "/files/cells.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || b.String() != cellsTSV || resp.Header.Get("Content-Type") != "text/tab-separated-values; charset=utf-8" ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="cells.tsv"` {
+		t.Errorf("file: %d %q %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"), b.String())
+	}
+	if code, _ := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/runs/"+stem.ID+"/files/nothing.tsv"); code != 404 {
+		t.Errorf("unknown file: %d", code)
+	}
+	// the view and the download are audited
+	log, err := st.AuditLog(context.Background(), store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range log {
+		seen[r.Action+" "+r.Object] = true
+	}
+	if !seen["view-sample AML419A/AML419A-D0"] || !seen["download-file "+stem.ID+"/cells.tsv"] {
+		t.Errorf("audit rows %v", seen)
+	}
+}
+
+// An MRD sample lists every derived column of lsc mrd assess (values from
+// store/testdata/study/mrd/measurements.tsv, line 17-18: P4's replicates
+// 0/6,000 + 0/6,000 ABL1, sensitivity 100/12,000 %); a flow sample shows
+// its compartments and the density plots of its stored page.
+func TestSamplePageMRDAndFlow(t *testing.T) {
+	ts, st := sampleServer(t)
+	cl := signIn(t, ts.URL, "alice")
+	code, page := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/"+url.PathEscape("2022-01-01 PB")+"?patient=P4")
+	if code != 200 {
+		t.Fatalf("MRD sample: %d\n%s", code, page)
+	}
+	for _, col := range mrdShown {
+		if !strings.Contains(page, "<th>"+col+"</th>") {
+			t.Errorf("MRD table lacks column %s", col)
+		}
+	}
+	if strings.Count(page, "<td>0.008333333333333333</td>") != 2 || !strings.Contains(page, "2 replicates combined") {
+		t.Errorf("MRD rows lack the combined sensitivity:\n%s", page)
+	}
+	code, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/P2-BM-2016")
+	if code != 200 {
+		t.Fatalf("flow sample: %d", code)
+	}
+	flow := runOf(t, st, "flow")
+	for _, want := range []string{"<td>CD34&#43;</td><td>/blasts/CD34&#43;</td><td>314</td>",
+		"/samples/P2-BM-2016/density/" + flow.ID + "/0", "/samples/P2-BM-2016/density/" + flow.ID + "/1"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("flow sample page lacks %q", want)
+		}
+	}
+	resp, err := cl.Get(ts.URL + "/studies/" + store.DefaultStudy + "/samples/P2-BM-2016/density/" + flow.ID + "/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	n, _ := resp.Body.Read(buf)
+	b.Write(buf[:n])
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(b.String(), `<polygon points="1,1 5,1 5,5"`) ||
+		!strings.Contains(b.String(), `xmlns="http://www.w3.org/2000/svg"`) {
+		t.Errorf("density plot: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), b.String())
+	}
+	if code, _ := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/P2-BM-2016/density/"+flow.ID+"/2"); code != 404 {
+		t.Errorf("density plot 2 of 2: %d", code)
+	}
+	// the patient page links its samples
+	_, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4")
+	if !strings.Contains(page, `href="/studies/`+store.DefaultStudy+`/samples/2022-01-01%20PB?patient=P4"`) {
+		t.Error("patient page does not link its samples")
+	}
+}
+
+// Refused cases: no session -> sign-in redirect; a user outside the study
+// -> 404 for the sample, its files and plots (as if they did not
+// exist); a viewer cannot change anything through these routes; unknown
+// samples -> 404.
+func TestSamplePagesRefused(t *testing.T) {
+	ts, st := sampleServer(t)
+	stem, flow := runOf(t, st, "stemcells"), runOf(t, st, "flow")
+	s := "/studies/" + store.DefaultStudy
+	urls := []string{s + "/samples/AML419A-D0", s + "/runs/" + stem.ID + "/files/cells.tsv", s + "/samples/P2-BM-2016/density/" + flow.ID + "/0"}
+	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	olga, alice := signIn(t, ts.URL, "olga"), signIn(t, ts.URL, "alice")
+	for _, u := range urls {
+		resp, err := anon.Get(ts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+			t.Errorf("no session %s: %d %s", u, resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if code, body := get(t, olga, ts.URL+u); code != 404 || strings.Contains(body, "AML419A") {
+			t.Errorf("outsider %s: %d", u, code)
+		}
+		if code, _ := get(t, alice, ts.URL+u); code != 200 {
+			t.Errorf("viewer %s: %d", u, code)
+		}
+		if code, _ := post(t, alice, ts.URL+u, url.Values{}); code != http.StatusMethodNotAllowed && code != http.StatusForbidden {
+			t.Errorf("viewer POST %s: %d", u, code)
+		}
+	}
+	// another study's run through this study's path: not found
+	for _, u := range []string{s + "/samples/NOPE", s + "/runs/stemcells-0000000000000000/files/cells.tsv", s + "/samples/AML419A-D0?patient=P4"} {
+		if code, _ := get(t, alice, ts.URL+u); code != 404 {
+			t.Errorf("%s: %d, want 404", u, code)
+		}
+	}
+}
