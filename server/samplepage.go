@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/lsc-bio/lsc/auth"
+	"github.com/lsc-bio/lsc/plot"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/stemcell"
 	"github.com/lsc-bio/lsc/store"
@@ -30,6 +32,7 @@ func (s *Server) registerSamplePages() {
 	read := access{scoped: true, action: auth.Read}
 	s.handle(route{method: "GET", pattern: "/studies/{study}/samples/{sample}", summary: "sample page: scores, flow compartments and density plots, MRD rows, provenance, files (?patient= when the name is in several patients)", access: read}, s.samplePage)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/samples/{sample}/density/{run}/{n}", summary: "the n-th flow density plot (SVG) of a sample's stored flow page", access: read}, s.densitySVG)
+	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}/timeline.png", summary: "patient timeline figure as PNG (?scale=1|2|3)", access: read}, s.patientPNG)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/runs/{run}/files/{name...}", summary: "a stored file of a run, as an attachment", access: read}, s.runFile)
 }
 
@@ -430,4 +433,34 @@ func sortedFieldNames(m map[string]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// patientPNG sends the patient's timeline figure as a PNG (the SVG drawn by
+// plot.PNG; ?scale=1, 2 or 3 pixels per SVG unit, default 2 for print).
+func (s *Server) patientPNG(w http.ResponseWriter, r *http.Request, idn *identity) {
+	study, patient := r.PathValue("study"), r.PathValue("patient")
+	scale := 2.0
+	if v := r.URL.Query().Get("scale"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3 {
+			writeError(w, http.StatusBadRequest, "scale must be 1, 2 or 3 (pixels per SVG unit)")
+			return
+		}
+		scale = float64(n)
+	}
+	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
+	if err != nil {
+		s.pageErr(w, r, err)
+		return
+	}
+	svg, _, _ := s.patientFigure(r, t)
+	var b bytes.Buffer
+	if err := plot.PNG(&b, svg, scale); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, idn.User.Name, "download-figure", study, patient, "ok")
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Disposition", `attachment; filename="timeline.png"`)
+	w.Write(b.Bytes())
 }

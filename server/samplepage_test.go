@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"image/png"
+	"math"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -253,14 +255,15 @@ func TestSamplePageMRDAndFlow(t *testing.T) {
 }
 
 // Refused cases: no session -> sign-in redirect; a user outside the study
-// -> 404 for the sample, its files and plots (as if they did not
+// -> 404 for the sample, its files, plots and the PNG (as if they did not
 // exist); a viewer cannot change anything through these routes; unknown
 // samples -> 404.
 func TestSamplePagesRefused(t *testing.T) {
 	ts, st := sampleServer(t)
 	stem, flow := runOf(t, st, "stemcells"), runOf(t, st, "flow")
 	s := "/studies/" + store.DefaultStudy
-	urls := []string{s + "/samples/AML419A-D0", s + "/runs/" + stem.ID + "/files/cells.tsv", s + "/samples/P2-BM-2016/density/" + flow.ID + "/0"}
+	urls := []string{s + "/samples/AML419A-D0", s + "/runs/" + stem.ID + "/files/cells.tsv", s + "/samples/P2-BM-2016/density/" + flow.ID + "/0",
+		s + "/patients/P4/timeline.png"}
 	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	olga, alice := signIn(t, ts.URL, "olga"), signIn(t, ts.URL, "alice")
 	for _, u := range urls {
@@ -288,4 +291,95 @@ func TestSamplePagesRefused(t *testing.T) {
 			t.Errorf("%s: %d, want 404", u, code)
 		}
 	}
+}
+
+// timeline.png is the page's figure as a PNG: it decodes, has the SVG's
+// size at scale 2 (1 with ?scale=1), and each filled marker's colour lies
+// where timeline.svg puts the point (centres read back from the SVG).
+func TestTimelinePNGRoute(t *testing.T) {
+	ts, _ := sampleServer(t)
+	cl := signIn(t, ts.URL, "alice")
+	base := ts.URL + "/studies/" + store.DefaultStudy + "/patients/P2/timeline"
+	_, svg := get(t, cl, base+".svg")
+	resp, err := cl.Get(base + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("Content-Disposition") != `attachment; filename="timeline.png"` {
+		t.Fatalf("PNG: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	img, err := png.Decode(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := os.Getenv("LSC_WRITE_FIGURES"); d != "" {
+		f, _ := os.Create(filepath.Join(d, "timeline-P2.png"))
+		png.Encode(f, img)
+		f.Close()
+	}
+	wh := regexp.MustCompile(`<svg [^>]*width="([0-9.]+)" height="([0-9.]+)"`).FindStringSubmatch(svg)
+	w, _ := strconv.ParseFloat(wh[1], 64)
+	h, _ := strconv.ParseFloat(wh[2], 64)
+	if img.Bounds().Dx() != int(math.Ceil(2*w)) || img.Bounds().Dy() != int(math.Ceil(2*h)) {
+		t.Errorf("PNG %v, SVG %gx%g at scale 2", img.Bounds(), w, h)
+	}
+	laneRe := regexp.MustCompile(`<g class="lane" id="[^"]*" transform="translate\(0 ([0-9.]+)\)">`)
+	ptRe := regexp.MustCompile(`<g class="point"[^>]*><circle cx="([0-9.]+)" cy="([0-9.]+)" r="3.5" fill="#([0-9A-Fa-f]{6})">`)
+	type mk struct {
+		x, y float64
+		rgb  [3]int
+	}
+	var ms []mk
+	lanes := laneRe.FindAllStringSubmatchIndex(svg, -1)
+	for i, l := range lanes {
+		end := len(svg)
+		if i+1 < len(lanes) {
+			end = lanes[i+1][0]
+		}
+		dy, _ := strconv.ParseFloat(svg[l[2]:l[3]], 64)
+		for _, m := range ptRe.FindAllStringSubmatch(svg[l[1]:end], -1) {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			y, _ := strconv.ParseFloat(m[2], 64)
+			v, _ := strconv.ParseUint(m[3], 16, 32)
+			ms = append(ms, mk{x, y + dy, [3]int{int(v >> 16), int(v >> 8 & 255), int(v & 255)}})
+		}
+	}
+	checked := 0
+	for i, m := range ms {
+		covered := false // a later marker within 8 units covers it in the SVG as well
+		for _, n := range ms[i+1:] {
+			covered = covered || math.Hypot(n.x-m.x, n.y-m.y) < 8
+		}
+		if covered {
+			continue
+		}
+		r, g, b, _ := img.At(int(2*m.x), int(2*m.y)).RGBA()
+		if abs(int(r>>8)-m.rgb[0]) > 40 || abs(int(g>>8)-m.rgb[1]) > 40 || abs(int(b>>8)-m.rgb[2]) > 40 {
+			t.Errorf("marker at (%g, %g): pixel %d,%d,%d, SVG colour %v", m.x, m.y, r>>8, g>>8, b>>8, m.rgb)
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Errorf("only %d of %d markers checked", checked, len(ms))
+	}
+	resp1, err := cl.Get(base + ".png?scale=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img1, err := png.Decode(resp1.Body)
+	resp1.Body.Close()
+	if err != nil || img1.Bounds().Dx() != int(math.Ceil(w)) {
+		t.Errorf("scale 1: %v %v", err, img1.Bounds())
+	}
+	if code, _ := get(t, cl, base+".png?scale=9"); code != 400 {
+		t.Errorf("scale 9: %d", code)
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
