@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"image/png"
-	"math"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
