@@ -47,10 +47,17 @@ var flowCols = []string{"compartment", "population", "count", "pct_of_parent", "
 	"pct_of_cd34", "pct_of_cd34_lower95", "pct_of_cd34_upper95", "pct_of_blasts", "pct_of_blasts_lower95", "pct_of_blasts_upper95",
 	"pct_of_all", "pct_of_all_lower95", "pct_of_all_upper95"}
 
+// fieldTable is one output file's rows of a sample, shown transposed: a
+// row per column of the file, a column per output line.
 type fieldTable struct {
 	Title, File, Run string
-	Cols             []string
-	Rows             [][]string
+	Lines            []string // output lines (the measurement sheet's line for MRD)
+	Fields           []fieldRow
+}
+
+type fieldRow struct {
+	Name   string
+	Values []string
 }
 
 type scoreFigure struct {
@@ -156,14 +163,17 @@ func resultTables(rs []store.SampleResult) []fieldTable {
 			}
 			seen[key] = true
 			t.Run = r.Run
-			row := make([]string, len(cols))
-			for i, c := range cols {
-				row[i] = r.Fields[c]
+			t.Lines = append(t.Lines, strconv.Itoa(r.Line))
+			if len(t.Fields) == 0 {
+				for _, c := range cols {
+					t.Fields = append(t.Fields, fieldRow{Name: c})
+				}
 			}
-			t.Rows = append(t.Rows, row)
+			for i, c := range cols {
+				t.Fields[i].Values = append(t.Fields[i].Values, r.Fields[c])
+			}
 		}
-		if len(t.Rows) > 0 {
-			t.Cols = cols
+		if len(t.Lines) > 0 {
 			out = append(out, t)
 		}
 	}

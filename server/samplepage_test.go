@@ -14,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/lsc-bio/lsc/auth"
 	"github.com/lsc-bio/lsc/store"
 )
@@ -155,7 +157,7 @@ func TestSamplePageScores(t *testing.T) {
 	}
 	stem := runOf(t, st, "stemcells")
 	for _, want := range []string{"AML419A-D0 (n=5)", "0.129753 (jenks)", "LSPC-Quiescent score (ucell)", // figure
-		"<td>1068</td><td>375</td><td>0.351123595505618</td>", // samples.tsv row of this sample
+		`<th scope="row">n_cells</th><td>1068</td>`, `<th scope="row">fraction</th><td>0.351123595505618</td>`, // samples.tsv row of this sample
 		"0.1.0-dev", "GSM3587950_AML419A-D0.dem.txt.gz", "d5263de9d66ffecb6d2bd7ac92f185f95455d26479ce07feafcc6e0b8f9062e9", // provenance: version, this sample's input and checksum
 		`href="/studies/` + store.DefaultStudy + `/runs/` + stem.ID + `/files/cells.tsv"`} {
 		if !strings.Contains(page, want) {
@@ -213,7 +215,7 @@ func TestSamplePageMRDAndFlow(t *testing.T) {
 		t.Fatalf("MRD sample: %d\n%s", code, page)
 	}
 	for _, col := range mrdShown {
-		if !strings.Contains(page, "<th>"+col+"</th>") {
+		if !strings.Contains(page, `<th scope="row">`+col+"</th>") {
 			t.Errorf("MRD table lacks column %s", col)
 		}
 	}
@@ -225,7 +227,7 @@ func TestSamplePageMRDAndFlow(t *testing.T) {
 		t.Fatalf("flow sample: %d", code)
 	}
 	flow := runOf(t, st, "flow")
-	for _, want := range []string{"<td>CD34&#43;</td><td>/blasts/CD34&#43;</td><td>314</td>",
+	for _, want := range []string{"<td>/blasts/CD34&#43;</td>", `<th scope="row">count</th><td>6364</td><td>314</td>`,
 		"/samples/P2-BM-2016/density/" + flow.ID + "/0", "/samples/P2-BM-2016/density/" + flow.ID + "/1"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("flow sample page lacks %q", want)
@@ -382,4 +384,38 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// In Chromium: the sample page's histogram bars and density images are
+// drawn (every <img> loaded with a width), and the patient page's PNG link
+// answers an image.
+func TestBrowserSamplePage(t *testing.T) {
+	ts, _ := sampleServer(t)
+	ctx := browser(t)
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/samples/AML419A-D0"),
+		chromedp.WaitVisible(css("#user")),
+		chromedp.SendKeys(css("#user"), "alice"),
+		chromedp.SendKeys(css("#password"), "alice-password"),
+		chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("figure.scores")),
+	)
+	if n := eval[int](t, ctx, `document.querySelectorAll('figure.scores svg rect title').length`); n == 0 {
+		t.Error("no histogram bars")
+	}
+	screenshot(t, ctx, "sample-scores")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/samples/P2-BM-2016"), chromedp.WaitVisible(css("figure.density img")))
+	loaded := false
+	for i := 0; i < 50 && !loaded; i++ { // images load after the page: wait up to 5 s
+		loaded = eval[bool](t, ctx, `document.images.length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 0)`)
+		if !loaded {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !loaded {
+		t.Error("density images did not load")
+	}
+	screenshot(t, ctx, "sample-flow")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/samples/"+url.PathEscape("2022-01-01 PB")+"?patient=P4"), chromedp.WaitVisible(css("table.fields")))
+	screenshot(t, ctx, "sample-mrd")
 }
