@@ -49,6 +49,7 @@ type page struct {
 	Audit       *auditView
 	Cohort      *cohortView
 	Sample      *sampleView
+	RunSamples  []store.Sample
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

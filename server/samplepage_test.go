@@ -249,6 +249,11 @@ func TestSamplePageMRDAndFlow(t *testing.T) {
 	if code, _ := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/P2-BM-2016/density/"+flow.ID+"/2"); code != 404 {
 		t.Errorf("density plot 2 of 2: %d", code)
 	}
+	// the run page lists and links the run's samples
+	_, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/runs/"+flow.ID)
+	if !strings.Contains(page, `href="/studies/`+store.DefaultStudy+`/samples/P2-BM-2016?patient=P2"`) || !strings.Contains(page, "<td>8</td>") {
+		t.Error("run page does not link its sample P2-BM-2016 with its 8 results (4 compartments x 2 metrics)")
+	}
 	// the patient page links its samples
 	_, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4")
 	if !strings.Contains(page, `href="/studies/`+store.DefaultStudy+`/samples/2022-01-01%20PB?patient=P4"`) {

@@ -247,7 +247,13 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, idn *identity) 
 		s.pageErr(w, r, err)
 		return
 	}
+	samples, err := s.cfg.Data.RunSamples(r.Context(), run.ID)
+	if err != nil {
+		s.pageErr(w, r, err)
+		return
+	}
+	s.audit(r, idn.User.Name, "view-run", study, id, "ok")
 	p := s.pageFor(idn, "Run "+id)
-	p.Study, p.Run = study, run
+	p.Study, p.Run, p.RunSamples = study, run, samples
 	s.render(w, http.StatusOK, "run.html", p)
 }

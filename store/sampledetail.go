@@ -104,3 +104,29 @@ func nullInt(v sql.NullInt64) *int64 {
 	}
 	return &v.Int64
 }
+
+// RunSamples lists the samples a run measured (patient, name, date,
+// timepoint, tissue, fraction and how many of the run's results each has),
+// by patient and name.
+func (c *core) RunSamples(ctx context.Context, run string) ([]Sample, error) {
+	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT p.pseudonym, s.name, s.date, s.timepoint, s.tissue, s.fraction, COUNT(*)
+		FROM results r JOIN samples s ON s.id = r.sample_id JOIN patients p ON p.id = s.patient_id
+		WHERE r.run_id = ? GROUP BY p.pseudonym, s.name, s.date, s.timepoint, s.tissue, s.fraction ORDER BY p.pseudonym, s.name`), run)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Sample
+	for rows.Next() {
+		var s Sample
+		var d sql.NullString
+		if err := rows.Scan(&s.Patient, &s.Name, &d, &s.Timepoint, &s.Tissue, &s.Fraction, &s.Results); err != nil {
+			return nil, err
+		}
+		if d.Valid {
+			s.Date = &d.String
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
