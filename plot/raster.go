@@ -60,6 +60,12 @@ func Raster(svg string, scale float64) (*image.RGBA, error) {
 		case xml.StartElement:
 			top := stack[len(stack)-1]
 			a := attrs(t)
+			if a["visibility"] == "hidden" || a["display"] == "none" {
+				if err := dec.Skip(); err != nil { // hidden (e.g. hover tips): not drawn
+					return nil, fmt.Errorf("plot: raster: %w", err)
+				}
+				continue
+			}
 			if t.Name.Local == "g" {
 				tx, ty, _ := translate(a["transform"])
 				top.tx, top.ty = top.tx+tx, top.ty+ty

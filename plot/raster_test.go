@@ -112,6 +112,12 @@ func TestRasterErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hidden, _ := Raster(`<svg width="10" height="10"><text x="0" y="9" font-size="12" visibility="hidden">WWW</text></svg>`, 1)
+	for x := 0; x < 10; x++ {
+		if !near(hidden.At(x, 6), "#ffffff", 2) {
+			t.Errorf("hidden text drawn at (%d, 6): %v", x, hidden.At(x, 6))
+		}
+	}
 	if !near(img.At(5, 5), "#0072B2", 2) || !near(img.At(5, 0), "#D55E00", 2) || !near(img.At(0, 9), "#ffffff", 2) {
 		t.Errorf("rect/path pixels %v %v %v", img.At(5, 5), img.At(5, 0), img.At(0, 9))
 	}

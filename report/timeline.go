@@ -209,5 +209,5 @@ func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
 		CSS     template.CSS
 		Version string
 		Skipped int
-	}{t, template.HTML(svg), css(), version, skipped})
+	}{t, template.HTML(svg), css() + template.CSS(plot.TipCSS), version, skipped})
 }

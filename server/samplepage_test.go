@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/lsc-bio/lsc/auth"
 	"github.com/lsc-bio/lsc/store"
@@ -423,4 +424,19 @@ func TestBrowserSamplePage(t *testing.T) {
 	screenshot(t, ctx, "sample-flow")
 	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/samples/"+url.PathEscape("2022-01-01 PB")+"?patient=P4"), chromedp.WaitVisible(css("table.fields")))
 	screenshot(t, ctx, "sample-mrd")
+	// keyboard focus on a timeline point shows its tip (value, CI, sample,
+	// run, file); the other tips stay hidden (headless Chromium has no
+	// focused window: focus is emulated)
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4"), chromedp.WaitVisible(css("figure.timeline")),
+		chromedp.Focus(css("g.point")))
+	vis := eval[[]string](t, ctx, `[...document.querySelectorAll('g.point text.tip')].map(e => getComputedStyle(e).visibility)`)
+	tipText := eval[string](t, ctx, `document.querySelector('g.point text.tip').textContent`)
+	if len(vis) < 2 || vis[0] != "visible" || vis[1] != "hidden" || !strings.Contains(tipText, "sample 2022-01-01 PB") || !strings.Contains(tipText, "measurements.tsv line 17") ||
+		!strings.Contains(tipText, "detection limit 0.008333333333333333") || eval[float64](t, ctx, `document.querySelector("g.point text.tip").getBBox().x`) < 0 {
+		t.Errorf("focused tip: %v %q", vis, tipText)
+	}
+	screenshot(t, ctx, "patient-focus")
 }
