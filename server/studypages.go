@@ -247,13 +247,17 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, idn *identity) 
 		s.pageErr(w, r, err)
 		return
 	}
-	samples, err := s.cfg.Data.RunSamples(r.Context(), run.ID)
+	const shown = 500 // a run of a large study measures many samples: the first are listed
+	samples, err := s.cfg.Data.RunSamples(r.Context(), run.ID, store.Page{Limit: shown + 1})
 	if err != nil {
 		s.pageErr(w, r, err)
 		return
 	}
 	s.audit(r, idn.User.Name, "view-run", study, id, "ok")
 	p := s.pageFor(idn, "Run "+id)
+	if len(samples) > shown {
+		samples, p.More = samples[:shown], shown
+	}
 	p.Study, p.Run, p.RunSamples = study, run, samples
 	s.render(w, http.StatusOK, "run.html", p)
 }

@@ -107,11 +107,15 @@ func nullInt(v sql.NullInt64) *int64 {
 
 // RunSamples lists the samples a run measured (patient, name, date,
 // timepoint, tissue, fraction and how many of the run's results each has),
-// by patient and name.
-func (c *core) RunSamples(ctx context.Context, run string) ([]Sample, error) {
+// by patient and name, within page (Limit 0 = all).
+func (c *core) RunSamples(ctx context.Context, run string, page Page) ([]Sample, error) {
+	lim := ""
+	if page.Limit > 0 {
+		lim = fmt.Sprintf(" LIMIT %d OFFSET %d", page.Limit, page.Offset)
+	}
 	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT p.pseudonym, s.name, s.date, s.timepoint, s.tissue, s.fraction, COUNT(*)
 		FROM results r JOIN samples s ON s.id = r.sample_id JOIN patients p ON p.id = s.patient_id
-		WHERE r.run_id = ? GROUP BY p.pseudonym, s.name, s.date, s.timepoint, s.tissue, s.fraction ORDER BY p.pseudonym, s.name`), run)
+		WHERE r.run_id = ? GROUP BY p.pseudonym, s.name, s.date, s.timepoint, s.tissue, s.fraction ORDER BY p.pseudonym, s.name`+lim), run)
 	if err != nil {
 		return nil, err
 	}

@@ -73,9 +73,19 @@ func TestSampleDetails(t *testing.T) {
 		if _, err := st.SampleDetails(ctx, "", "P2", "2022-01-01 PB"); err == nil || !strings.Contains(err.Error(), "not found") {
 			t.Errorf("another patient's sample: %v", err)
 		}
-		ss, err := st.RunSamples(ctx, fr.ID)
+		ss, err := st.RunSamples(ctx, fr.ID, Page{})
 		if err != nil || len(ss) != 1 || ss[0].Name != "P2-BM-2016" || ss[0].Results != 8 {
 			t.Errorf("run samples %+v %v", ss, err)
+		}
+		var mr string
+		for _, r := range runs {
+			if r.Kind == "mrd" {
+				mr = r.ID
+			}
+		}
+		ss, err = st.RunSamples(ctx, mr, Page{Offset: 1, Limit: 2}) // Chu's 9 samples come first, by name
+		if err != nil || len(ss) != 2 || ss[0].Patient != "Chu" || ss[0].Name != "2005-01-01 CD34+CD38-" || ss[1].Name != "2005-01-01 PB" {
+			t.Errorf("run samples, page 2 of 2: %+v %v", ss, err)
 		}
 	})
 }

@@ -64,7 +64,7 @@ type Store interface {
 	// patient is given) with every result measured on them.
 	SampleDetails(ctx context.Context, study, patient, name string) ([]SampleDetail, error)
 	// RunSamples lists the samples a run measured.
-	RunSamples(ctx context.Context, run string) ([]Sample, error)
+	RunSamples(ctx context.Context, run string, page Page) ([]Sample, error)
 	// FilePath is where a run's stored file with this SHA-256 lives; "" when
 	// the store keeps no files (PostgreSQL without a files folder).
 	FilePath(sha string) string
