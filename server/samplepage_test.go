@@ -255,6 +255,15 @@ func TestSamplePageMRDAndFlow(t *testing.T) {
 	if !strings.Contains(page, `href="/studies/`+store.DefaultStudy+`/samples/P2-BM-2016?patient=P2"`) || !strings.Contains(page, "<td>8</td>") {
 		t.Error("run page does not link its sample P2-BM-2016 with its 8 results (4 compartments x 2 metrics)")
 	}
+	// a sample whose name holds "/" (MDS1's sorted fraction) is linked as
+	// one path segment and opens
+	_, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/patients/MDS1")
+	if !strings.Contains(page, `/samples/2018-01-01%20CD34&#43;CD38-%2Flow%20CD90&#43;?patient=MDS1"`) {
+		t.Errorf("MDS1 sample link: %s", regexp.MustCompile(`href="[^"]*samples/[^"]*"`).FindString(page))
+	}
+	if code, page := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/2018-01-01%20CD34+CD38-%2Flow%20CD90+?patient=MDS1"); code != 200 || !strings.Contains(page, "<td>EGR1") && !strings.Contains(page, "del(5q)") {
+		t.Errorf("MDS1 sample page: %d", code)
+	}
 	// the patient page links its samples
 	_, page = get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4")
 	if !strings.Contains(page, `href="/studies/`+store.DefaultStudy+`/samples/2022-01-01%20PB?patient=P4"`) {
