@@ -33,7 +33,8 @@ func PNG(w io.Writer, svg string, scale float64) error {
 	if err != nil {
 		return err
 	}
-	return png.Encode(w, img)
+	enc := png.Encoder{CompressionLevel: png.BestSpeed} // flat colours compress well even so
+	return enc.Encode(w, img)
 }
 
 // Raster draws an SVG made by this package into an RGBA image (see PNG).

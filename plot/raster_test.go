@@ -122,3 +122,17 @@ func TestRasterErrors(t *testing.T) {
 		t.Errorf("rect/path pixels %v %v %v", img.At(5, 5), img.At(5, 0), img.At(0, 9))
 	}
 }
+
+// BenchmarkTimelinePNG: the demo timeline (2 lanes, 960 units wide) as a
+// PNG at scale 2 (bench/README.md lists the measured time).
+func BenchmarkTimelinePNG(b *testing.B) {
+	lanes, spans, marks := demoTimeline()
+	svg := Timeline(lanes, spans, marks, TimelineOptions{XLabel: "days from diagnosis"})
+	var buf bytes.Buffer
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := PNG(&buf, svg, 2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
