@@ -148,6 +148,7 @@ func drawLane(c *Canvas, l Lane) {
 			c.Raw(`<g class="point" tabindex="0" data-lane="%s" data-series="%s" data-x="%s" data-y="%s" aria-label="%s">`, html.EscapeString(l.ID), html.EscapeString(s.Name),
 				Num(p.X), Num(p.Y), html.EscapeString(p.Title))
 			c.Marker(p.X, p.Y, kind, col, p.Title)
+			tip(c, p)
 			c.Raw("</g>\n")
 		}
 	}
@@ -316,4 +317,47 @@ func labelRows(marks []Mark, xmin, xmax, width float64) int {
 		}
 	}
 	return n
+}
+
+// TipCSS shows a point's tip (its value, CI, sample, run and file) while
+// the point is hovered or has keyboard focus; pages that show the figure
+// include it. Without it (a downloaded SVG, the PNG) tips stay hidden.
+const TipCSS = `g.point:hover text.tip,g.point:focus text.tip{visibility:visible}g.point:focus{outline:none}` +
+	`g.point:focus circle,g.point:focus path{stroke:#000;stroke-width:2.5}`
+
+// tip writes the hidden text a point shows on hover or focus (TipCSS):
+// its title in lines of at most about 48 characters (cut at " · "),
+// beside the point towards the middle of the plot, above it when there is
+// room.
+func tip(c *Canvas, p LanePoint) {
+	if p.Title == "" {
+		return
+	}
+	var lines []string
+	for _, part := range strings.Split(p.Title, " · ") {
+		if n := len(lines); n > 0 && len(lines[n-1])+3+len(part) <= 48 {
+			lines[n-1] += " · " + part
+		} else {
+			lines = append(lines, part)
+		}
+	}
+	x, y := c.X(p.X), c.Y(p.Y)
+	anchor, dx := "start", 7.0
+	if x > (c.Left+c.W-c.Right)/2 {
+		anchor, dx = "end", -7
+	}
+	const lh = 13.0
+	ty := y - 8 - lh*float64(len(lines)-1)
+	if ty < 12 {
+		ty = y + 16
+	}
+	c.Raw(`<text class="tip" x="%s" y="%s" font-size="11" text-anchor="%s" fill="#111" paint-order="stroke" stroke="#fff" stroke-width="4" visibility="hidden">`, Px(x+dx), Px(ty), anchor)
+	for i, l := range lines {
+		dy := "0"
+		if i > 0 {
+			dy = Px(lh)
+		}
+		c.Raw(`<tspan x="%s" dy="%s">%s</tspan>`, Px(x+dx), dy, html.EscapeString(l))
+	}
+	c.Raw(`</text>`)
 }

@@ -32,11 +32,15 @@ func yesNo(b bool) string {
 }
 
 // MRDMeasurements writes measurements.tsv: every input row in input order,
-// its fields as given, then what lsc derived from it.
+// its fields as given, then what lsc derived from it. sample_percent and
+// detection_limit describe the row's qPCR sample as the milestones grade it
+// (replicate rows summed, Cross 2015): its level and the level one target
+// copy would give (the sensitivity), both in IS % when on the IS, else in
+// ratio %; empty for FISH rows.
 func MRDMeasurements(w io.Writer, header []string, a *mrd.Assessment) error {
 	bw := bufio.NewWriter(w)
 	cols := append([]string{"input_line"}, header...)
-	cols = append(cols, "ratio_percent", "is_percent", "log_reduction", "response", "detectable", "clone_percent", "clone_lower95", "clone_upper95", "notes")
+	cols = append(cols, "ratio_percent", "is_percent", "log_reduction", "response", "detectable", "sample_percent", "detection_limit", "clone_percent", "clone_lower95", "clone_upper95", "notes")
 	for i := range cols {
 		cols[i] = cell(cols[i])
 	}
@@ -52,11 +56,16 @@ func MRDMeasurements(w io.Writer, header []string, a *mrd.Assessment) error {
 			rec = append(rec, f)
 		}
 		lo, hi := math.NaN(), math.NaN()
+		sv, lim := math.NaN(), math.NaN()
+		if r.Sample >= 0 {
+			s := a.Samples[r.Sample]
+			sv, lim = s.Value(), s.Limit
+		}
 		if r.Assay == mrd.FISH {
 			lo, hi = r.CloneCI.Lower, r.CloneCI.Upper
 		}
 		rec = append(rec, Num(r.RatioPercent), Num(r.ISPercent), Num(r.LogReduction), string(r.Response), yesNo(r.Detectable),
-			Num(r.ClonePercent), Num(lo), Num(hi), cell(strings.Join(notes, "; ")))
+			Num(sv), Num(lim), Num(r.ClonePercent), Num(lo), Num(hi), cell(strings.Join(notes, "; ")))
 		fmt.Fprintln(bw, strings.Join(rec, "\t"))
 	}
 	return bw.Flush()

@@ -168,7 +168,8 @@ func ScoreHistograms(r *stemcell.Result, m StemMeta) string {
 			if x0 >= t-width*1e-9 {
 				col = above
 			}
-			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", plot.Px(c.X(x0)), plot.Px(base-h), plot.Px(c.X(lo+width)-c.X(lo)-0.5), plot.Px(h), col)
+			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%d cells, score %s to %s</title></rect>`+"\n", plot.Px(c.X(x0)), plot.Px(base-h),
+				plot.Px(c.X(lo+width)-c.X(lo)-0.5), plot.Px(h), col, int(n), Num(round6(x0)), Num(round6(x0+width)))
 		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#b00" stroke-dasharray="5 3"/>`+"\n", plot.Px(tx), plot.Px(tx), plot.Px(base-barH-6), plot.Px(base))
 		// Count axis: 0 and the tallest bin.

@@ -56,7 +56,10 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 			ls.Name += " · " + s.Scenario
 		}
 		for _, p := range s.Points {
-			if p.Day == nil || p.Value == nil || (l.Log && *p.Value <= 0) {
+			// An undetectable qPCR value is drawn as an open triangle at its
+			// detection limit (the sample's sensitivity) when the store has it.
+			undetectable := p.Value != nil && *p.Value == 0 && p.DetectionLimit != nil && *p.DetectionLimit > 0
+			if p.Day == nil || p.Value == nil || (l.Log && *p.Value <= 0 && !undetectable) {
 				skipped++
 				continue
 			}
@@ -64,7 +67,10 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 			if p.Lower != nil && p.Upper != nil {
 				lp.Lo, lp.Hi = *p.Lower, *p.Upper
 			}
-			lp.Below = strings.Contains(strings.ToLower(p.Label), "undetect")
+			lp.Below = strings.Contains(strings.ToLower(p.Label), "undetect") || undetectable
+			if undetectable {
+				lp.Y = *p.DetectionLimit
+			}
 			ls.Points = append(ls.Points, lp)
 		}
 		if len(ls.Points) > 0 {
@@ -150,7 +156,13 @@ func pointTitle(s store.Series, p store.Point) string {
 	if p.Date != nil {
 		b.WriteString(" · " + *p.Date)
 	}
+	if *p.Value == 0 && p.DetectionLimit != nil {
+		fmt.Fprintf(&b, " · undetectable, detection limit %s %s", Num(*p.DetectionLimit), s.Unit)
+	}
 	fmt.Fprintf(&b, " · day %s · sample %s · run %s", Num(*p.Day), p.Sample, p.Run)
+	if p.File != "" {
+		fmt.Fprintf(&b, " · %s line %d", p.File, p.Line)
+	}
 	if s.Kind == "projection" {
 		b.WriteString(" · research model projection, not a measurement")
 	}
@@ -197,5 +209,5 @@ func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
 		CSS     template.CSS
 		Version string
 		Skipped int
-	}{t, template.HTML(svg), css(), version, skipped})
+	}{t, template.HTML(svg), css() + template.CSS(plot.TipCSS), version, skipped})
 }

@@ -173,6 +173,7 @@ func apiPoints(t *testing.T, base, study, patient string) []string {
 			Points []struct {
 				Day   *float64 `json:"day"`
 				Value *float64 `json:"value"`
+				Limit *float64 `json:"detection_limit"`
 			} `json:"points"`
 		} `json:"series"`
 	}
@@ -181,6 +182,9 @@ func apiPoints(t *testing.T, base, study, patient string) []string {
 	for _, s := range tl.Series {
 		log := s.Metric == "is_percent" || s.Metric == "ratio_percent"
 		for _, p := range s.Points {
+			if p.Value != nil && *p.Value == 0 && p.Limit != nil {
+				p.Value = p.Limit // undetectable: drawn at its detection limit
+			}
 			if p.Day == nil || p.Value == nil || (log && *p.Value <= 0) {
 				continue
 			}

@@ -58,7 +58,13 @@ type milestoneRow struct {
 	Cells   [3]mileCell
 }
 
-type mileCell struct{ Status, Value, Sample string }
+// mileCell is one milestone of one patient. Undetectable marks a sample
+// without target copies; Value is then its detection limit (as lsc mrd
+// assess reports it in patients.tsv), or "" when the store has none.
+type mileCell struct {
+	Status, Value, Sample string
+	Undetectable          bool
+}
 
 type mileCount struct {
 	Name                                        string
@@ -184,16 +190,22 @@ func survivalByBand(cs []store.Course, burden map[string]float64, endpoint strin
 // a warning, a failure when confirmed > 10 % 1-3 months later. As package
 // mrd (lsc mrd assess) assesses them, from the store's is_percent points:
 // the point nearest the milestone within 42 days of it, the milestone
-// counted in calendar months from the first therapy start.
+// counted in calendar months from the first therapy start. An undetectable
+// sample is optimal when its detection limit is at or below the optimal
+// level, else not assessable (mrd.Assessment.milestone).
 var elnMilestones = []struct {
 	months    int
 	opt, fail float64
 }{{3, 10, math.Inf(1)}, {6, 1, 10}, {12, 0.1, 1}}
 
+// isPoint is one blood IS measurement. value is its sample's level
+// (replicate rows summed, as lsc mrd assess grades it) when the store has
+// it (migration 0003), else the row's; limit is the sample's detection
+// limit in % IS (NaN when not stored).
 type isPoint struct {
-	day, value   float64
-	date, sample string
-	undetectable bool
+	day, value, limit float64
+	date, sample      string
+	undetectable      bool
 }
 
 var bloodFractions = map[string]bool{"pb": true, "blood": true, "peripheral blood": true, "pb-mnc": true, "wbc": true}
@@ -217,7 +229,13 @@ func isPoints(t *store.Table) map[string][]isPoint {
 			continue
 		}
 		lab := strings.ToLower(r[col["label"]])
-		p := isPoint{day: d, value: v, date: r[col["date"]], sample: r[col["sample"]], undetectable: strings.Contains(lab, "undetect") || v == 0}
+		p := isPoint{day: d, value: v, limit: math.NaN(), date: r[col["date"]], sample: r[col["sample"]], undetectable: strings.Contains(lab, "undetect") || v == 0}
+		if sv, err := strconv.ParseFloat(r[col["sample_value"]], 64); err == nil {
+			p.value, p.undetectable = sv, sv == 0
+		}
+		if lim, err := strconv.ParseFloat(r[col["detection_limit"]], 64); err == nil {
+			p.limit = lim
+		}
 		out[pt] = append(out[pt], p)
 	}
 	return out
@@ -246,8 +264,14 @@ func milestones(pts []isPoint, startDay float64, startDate string) [3]mileCell {
 		p := pts[best]
 		c := mileCell{Value: strconv.FormatFloat(p.value, 'g', 3, 64), Sample: p.date} // shown to 3 significant digits
 		switch {
-		case p.undetectable:
-			c.Status, c.Value = "undetectable", "undetectable"
+		case p.undetectable && math.IsNaN(p.limit): // imported before migration 0003: no sensitivity to grade by
+			c.Status, c.Value, c.Undetectable = "undetectable", "", true
+		case p.undetectable: // graded by its sensitivity (package mrd, milestone)
+			c.Value, c.Undetectable = strconv.FormatFloat(p.limit, 'g', 3, 64), true
+			c.Status = "not assessable"
+			if p.limit <= m.opt*(1+1e-9) {
+				c.Status = "optimal"
+			}
 		case p.value <= m.opt*(1+1e-9):
 			c.Status = "optimal"
 		case m.months == 3:

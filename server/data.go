@@ -26,6 +26,9 @@ type Data interface {
 	Timeline(ctx context.Context, study, patient string) (*store.Timeline, error)
 	Table(ctx context.Context, study string, q store.TableQuery) (*store.Table, error)
 	Courses(ctx context.Context, study string) ([]store.Course, error)
+	SampleDetails(ctx context.Context, study, patient, name string) ([]store.SampleDetail, error)
+	RunSamples(ctx context.Context, run string, page store.Page) ([]store.Sample, error)
+	FilePath(sha string) string
 	ImportRun(ctx context.Context, study, dir string, opt store.ImportOptions) (*store.ImportResult, error)
 }
 

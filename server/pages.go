@@ -4,6 +4,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/lsc-bio/lsc/report"
@@ -20,6 +21,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return *s
 	},
+	"pathseg":  url.PathEscape, // one path segment: a sample name may hold "/" (e.g. "CD34+CD38-/low")
 	"outcomes": func() []string { return []string{"ok", "denied", "failed", "locked"} },
 	"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
 	"num": func(v *float64) string {
@@ -48,6 +50,8 @@ type page struct {
 	Members     []member
 	Audit       *auditView
 	Cohort      *cohortView
+	Sample      *sampleView
+	RunSamples  []store.Sample
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

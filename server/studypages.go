@@ -28,6 +28,7 @@ func (s *Server) registerPages() {
 	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}", summary: "patient timeline page", access: read}, s.patientPage)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}/timeline.svg", summary: "patient timeline figure", access: read}, s.patientSVG)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/runs/{run}", summary: "run provenance", access: read}, s.runPage)
+	s.registerSamplePages()
 }
 
 func (s *Server) pageErr(w http.ResponseWriter, r *http.Request, err error) {
@@ -246,7 +247,17 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, idn *identity) 
 		s.pageErr(w, r, err)
 		return
 	}
+	const shown = 500 // a run of a large study measures many samples: the first are listed
+	samples, err := s.cfg.Data.RunSamples(r.Context(), run.ID, store.Page{Limit: shown + 1})
+	if err != nil {
+		s.pageErr(w, r, err)
+		return
+	}
+	s.audit(r, idn.User.Name, "view-run", study, id, "ok")
 	p := s.pageFor(idn, "Run "+id)
-	p.Study, p.Run = study, run
+	if len(samples) > shown {
+		samples, p.More = samples[:shown], shown
+	}
+	p.Study, p.Run, p.RunSamples = study, run, samples
 	s.render(w, http.StatusOK, "run.html", p)
 }

@@ -63,6 +63,7 @@ type resultRec struct {
 	assay, metric, fraction, target, unit, scenario string
 	date                                            *string
 	day, value, lower, upper                        *float64
+	detectionLimit, sampleValue                     *float64 // lsc mrd assess: the sample's sensitivity and level
 	label                                           string
 	n, k                                            *int64
 	file                                            string
@@ -114,7 +115,10 @@ func fill(dst *string, v string) {
 }
 
 // addFile records a file of the run folder with its checksum.
-func (b *bundle) addFile(path string) error {
+func (b *bundle) addFile(path string) error { return b.addFileAs(path, filepath.Base(path)) }
+
+// addFileAs records a file under a name relative to the run folder.
+func (b *bundle) addFileAs(path, name string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -125,7 +129,7 @@ func (b *bundle) addFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	b.files = append(b.files, bundleFile{RunFile{Name: filepath.Base(path), SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, path})
+	b.files = append(b.files, bundleFile{RunFile{Name: name, SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, path})
 	return nil
 }
 
@@ -136,6 +140,9 @@ func (b *bundle) finish(kind string) {
 	h := sha256.New()
 	fmt.Fprintf(h, "lsc-run-v1\n%s\n%s\n", kind, b.run.Parameters)
 	for _, f := range b.files {
+		if strings.Contains(f.Name, "/") {
+			continue // sub-folder pages do not change the run's id (as before they were kept)
+		}
 		fmt.Fprintf(h, "%s %s\n", f.SHA256, f.Name)
 	}
 	b.run.Kind = kind

@@ -49,7 +49,7 @@ var archiveTables = []struct {
 	{"runs", []string{"id", "kind", "lsc_version", "parameters", "inputs", "created_at", "imported_at", "imported_by", "source"}},
 	{"run_files", []string{"run_id", "name", "sha256", "size"}},
 	{"results", []string{"run_id", "patient", "sample", "assay", "metric", "fraction", "target", "unit", "scenario", "date", "day",
-		"value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey"}},
+		"value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey", "detection_limit", "sample_value"}},
 }
 
 var archiveSelect = map[string]string{
@@ -61,7 +61,7 @@ var archiveSelect = map[string]string{
 	"runs":      `SELECT id, kind, lsc_version, parameters, inputs, created_at, imported_at, imported_by, source FROM runs WHERE study_id = ? ORDER BY id`,
 	"run_files": `SELECT f.run_id, f.name, f.sha256, f.size FROM run_files f JOIN runs r ON r.id = f.run_id WHERE r.study_id = ? ORDER BY f.run_id, f.name`,
 	"results": `SELECT r.run_id, p.pseudonym, COALESCE(s.name, ''), r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario, r.date, r.day,
-		r.value, r.lower, r.upper, r.label, r.n, r.k, r.file, r.line, r.fields, r.rkey
+		r.value, r.lower, r.upper, r.label, r.n, r.k, r.file, r.line, r.fields, r.rkey, r.detection_limit, r.sample_value
 		FROM results r JOIN patients p ON p.id = r.patient_id LEFT JOIN samples s ON s.id = r.sample_id WHERE p.study_id = ? ORDER BY r.run_id, r.rkey`,
 }
 
@@ -506,10 +506,10 @@ func (c *core) ImportArchive(ctx context.Context, dir string) (*ImportResult, er
 				}
 				sample = s.id
 			}
-			rows = append(rows, []any{r[0], pid[*r[1]], sample, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20]})
+			rows = append(rows, []any{r[0], pid[*r[1]], sample, r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], r[21], r[22]})
 		}
 		if n, err = c.insertMany(ctx, tx, "results", []string{"run_id", "patient_id", "sample_id", "assay", "metric", "fraction", "target", "unit", "scenario",
-			"date", "day", "value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey"}, rows, " ON CONFLICT (run_id, rkey) DO NOTHING"); err != nil {
+			"date", "day", "value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey", "detection_limit", "sample_value"}, rows, " ON CONFLICT (run_id, rkey) DO NOTHING"); err != nil {
 			return err
 		}
 		res.Results = int(n)
@@ -562,23 +562,34 @@ func readArchiveTable(path string, cols []string) ([][]*string, error) {
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
 	var out [][]*string
 	line := 0
+	width := len(cols) // an archive from an older schema may lack trailing columns (read as NULL)
 	for sc.Scan() {
 		line++
 		parts := strings.Split(sc.Text(), "\t")
-		if len(parts) != len(cols) {
-			return nil, fmt.Errorf("%s line %d: %d fields, expected %d (%s)", path, line, len(parts), len(cols), strings.Join(cols, ", "))
-		}
 		if line == 1 {
-			if strings.Join(parts, "\t") != strings.Join(cols, "\t") {
+			width = len(parts)
+			if len(parts) > len(cols) || strings.Join(parts, "\t") != strings.Join(cols[:len(parts)], "\t") || len(parts) < minArchiveCols(cols) {
 				return nil, fmt.Errorf("%s line 1: header differs from %s", path, strings.Join(cols, ", "))
 			}
 			continue
 		}
-		rec := make([]*string, len(parts))
+		if len(parts) != width {
+			return nil, fmt.Errorf("%s line %d: %d fields, expected %d (%s)", path, line, len(parts), width, strings.Join(cols[:width], ", "))
+		}
+		rec := make([]*string, len(cols))
 		for i, p := range parts {
 			rec[i] = unescapeTSV(p)
 		}
 		out = append(out, rec)
 	}
 	return out, sc.Err()
+}
+
+// minArchiveCols is the width of a table in the first archive schema:
+// results gained detection_limit and sample_value in migration 0003.
+func minArchiveCols(cols []string) int {
+	if len(cols) > 0 && cols[len(cols)-1] == "sample_value" {
+		return len(cols) - 2
+	}
+	return len(cols)
 }

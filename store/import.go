@@ -288,10 +288,10 @@ func (c *core) writeBundle(ctx context.Context, tx *sql.Tx, sid int64, b *bundle
 		}
 		fields, _ := json.Marshal(r.fields)
 		rows = append(rows, []any{b.run.ID, pid[r.patient], sample, r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario, r.date, r.day,
-			r.value, r.lower, r.upper, r.label, r.n, r.k, r.file, r.line, string(fields), r.key()})
+			r.value, r.lower, r.upper, r.label, r.n, r.k, r.file, r.line, string(fields), r.key(), r.detectionLimit, r.sampleValue})
 	}
 	if _, err := c.insertMany(ctx, tx, "results", []string{"run_id", "patient_id", "sample_id", "assay", "metric", "fraction", "target", "unit", "scenario",
-		"date", "day", "value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey"}, rows, ""); err != nil {
+		"date", "day", "value", "lower", "upper", "label", "n", "k", "file", "line", "fields", "rkey", "detection_limit", "sample_value"}, rows, ""); err != nil {
 		return err
 	}
 	res.Results = len(rows)

@@ -44,6 +44,9 @@ var readers = []reader{
 	{"fits.tsv", "twin", []string{"patient", "model", "parameter", "estimate"}, readFits},
 }
 
+// pageFolders are the sub-folders of a run whose HTML pages are kept.
+var pageFolders = []string{"samples", "patients"}
+
 // sampleMeta is what run.json says about each sample (date, tissue, sorted
 // fraction, timepoint), by sample id.
 type sampleMeta map[string]map[string]string
@@ -108,6 +111,22 @@ func readRun(dir string) (*bundle, error) {
 		if e.Type().IsRegular() && !have[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 			if err := b.addFile(filepath.Join(dir, e.Name())); err != nil {
 				return nil, err
+			}
+		}
+	}
+	// The per-sample and per-patient pages (lsc flow compartments'
+	// samples/ID.html with the density plots and gates drawn from the
+	// events, lsc mrd assess's patients/ID.html) are kept as "DIR/NAME".
+	for _, sub := range pageFolders {
+		ents, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), ".") {
+				if err := b.addFileAs(filepath.Join(dir, sub, e.Name()), sub+"/"+e.Name()); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -268,7 +287,7 @@ func colsOf(sh *sheet.Sheet, names ...string) []int {
 
 func readMRD(b *bundle, sh *sheet.Sheet, meta sampleMeta) error {
 	c := colsOf(sh, "patient", "date", "fraction", "assay", "target", "ratio_percent", "is_percent", "response", "probe",
-		"clone_percent", "clone_lower95", "clone_upper95", "abnormal_nuclei", "scored_nuclei", "input_line")
+		"clone_percent", "clone_lower95", "clone_upper95", "abnormal_nuclei", "scored_nuclei", "input_line", "sample_percent", "detection_limit")
 	for _, r := range sh.Rows {
 		g := func(i int) string { return r.Get(c[i]) }
 		d, err := date(g(1), sh.Path, r.Line, "date")
@@ -307,6 +326,14 @@ func readMRD(b *bundle, sh *sheet.Sheet, meta sampleMeta) error {
 				res.metric, v = "ratio_percent", g(5)
 			}
 			if res.value, err = num(v, sh.Path, r.Line, res.metric); err != nil {
+				return err
+			}
+			// The sample as the milestones grade it (written by lsc mrd
+			// assess since migration 0003; absent in older outputs).
+			if res.sampleValue, err = num(g(15), sh.Path, r.Line, "sample_percent"); err != nil {
+				return err
+			}
+			if res.detectionLimit, err = num(g(16), sh.Path, r.Line, "detection_limit"); err != nil {
 				return err
 			}
 		}

@@ -63,6 +63,14 @@ type Store interface {
 	// Courses returns every patient's events, days from each day 0.
 	Courses(ctx context.Context, study string) ([]Course, error)
 	Table(ctx context.Context, study string, q TableQuery) (*Table, error)
+	// SampleDetails returns the samples named name (of one patient when
+	// patient is given) with every result measured on them.
+	SampleDetails(ctx context.Context, study, patient, name string) ([]SampleDetail, error)
+	// RunSamples lists the samples a run measured.
+	RunSamples(ctx context.Context, run string, page Page) ([]Sample, error)
+	// FilePath is where a run's stored file with this SHA-256 lives; "" when
+	// the store keeps no files (PostgreSQL without a files folder).
+	FilePath(sha string) string
 	Export(ctx context.Context, study, dir string, opt ExportOptions) error
 }
 

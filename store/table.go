@@ -26,9 +26,10 @@ type Table struct {
 	Rows   [][]string
 }
 
-// TableHeader is the columns of Table rows.
+// TableHeader is the columns of Table rows. detection_limit and
+// sample_value are set for lsc mrd assess's qPCR results (migration 0003).
 var TableHeader = []string{"patient", "sample", "timepoint", "date", "day", "assay", "metric", "fraction", "target", "unit",
-	"value", "lower", "upper", "label", "n", "k", "run"}
+	"value", "lower", "upper", "label", "n", "k", "run", "detection_limit", "sample_value"}
 
 // Table returns a metric for every patient of a study, ordered by patient
 // and day; values in shortest round-trip form.
@@ -81,7 +82,7 @@ func (c *core) Table(ctx context.Context, study string, q TableQuery) (*Table, e
 		}
 	}
 	rows, err = c.db.QueryContext(ctx, c.d.q(`SELECT p.pseudonym, COALESCE(s.name, ''), COALESCE(s.timepoint, ''), COALESCE(s.date, r.date), r.day,
-		r.assay, r.metric, r.fraction, r.target, r.unit, r.value, r.lower, r.upper, r.label, r.n, r.k, r.run_id, r.scenario
+		r.assay, r.metric, r.fraction, r.target, r.unit, r.value, r.lower, r.upper, r.label, r.n, r.k, r.run_id, r.scenario, r.detection_limit, r.sample_value
 		FROM results r JOIN patients p ON p.id = r.patient_id LEFT JOIN samples s ON s.id = r.sample_id
 		WHERE `+strings.Join(where, " AND ")), args...)
 	if err != nil {
@@ -93,6 +94,7 @@ func (c *core) Table(ctx context.Context, study string, q TableQuery) (*Table, e
 		p          Point
 		assay      [5]string
 		n, k       sql.NullInt64
+		lim, sv    sql.NullFloat64
 	}
 	var recs []rec
 	for rows.Next() {
@@ -101,7 +103,7 @@ func (c *core) Table(ctx context.Context, study string, q TableQuery) (*Table, e
 		var day, v, lo, hi sql.NullFloat64
 		var scen string
 		if err := rows.Scan(&r.pt, &r.p.Sample, &r.p.Timepoint, &d, &day, &r.assay[0], &r.assay[1], &r.assay[2], &r.assay[3], &r.assay[4],
-			&v, &lo, &hi, &r.p.Label, &r.n, &r.k, &r.p.Run, &scen); err != nil {
+			&v, &lo, &hi, &r.p.Label, &r.n, &r.k, &r.p.Run, &scen, &r.lim, &r.sv); err != nil {
 			return nil, err
 		}
 		if d.Valid {
@@ -157,7 +159,7 @@ func (c *core) Table(ctx context.Context, study string, q TableQuery) (*Table, e
 			continue
 		}
 		t.Rows = append(t.Rows, []string{r.pt, r.p.Sample, r.p.Timepoint, optS(r.p.Date), optF(r.p.Day), r.assay[0], r.assay[1], r.assay[2], r.assay[3], r.assay[4],
-			optF(r.p.Value), optF(r.p.Lower), optF(r.p.Upper), r.p.Label, nullI(r.n), nullI(r.k), r.p.Run})
+			optF(r.p.Value), optF(r.p.Lower), optF(r.p.Upper), r.p.Label, nullI(r.n), nullI(r.k), r.p.Run, optF(nullF(r.lim)), optF(nullF(r.sv))})
 	}
 	return t, nil
 }

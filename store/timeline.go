@@ -63,7 +63,14 @@ type Point struct {
 	Sample    string `json:"sample"`
 	Run       string `json:"run"`
 	Timepoint string `json:"timepoint,omitempty"`
-	order     float64
+	// File and Line name the output row the value was imported from
+	// (for lsc mrd assess: the line of the user's measurement sheet).
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// DetectionLimit is the level one target copy would give in this
+	// sample (lsc mrd assess qPCR results, migration 0003).
+	DetectionLimit *float64 `json:"detection_limit,omitempty"`
+	order          float64
 }
 
 // MarshalJSON writes numbers in shortest round-trip form (report.Num), so
@@ -88,6 +95,14 @@ func (p Point) MarshalJSON() ([]byte, error) {
 		s, _ := json.Marshal(p.Timepoint)
 		fmt.Fprintf(&b, `,"timepoint":%s`, s)
 	}
+	if p.File != "" {
+		s, _ := json.Marshal(p.File)
+		fmt.Fprintf(&b, `,"file":%s,"line":%d`, s, p.Line)
+	}
+	if p.DetectionLimit != nil {
+		b.WriteString(`,"detection_limit":`)
+		writeNum(&b, p.DetectionLimit)
+	}
 	b.WriteByte('}')
 	return []byte(b.String()), nil
 }
@@ -98,12 +113,15 @@ func (p *Point) UnmarshalJSON(data []byte) error {
 		Date                     *string
 		Day, Value, Lower, Upper *float64
 		Label, Sample, Run       string
-		Timepoint                string
+		Timepoint, File          string
+		Line                     int
+		DetectionLimit           *float64 `json:"detection_limit"`
 	}
 	if err := json.Unmarshal(data, &v); err != nil {
 		return err
 	}
-	*p = Point{Date: v.Date, Day: v.Day, Value: v.Value, Lower: v.Lower, Upper: v.Upper, Label: v.Label, Sample: v.Sample, Run: v.Run, Timepoint: v.Timepoint}
+	*p = Point{Date: v.Date, Day: v.Day, Value: v.Value, Lower: v.Lower, Upper: v.Upper, Label: v.Label, Sample: v.Sample, Run: v.Run, Timepoint: v.Timepoint,
+		File: v.File, Line: v.Line, DetectionLimit: v.DetectionLimit}
 	return nil
 }
 
@@ -153,7 +171,8 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	}
 	sort.SliceStable(t.Events, func(i, j int) bool { return eventLess(t.Events[i], t.Events[j]) })
 	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
-			COALESCE(s.date, r.date), r.day, r.value, r.lower, r.upper, r.label, COALESCE(s.name, ''), r.run_id, COALESCE(s.timepoint, '')
+			COALESCE(s.date, r.date), r.day, r.value, r.lower, r.upper, r.label, COALESCE(s.name, ''), r.run_id, COALESCE(s.timepoint, ''),
+			r.file, r.line, r.detection_limit
 		FROM results r LEFT JOIN samples s ON s.id = r.sample_id
 		WHERE r.patient_id = ? AND r.assay <> 'model'`), pid)
 	if err != nil {
@@ -166,10 +185,12 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 		var s Series
 		var p Point
 		var d sql.NullString
-		var day, v, lo, hi sql.NullFloat64
-		if err := rows.Scan(&s.Assay, &s.Metric, &s.Fraction, &s.Target, &s.Unit, &s.Scenario, &d, &day, &v, &lo, &hi, &p.Label, &p.Sample, &p.Run, &p.Timepoint); err != nil {
+		var day, v, lo, hi, lim sql.NullFloat64
+		if err := rows.Scan(&s.Assay, &s.Metric, &s.Fraction, &s.Target, &s.Unit, &s.Scenario, &d, &day, &v, &lo, &hi, &p.Label, &p.Sample, &p.Run, &p.Timepoint,
+			&p.File, &p.Line, &lim); err != nil {
 			return nil, err
 		}
+		p.DetectionLimit = nullF(lim)
 		if d.Valid {
 			p.Date = &d.String
 		}
@@ -317,7 +338,13 @@ func pointLess(a, b Point) bool {
 	if a.Run != b.Run {
 		return a.Run < b.Run
 	}
-	return optF(a.Value) < optF(b.Value)
+	if optF(a.Value) != optF(b.Value) {
+		return optF(a.Value) < optF(b.Value)
+	}
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	return a.Line < b.Line // replicate rows of one sample: in input order
 }
 
 func eventLess(a, b Event) bool {

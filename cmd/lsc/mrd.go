@@ -49,7 +49,8 @@ Patients without BCR::ABL1 qPCR (FISH only, other targets) get no CML milestones
 "not applicable".
 
 Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_percent,
-log_reduction, response, detectable, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
+log_reduction, response, detectable, sample_percent and detection_limit of the row's sample
+with replicates summed, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
 (the cohort: counts and one row per patient) and DIR/patients/ID.html (one page per patient:
 time courses, rules, kinetics). DIR is checked before any work.
 --only PATIENT assesses that patient's rows alone and writes the patient's page into DIR/cache/,

@@ -29,8 +29,9 @@ func serveCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve --db DB [--addr 127.0.0.1:8080] [--tls-cert C.pem --tls-key K.pem] [--behind-proxy]",
 		Short: "the web app and REST API over a study database",
-		Long: `Serves patient timelines, cohort dashboards and the REST API (/api/v1, OpenAPI at
-/api/v1/openapi.json) with sign-in, roles per study and an audit trail. Add users first with lsc user add.
+		Long: `Serves patient timelines (SVG and PNG downloads), cohort dashboards, run and sample pages (score
+histograms, flow density plots with gates, MRD rows, provenance, stored files) and the REST API (/api/v1,
+OpenAPI at /api/v1/openapi.json) with sign-in, roles per study and an audit trail. Add users first with lsc user add.
 
 Plain HTTP is served only on a loopback address; any other address needs --tls-cert and --tls-key,
 or --behind-proxy when a TLS-terminating proxy forwards to it. Logs are JSON lines on stderr with

@@ -154,6 +154,7 @@ func TestStudyTimelineHTML(t *testing.T) {
 			Metric string `json:"metric"`
 			Points []struct {
 				Day, Value *float64
+				Limit      *float64 `json:"detection_limit"`
 			} `json:"points"`
 		} `json:"series"`
 	}
@@ -161,6 +162,9 @@ func TestStudyTimelineHTML(t *testing.T) {
 	n := 0
 	for _, s := range tl.Series {
 		for _, p := range s.Points {
+			if p.Value != nil && *p.Value == 0 && p.Limit != nil {
+				p.Value = p.Limit // undetectable: drawn at its detection limit
+			}
 			if p.Day == nil || p.Value == nil || *p.Value <= 0 {
 				continue
 			}
