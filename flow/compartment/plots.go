@@ -26,7 +26,10 @@ type Plot struct {
 // CD34 vs CD38 (blasts), CD90 vs CD45RA (CD34+CD38-), CD123 vs CD45RA
 // (CD34+CD38+), each when the panel has the markers.
 func Plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Population) []Plot {
-	ev := flow.NewEvaluator(c.Strategy, d)
+	return plots(t, c, d, comp, pops, flow.NewEvaluator(c.Strategy, d))
+}
+
+func plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Population, ev *flow.Evaluator) []Plot {
 	in := map[string][]bool{}
 	for _, p := range pops {
 		in[p.ID] = p.In
