@@ -103,12 +103,13 @@ type Evaluator struct {
 	scaled   []float64
 	cache    map[string][]float64
 	fcsSp    *Spillover
-	comp     map[string][]float64 // compensation id -> compensated columns (row-major over fluorochromes)
+	comp     map[string][]float64    // compensation id -> compensated columns (row-major over fluorochromes)
+	xf       map[[4]string][]float64 // transformed values by (transform, compensation, ratio, name)
 }
 
 // NewEvaluator prepares gating of d with s.
 func NewEvaluator(s *Strategy, d *fcs.Dataset) *Evaluator {
-	return &Evaluator{S: s, D: d, scaled: d.Scaled(), cache: map[string][]float64{}, comp: map[string][]float64{}}
+	return &Evaluator{S: s, D: d, scaled: d.Scaled(), cache: map[string][]float64{}, comp: map[string][]float64{}, xf: map[[4]string][]float64{}}
 }
 
 func (e *Evaluator) column(name string) ([]float64, error) {
@@ -228,8 +229,14 @@ func (e *Evaluator) flowJoCompName(name string, missing error) ([]float64, bool)
 	return v, true
 }
 
-// Values returns a dimension's values for every event.
+// Values returns a dimension's values for every event. Transformed values
+// are computed once per evaluator (the same dimension in several gates, or in
+// plots after gating, reuses them); callers must not modify the slice.
 func (e *Evaluator) Values(d Dim) ([]float64, error) {
+	key := [4]string{d.Transform, d.Comp, d.Ratio, d.Name}
+	if v, ok := e.xf[key]; ok && d.Transform != "" {
+		return v, nil
+	}
 	var v []float64
 	if d.Ratio != "" {
 		r, ok := e.S.Ratios[d.Ratio]
@@ -263,6 +270,7 @@ func (e *Evaluator) Values(d Dim) ([]float64, error) {
 		for i, x := range v {
 			out[i] = t.Apply(x)
 		}
+		e.xf[key] = out
 		v = out
 	}
 	return v, nil

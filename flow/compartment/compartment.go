@@ -313,7 +313,12 @@ type Freq struct {
 // Measure gates d with the compiled template and reports every compartment,
 // the populations (with per-event membership) and the gating warnings.
 func Measure(t *Template, c *Compiled, d *fcs.Dataset) ([]Count, []flow.Population, []string, error) {
-	ev := flow.NewEvaluator(c.Strategy, d)
+	return measure(t, c, d, flow.NewEvaluator(c.Strategy, d))
+}
+
+// measure is Measure with the evaluator given, so that Run's plots reuse
+// the compensated and transformed values the gating computed.
+func measure(t *Template, c *Compiled, d *fcs.Dataset, ev *flow.Evaluator) ([]Count, []flow.Population, []string, error) {
 	pops, err := ev.Apply()
 	if err != nil {
 		return nil, nil, nil, err

@@ -26,7 +26,10 @@ type Plot struct {
 // CD34 vs CD38 (blasts), CD90 vs CD45RA (CD34+CD38-), CD123 vs CD45RA
 // (CD34+CD38+), each when the panel has the markers.
 func Plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Population) []Plot {
-	ev := flow.NewEvaluator(c.Strategy, d)
+	return plots(t, c, d, comp, pops, flow.NewEvaluator(c.Strategy, d))
+}
+
+func plots(t *Template, c *Compiled, d *fcs.Dataset, comp string, pops []flow.Population, ev *flow.Evaluator) []Plot {
 	in := map[string][]bool{}
 	for _, p := range pops {
 		in[p.ID] = p.In
@@ -124,10 +127,80 @@ func axisRange(v []float64, linear bool) (float64, float64) {
 		return 0, 1
 	}
 	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	lo, hi := stats.Quantile7(s, 0.001), stats.Quantile7(s, 0.999)
+	lo, hi := quantile7(s, 0.001), quantile7(s, 0.999)
 	if linear {
 		return math.Min(0, lo), math.Max(hi*1.05, 1)
 	}
 	return math.Min(0, lo), math.Max(1, hi)
+}
+
+// quantile7 is stats.Quantile7 of v's values in sorted order, found by
+// selection instead of a sort (v is reordered; the same two order statistics
+// and the same arithmetic, so the same value). With a NaN it sorts, as
+// sort.Float64s orders NaN first.
+func quantile7(v []float64, q float64) float64 {
+	n := len(v)
+	for _, x := range v {
+		if math.IsNaN(x) {
+			sort.Float64s(v)
+			return stats.Quantile7(v, q)
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	h := float64(n-1) * q
+	lo := math.Floor(h)
+	i := int(lo)
+	a := selectKth(v, i)
+	if i+1 >= n {
+		return a
+	}
+	b := v[i+1] // after selection every value right of i is >= a: the next order statistic is their minimum
+	for _, x := range v[i+2:] {
+		if x < b {
+			b = x
+		}
+	}
+	return a + (h-lo)*(b-a)
+}
+
+// selectKth reorders v so that v[k] holds its k-th smallest value (0-based),
+// smaller ones left of it and larger or equal ones right, and returns it:
+// quickselect with a median-of-three pivot and a three-way partition (ties
+// are common on a clipped display scale); a sort after 64 rounds bounds the
+// worst case.
+func selectKth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for round := 0; lo < hi; round++ {
+		if round == 64 {
+			sort.Float64s(v[lo : hi+1])
+			return v[k]
+		}
+		a, b, c := v[lo], v[lo+(hi-lo)/2], v[hi]
+		p := math.Max(math.Min(a, b), math.Min(math.Max(a, b), c))
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch {
+			case v[i] < p:
+				v[lt], v[i] = v[i], v[lt]
+				lt++
+				i++
+			case v[i] > p:
+				v[i], v[gt] = v[gt], v[i]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt - 1
+		case k > gt:
+			lo = gt + 1
+		default:
+			return p
+		}
+	}
+	return v[k]
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lsc-bio/lsc/flow"
 	"github.com/lsc-bio/lsc/flow/fcs"
 )
 
@@ -24,11 +25,12 @@ func (t *Template) Run(d *fcs.Dataset, comp string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts, pops, warns, err := Measure(t, c, d)
+	ev := flow.NewEvaluator(c.Strategy, d)
+	counts, pops, warns, err := measure(t, c, d, ev)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Compiled: c, Counts: counts, Plots: Plots(t, c, d, comp, pops), Notes: c.Notes(), Warnings: warns}, nil
+	return &Result{Compiled: c, Counts: counts, Plots: plots(t, c, d, comp, pops, ev), Notes: c.Notes(), Warnings: warns}, nil
 }
 
 // Notes says which markers the panel lacks and what is therefore not

@@ -44,14 +44,19 @@ func read(l *formats.Lines, path string) (*matrix.CSR, error) {
 	}
 	sep := formats.Delimiter(head)
 	hf := splitFields(head, sep)
-	type cell struct {
-		gene int32
+	// Entries are kept gene by gene as read (cell, value), with each gene's
+	// start in rowStart, then turned into the cells' CSR at the end: one
+	// growing slice instead of one per cell.
+	type entry struct {
+		cell int32
 		val  float64
 	}
 	var cols []string
-	var cellEntries [][]cell
+	var ents []entry
+	rowStart := []int{0}
 	var feats []matrix.Feature
 	seenGene := map[string]int{}
+	var f [][]byte // the line's fields, reused
 	first := true
 	for {
 		line, err := l.Next()
@@ -64,7 +69,7 @@ func read(l *formats.Lines, path string) (*matrix.CSR, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		f := splitFields(line, sep)
+		f = appendFields(f[:0], line, sep)
 		if first {
 			switch len(f) {
 			case len(hf) + 1:
@@ -84,13 +89,12 @@ func read(l *formats.Lines, path string) (*matrix.CSR, error) {
 				}
 				seen[c] = i
 			}
-			cellEntries = make([][]cell, len(cols))
 			first = false
 		}
 		if len(f) != len(cols)+1 {
 			return nil, formats.Errorf(path, l.N, "", "every line is a gene name followed by one value per sample", "%d values, expected %d", len(f)-1, len(cols))
 		}
-		g := f[0]
+		g := string(f[0])
 		if g == "" {
 			return nil, formats.Errorf(path, l.N, "column 1", "every row needs a gene name", "empty gene name")
 		}
@@ -98,34 +102,83 @@ func read(l *formats.Lines, path string) (*matrix.CSR, error) {
 			return nil, formats.Errorf(path, l.N, "column 1", "each gene must appear once: sum or drop the repeated rows first", "gene %q repeats line %d", g, prev)
 		}
 		seenGene[g] = l.N
-		gi := int32(len(feats))
 		feats = append(feats, matrix.Feature{ID: g, Name: g})
 		for j, s := range f[1:] {
-			if s == "0" {
+			if len(s) == 1 && s[0] == '0' {
 				continue
 			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, formats.Errorf(path, l.N, "column "+strconv.Itoa(j+2)+" ("+cols[j]+")", "values must be finite numbers; impute or drop missing values first", "value %q for gene %s is not a number", s, g)
+			v, ok := parseCount(s)
+			if !ok {
+				var err error
+				v, err = strconv.ParseFloat(string(s), 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					return nil, formats.Errorf(path, l.N, "column "+strconv.Itoa(j+2)+" ("+cols[j]+")", "values must be finite numbers; impute or drop missing values first", "value %q for gene %s is not a number", s, g)
+				}
 			}
 			if v != 0 {
-				cellEntries[j] = append(cellEntries[j], cell{gi, v})
+				ents = append(ents, entry{int32(j), v})
 			}
 		}
+		rowStart = append(rowStart, len(ents))
 	}
 	if first {
 		return nil, formats.Errorf(path, 2, "", "the file needs a header and one line per gene", "no gene rows")
 	}
-	m := &matrix.CSR{Feats: feats, Cells: cols, Indptr: []int{0},
+	m := &matrix.CSR{Feats: feats, Cells: cols, Indptr: make([]int, len(cols)+1),
+		Indices: make([]int32, len(ents)), Data: make([]float64, len(ents)),
 		Meta: matrix.Info{Format: "dense-table", Path: path, Matrix: "genes x samples"}}
-	for _, es := range cellEntries {
-		for _, e := range es {
-			m.Indices = append(m.Indices, e.gene)
-			m.Data = append(m.Data, e.val)
+	for _, e := range ents {
+		m.Indptr[e.cell+1]++
+	}
+	for c := range cols {
+		m.Indptr[c+1] += m.Indptr[c]
+	}
+	next := append([]int(nil), m.Indptr[:len(cols)]...)
+	for gi := range feats {
+		for _, e := range ents[rowStart[gi]:rowStart[gi+1]] {
+			k := next[e.cell]
+			m.Indices[k], m.Data[k] = int32(gi), e.val
+			next[e.cell]++
 		}
-		m.Indptr = append(m.Indptr, len(m.Indices))
 	}
 	return m, nil
+}
+
+// parseCount reads a plain run of up to 15 decimal digits (a count) exactly,
+// without allocating; anything else is left to strconv.ParseFloat.
+func parseCount(s []byte) (float64, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return float64(n), true
+}
+
+// appendFields appends line's fields (split at sep, trimmed, one pair of
+// surrounding double quotes removed) to f; they alias line.
+func appendFields(f [][]byte, line []byte, sep byte) [][]byte {
+	for {
+		i := bytes.IndexByte(line, sep)
+		p := line
+		if i >= 0 {
+			p = line[:i]
+		}
+		p = bytes.TrimSpace(p)
+		if len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"' {
+			p = p[1 : len(p)-1]
+		}
+		f = append(f, p)
+		if i < 0 {
+			return f
+		}
+		line = line[i+1:]
+	}
 }
 
 func splitFields(line []byte, sep byte) []string {

@@ -1,9 +1,12 @@
 package table
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -42,5 +45,80 @@ func TestReadFromReader(t *testing.T) {
 	}
 	if _, err := Read(strings.NewReader(""), "empty.tsv"); err == nil || !strings.Contains(err.Error(), "empty.tsv") {
 		t.Errorf("empty: %v", err)
+	}
+}
+
+// Values spelled every way a count or a number can be (leading zeros, a
+// negative zero, exponents, quotes, spaces) read as strconv.ParseFloat reads
+// them; zeros are dropped and each cell's genes stay in file order.
+func TestValueSpellings(t *testing.T) {
+	m, err := Read(strings.NewReader("g\ta\tb\tc\nG1\t007\t-0\t\"1e3\"\nG2\t 0 \t2.50\t123456789012345\nG3\t0.0\t1234567890123456789\t0\n"), "v.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &struct {
+		indptr  []int
+		indices []int32
+		data    []float64
+	}{[]int{0, 1, 3, 5}, []int32{0, 1, 2, 0, 1}, []float64{7, 2.5, 1234567890123456789, 1000, 123456789012345}}
+	if !reflect.DeepEqual(m.Indptr, want.indptr) || !reflect.DeepEqual(m.Indices, want.indices) || !reflect.DeepEqual(m.Data, want.data) {
+		t.Errorf("got %v %v %v", m.Indptr, m.Indices, m.Data)
+	}
+}
+
+// A real van Galen et al. 2019 count table (GEO GSE116256, AML722B-D0) read
+// by Read equals the same file split naively here (strings.Split on tabs,
+// strconv.ParseFloat on every field), cell by cell.
+func TestVanGalenAgainstNaiveSplit(t *testing.T) {
+	p := "../../../shared/testdata/leukemia/vangalen2019_GSE116256/GSM3587980_AML722B-D0.dem.txt.gz"
+	m, err := ReadFile(p)
+	if err != nil {
+		t.Skip("../shared/testdata absent")
+	}
+	fh, _ := os.Open(p)
+	defer fh.Close()
+	zr, err := gzip.NewReader(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	head := strings.Split(lines[0], "\t")
+	if !reflect.DeepEqual(m.Cells, head[1:]) || len(m.Feats) != len(lines)-1 {
+		t.Fatalf("%d cells %d genes, file %d %d", len(m.Cells), len(m.Feats), len(head)-1, len(lines)-1)
+	}
+	dense := make([][]float64, len(head)-1)
+	for c := range dense {
+		dense[c] = make([]float64, len(lines)-1)
+	}
+	for g, ln := range lines[1:] {
+		f := strings.Split(ln, "\t")
+		if m.Feats[g].Name != f[0] {
+			t.Fatalf("gene %d: %q, file %q", g, m.Feats[g].Name, f[0])
+		}
+		for c, s := range f[1:] {
+			dense[c][g], _ = strconv.ParseFloat(s, 64)
+		}
+	}
+	nnz := 0
+	for c := range dense {
+		got := make([]float64, len(lines)-1)
+		for k := m.Indptr[c]; k < m.Indptr[c+1]; k++ {
+			got[m.Indices[k]] = m.Data[k]
+			if k > m.Indptr[c] && m.Indices[k] <= m.Indices[k-1] {
+				t.Fatalf("cell %d: genes out of order", c)
+			}
+		}
+		if !reflect.DeepEqual(got, dense[c]) {
+			t.Fatalf("cell %s differs", m.Cells[c])
+		}
+		for _, v := range dense[c] {
+			if v != 0 {
+				nnz++
+			}
+		}
+	}
+	if nnz != len(m.Data) {
+		t.Errorf("%d stored values, %d non-zeros in the file", len(m.Data), nnz)
 	}
 }
