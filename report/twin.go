@@ -67,8 +67,19 @@ func TwinPlot(p twin.Panel) string {
 	if len(p.Observed) == 0 {
 		return ""
 	}
-	c := plot.NewCanvas(760, 360)
-	c.Left, c.Right, c.Top, c.Bottom = 72, 40, 24, 66
+	nproj := 0
+	{
+		seen := map[string]bool{}
+		for _, q := range p.Curve {
+			if q.Scenario != twin.ScenarioFitted && !seen[q.Scenario] {
+				seen[q.Scenario] = true
+				nproj++
+			}
+		}
+	}
+	extra := 18 * math.Max(0, float64(nproj-1)) // one legend row per further projection scenario
+	c := plot.NewCanvas(760, 360+extra)
+	c.Left, c.Right, c.Top, c.Bottom = 72, 40, 24, 66+extra
 	c.LogY = true
 	lo, hi := math.Inf(1), math.Inf(-1)
 	xmin, xmax := math.Inf(1), math.Inf(-1)
@@ -155,8 +166,9 @@ func TwinPlot(p twin.Panel) string {
 				label = sc.name
 			}
 			at := pts[len(pts)*k/(len(scens))]
+			x := math.Min(math.Max(c.X(at.Day), c.Left+3.5*float64(len(label))), c.W-c.Right-3.5*float64(len(label)))
 			c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold" fill="%s" text-anchor="middle">%s</text>`+"\n",
-				plot.Px(c.X(at.Day)), plot.Px(math.Max(c.Y(clamp(at.Upper))-6, c.Top+22)), sc.colour, html.EscapeString(label))
+				plot.Px(x), plot.Px(math.Max(c.Y(clamp(at.Upper))-6, c.Top+10+14*float64(k))), sc.colour, html.EscapeString(label))
 		}
 	}
 	if len(p.Curve) > 0 {
@@ -175,7 +187,7 @@ func TwinPlot(p twin.Panel) string {
 		}
 	}
 	// Legend in one row under the x-axis label.
-	ly := c.H - 10
+	ly := c.H - 10 - extra
 	lx := c.Left
 	c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="#000"/><text x="%s" y="%s" font-size="11">measured</text>`+"\n", plot.Px(lx+4), plot.Px(ly-4), plot.Px(lx+12), plot.Px(ly))
 	lx += 80
@@ -196,6 +208,9 @@ func TwinPlot(p twin.Panel) string {
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
 			plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), sc.colour, sc.dash, plot.Px(lx+22), plot.Px(ly), html.EscapeString(label))
 		lx += 26 + 5.6*float64(len(label))
+		if lx > c.W-300 { // next scenario on its own row
+			lx, ly = c.Left, ly+18
+		}
 	}
 	return c.SVG()
 }
