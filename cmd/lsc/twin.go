@@ -23,7 +23,8 @@ func twinCmd() *cobra.Command {
 and model projections. Every projection is research-model output, not a treatment recommendation.
 
   lsc twin fit --model biphasic --data MEASUREMENTS.csv [--patients PATIENTS.csv] --out DIR
-  lsc twin fit --model cart --data CART.csv --out DIR
+  lsc twin fit --model michor2005 --data MEASUREMENTS.csv [--patients PATIENTS.csv] [--stop-at DATE | --stop-day N] --out DIR
+  lsc twin fit --model cart --data CART.csv [--patients SHEET --time COL --event COL] --out DIR
 
 biphasic: the measurement sheet of 'lsc mrd assess' (same reader, same replicate and detection-limit
 rules). Per patient, fraction, target and control: log10 level = log10(A e^-at + B e^-bt), day 0 = the
@@ -50,7 +51,9 @@ Measured % = 100 y3/(y3 + 2 x3). Projections: continued therapy, and with --stop
 --stop-day N (days from each patient's day 0, after the last sample) therapy stopped: leukemic stem cells
 left on the stop day and days to molecular relapse (ratio back above 0.1%, loss of MMR), each with a
 profile-likelihood interval. The biphasic model is descriptive and has no therapy-off state: a stop
-projection is not defined for it (it projects continued therapy only).
+projection is not defined for it (it projects continued therapy only). The Michor model has no
+mechanism for lasting treatment-free remission, so it predicts relapse after any stop: a research
+model's consequence under its assumptions, never a recommendation about stopping.
 
 Writes DIR/fits.tsv, DIR/projections.tsv, DIR/report.html, DIR/run.json (and DIR/response.tsv for cart
 with a response column). A series too short for a model gets one fits.tsv row "status" with an empty
