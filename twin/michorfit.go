@@ -101,6 +101,20 @@ func FitMichor(obs []Obs, c MichorParams) (*MichorFit, error) {
 		}
 	}
 	f.Params = f.profileAll(michorUnit)
+	for i := range f.Params {
+		// A profile still under the 95% point 40 natural-log units (a
+		// factor e^40) from the estimate never crosses: the data are
+		// compatible with 0 or with no limit (ay_reduction and by_reduction
+		// can trade off, the product of the two productions is what
+		// shows).
+		p := &f.Params[i]
+		if math.Log(p.Estimate/p.Lower) > 40 {
+			p.Lower = 0
+		}
+		if math.Log(p.Upper/p.Estimate) > 40 {
+			p.Upper = math.Inf(1)
+		}
+	}
 	return f, nil
 }
 

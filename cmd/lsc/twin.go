@@ -79,7 +79,7 @@ func twinFitCmd() *cobra.Command {
 		Short: "fit a kinetic model to every patient and project it",
 		Args:  cobra.NoArgs,
 		Example: `  lsc twin fit --model biphasic --data twin/testdata/measurements.csv --patients twin/testdata/patients.csv --out twin-out/
-  lsc twin fit --model michor2005 --data twin/testdata/michor_measurements.csv --patients twin/testdata/michor_patients.csv --stop-day 365 --out michor-out/
+  lsc twin fit --model michor2005 --data twin/testdata/michor_measurements.csv --patients twin/testdata/michor_patients.csv --stop-day 1500 --out michor-out/
   lsc twin fit --model cart --data twin/testdata/cart.csv --out cart-out/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runTwin(cmd, f) },
 	}
