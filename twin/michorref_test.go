@@ -12,8 +12,9 @@ import (
 )
 
 // The Michor fit equals an independent fit of the same likelihood in R:
-// deSolve's lsoda integration of the model (not the closed form lsc uses),
-// stats::optim from the same 9 starts, profile bounds by uniroot
+// the model solved by the matrix exponential (eigen) and deSolve's lsoda,
+// not the closed form lsc uses; stats::optim from the same 9 starts,
+// profile bounds by uniroot
 // (testdata/expected_michor.tsv; R and deSolve versions, tolerances and the
 // stop day in its first line; testdata/README.md), on
 // testdata/michor_measurements.csv, simulated by R from the model — to
