@@ -137,15 +137,29 @@ func (f *MichorFit) Percent(t, stop float64) float64 {
 }
 
 // PercentInterval returns the modelled % on day t (therapy stopped on day
-// stop) with its profile-likelihood 95% interval.
+// stop) with its profile-likelihood 95% interval. The profile runs over
+// log10 y3 (unbounded; the % is monotone in it and approaches 100).
 func (f *MichorFit) PercentInterval(t, stop float64) (est, lo, hi float64) {
-	est = math.Log10(f.Percent(t, stop))
+	c := f.Const
+	y3 := f.p[0] * c.leukemicAt(t, f.p[1], f.p[2], stop)[3]
 	dev := func(v float64, warm []float64) (float64, []float64) {
-		ll, w := f.m.profileFit(f.obs, michorThrough(f.Const, t, v, stop), warm)
+		ll, w := f.m.profileFit(f.obs, michorThroughY3(c, t, math.Pow(10, v), stop), warm)
 		return 2 * (f.LogLik - ll), w
 	}
-	lo, hi = profileBounds(dev, est, f.m.toInternal(f.p), 0.05, math.Inf(-1), 2)
-	return math.Pow(10, est), math.Pow(10, lo), math.Pow(10, hi)
+	l, h := profileBounds(dev, math.Log10(y3), f.m.toInternal(f.p), 0.05, math.Inf(-1), math.Inf(1))
+	return c.ratioPercent(y3), c.ratioPercent(math.Pow(10, l)), c.ratioPercent(math.Pow(10, h))
+}
+
+// michorThroughY3 makes y3 on day t equal target by solving for y0.
+func michorThroughY3(c MichorParams, t, target, stop float64) constraint {
+	return constraint{fix: 0, set: func(p []float64) bool {
+		f := c.leukemicAt(t, p[1], p[2], stop)[3]
+		if !(f > 0) || !(target > 0) || math.IsInf(target, 0) {
+			return false
+		}
+		p[0] = target / f
+		return p[0] > 0 && !math.IsInf(p[0], 0)
+	}}
 }
 
 // StemCellsAt returns the leukemic stem cells on day t with the interval
