@@ -40,7 +40,7 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 				unit = "fraction"
 			}
 			l = &plot.Lane{ID: laneID(k), Title: fmt.Sprintf("%s · %s · %s", s.Assay, name, s.Fraction),
-				YLabel: strings.TrimSpace(name + " (" + unit + ")"), Log: s.Metric == "is_percent" || s.Metric == "ratio_percent"}
+				YLabel: withUnit(name, unit), Log: s.Metric == "is_percent" || s.Metric == "ratio_percent"}
 			if s.Metric == "is_percent" {
 				l.RefLines = []plot.RefLine{{Y: 0.1, Label: "MMR 0.1%"}, {Y: 0.01, Label: "MR4 0.01%"}, {Y: 0.0032, Label: "MR4.5 0.0032%"}}
 			}
@@ -53,7 +53,13 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 		}
 		ls := plot.LaneSeries{Name: name, Projection: s.Kind == "projection"}
 		if ls.Projection && s.Scenario != "" {
-			ls.Name += " · " + s.Scenario
+			// The legend's second row already says "(model projection)".
+			sc := strings.TrimPrefix(s.Scenario, "model projection: ")
+			if ls.Name == "" {
+				ls.Name = sc
+			} else {
+				ls.Name += " · " + sc
+			}
 		}
 		for _, p := range s.Points {
 			// An undetectable qPCR value is drawn as an open triangle at its
@@ -75,6 +81,23 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 		}
 		if len(ls.Points) > 0 {
 			l.Series = append(l.Series, ls)
+		}
+	}
+	// A projection lane (lsc twin: BCR::ABL1 % or CAR-T levels) spanning
+	// more than two decades is drawn on a log axis, as measured % lanes are.
+	for _, k := range keys {
+		l := byKey[k]
+		if l.Log || !strings.HasPrefix(l.Title, "projection") {
+			continue
+		}
+		lo, hi := math.Inf(1), 0.0
+		for _, ls := range l.Series {
+			for _, p := range ls.Points {
+				lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
+			}
+		}
+		if lo > 0 && hi > 100*lo {
+			l.Log = true
 		}
 	}
 	sort.SliceStable(keys, func(i, j int) bool { return laneOrder(keys[i]) < laneOrder(keys[j]) })
@@ -210,4 +233,12 @@ func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
 		Version string
 		Skipped int
 	}{t, template.HTML(svg), css() + template.CSS(plot.TipCSS), version, skipped})
+}
+
+// withUnit labels an axis "name (unit)", or just the name without a unit.
+func withUnit(name, unit string) string {
+	if unit == "" {
+		return name
+	}
+	return strings.TrimSpace(name + " (" + unit + ")")
 }

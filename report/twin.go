@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"math"
@@ -66,8 +67,19 @@ func TwinPlot(p twin.Panel) string {
 	if len(p.Observed) == 0 {
 		return ""
 	}
-	c := plot.NewCanvas(760, 360)
-	c.Left, c.Right, c.Top, c.Bottom = 72, 40, 24, 66
+	nproj := 0
+	{
+		seen := map[string]bool{}
+		for _, q := range p.Curve {
+			if q.Scenario != twin.ScenarioFitted && !seen[q.Scenario] {
+				seen[q.Scenario] = true
+				nproj++
+			}
+		}
+	}
+	extra := 18 * math.Max(0, float64(nproj-1)) // one legend row per further projection scenario
+	c := plot.NewCanvas(760, 360+extra)
+	c.Left, c.Right, c.Top, c.Bottom = 72, 40, 24, 66+extra
 	c.LogY = true
 	lo, hi := math.Inf(1), math.Inf(-1)
 	xmin, xmax := math.Inf(1), math.Inf(-1)
@@ -92,19 +104,37 @@ func TwinPlot(p twin.Panel) string {
 	c.XMin, c.XMax = xmin-pad, xmax+pad
 	c.YMin, c.YMax = math.Pow(10, math.Floor(math.Log10(lo))), math.Pow(10, math.Ceil(math.Log10(hi)))
 	clamp := func(v float64) float64 { return math.Min(math.Max(v, c.YMin), c.YMax) }
-	c.Raw(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="1.2" stroke-opacity="0.35"/></pattern></defs>`+"\n", plot.Palette[1])
 	xl := "days from infusion"
 	if !p.Origin.IsZero() {
 		xl = "days from day 0 (" + p.Origin.Format("2006-01-02") + ")"
 	}
 	c.Axes(plot.CoverTicks(xmin, xmax, 8), plot.LogTicks(c.YMin, c.YMax), xl, p.YLabel)
 	last := p.Observed[len(p.Observed)-1].Day
-	for _, sc := range []struct {
-		name, fill, dash, colour string
-	}{{twin.ScenarioFitted, plot.Palette[0], "", plot.Palette[0]}, {"projection", "url(#hatch)", "7 4", plot.Palette[1]}} {
+	// One band and line per scenario: the fit solid, each projection
+	// scenario dashed (its own colour and dash) and hatched, labelled.
+	type scen struct{ name, fill, dash, colour string }
+	scens := []scen{{twin.ScenarioFitted, plot.Palette[0], "", plot.Palette[0]}}
+	for _, q := range p.Curve {
+		seen := false
+		for _, s := range scens {
+			seen = seen || s.name == q.Scenario
+		}
+		if !seen {
+			k := len(scens)
+			dash := "7 4"
+			if k > 1 {
+				dash = "2 3"
+			}
+			id := fmt.Sprintf("hatch%d", k)
+			colour := plot.Palette[k%len(plot.Palette)]
+			c.Raw(`<defs><pattern id="%s" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(%d)"><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="1.2" stroke-opacity="0.35"/></pattern></defs>`+"\n", id, 45*(2*k-1), colour)
+			scens = append(scens, scen{q.Scenario, "url(#" + id + ")", dash, colour})
+		}
+	}
+	for k, sc := range scens {
 		var pts []twin.Point
 		for _, q := range p.Curve {
-			if (sc.name == twin.ScenarioFitted) == (q.Scenario == twin.ScenarioFitted) {
+			if q.Scenario == sc.name {
 				pts = append(pts, q)
 			}
 		}
@@ -131,9 +161,14 @@ func TwinPlot(p twin.Panel) string {
 		}
 		c.Line(xs, ys, sc.colour, 2, sc.dash)
 		if sc.name != twin.ScenarioFitted {
-			mid := pts[len(pts)/2]
-			c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold" fill="%s" text-anchor="middle">model projection</text>`+"\n",
-				plot.Px(c.X(mid.Day)), plot.Px(math.Max(c.Y(clamp(mid.Upper))-6, c.Top+22)), sc.colour)
+			label := "model projection"
+			if len(scens) > 2 {
+				label = sc.name
+			}
+			at := pts[len(pts)*k/(len(scens))]
+			x := math.Min(math.Max(c.X(at.Day), c.Left+3.5*float64(len(label))), c.W-c.Right-3.5*float64(len(label)))
+			c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold" fill="%s" text-anchor="middle">%s</text>`+"\n",
+				plot.Px(x), plot.Px(math.Max(c.Y(clamp(at.Upper))-6, c.Top+10+14*float64(k))), sc.colour, html.EscapeString(label))
 		}
 	}
 	if len(p.Curve) > 0 {
@@ -152,7 +187,7 @@ func TwinPlot(p twin.Panel) string {
 		}
 	}
 	// Legend in one row under the x-axis label.
-	ly := c.H - 10
+	ly := c.H - 10 - extra
 	lx := c.Left
 	c.Raw(`<circle cx="%s" cy="%s" r="3.5" fill="#000"/><text x="%s" y="%s" font-size="11">measured</text>`+"\n", plot.Px(lx+4), plot.Px(ly-4), plot.Px(lx+12), plot.Px(ly))
 	lx += 80
@@ -165,8 +200,18 @@ func TwinPlot(p twin.Panel) string {
 	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">fitted, 95%% band</text>`+"\n",
 		plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), plot.Palette[0], plot.Px(lx+22), plot.Px(ly))
 	lx += 120
-	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="7 4"/><text x="%s" y="%s" font-size="11">model projection (research model), 95%% band</text>`+"\n",
-		plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), plot.Palette[1], plot.Px(lx+22), plot.Px(ly))
+	for _, sc := range scens[1:] {
+		label := "model projection (research model), 95% band"
+		if len(scens) > 2 {
+			label = sc.name + ", 95% band"
+		}
+		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
+			plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), sc.colour, sc.dash, plot.Px(lx+22), plot.Px(ly), html.EscapeString(label))
+		lx += 26 + 5.6*float64(len(label))
+		if lx > c.W-300 { // next scenario on its own row
+			lx, ly = c.Left, ly+18
+		}
+	}
 	return c.SVG()
 }
 

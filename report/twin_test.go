@@ -3,6 +3,8 @@ package report_test
 import (
 	"math"
 	"os"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/lsc-bio/lsc/report"
@@ -28,4 +30,26 @@ func ExampleTwinProjections() {
 	// Output:
 	// patient	series	day	date	value	lower	upper	scenario
 	// P1	PB	400	2021-02-04	0.01	0.005	0.02	model projection: continued therapy
+}
+
+// Two projection scenarios (therapy continued and stopped) are drawn as
+// separate dashed lines with their own hatched bands, each labelled with
+// its scenario, in the figure and in the legend.
+func TestTwinPlotScenarios(t *testing.T) {
+	pt := func(d, v float64, sc string) twin.Point {
+		return twin.Point{Day: d, Value: v, Lower: v / 2, Upper: v * 2, Scenario: sc}
+	}
+	p := twin.Panel{Patient: "P1", Series: "PB", YLabel: "BCR::ABL1 %",
+		Observed: []twin.ObsPoint{{Day: 0, Value: 50}, {Day: 100, Value: 1}},
+		Curve: []twin.Point{pt(0, 50, twin.ScenarioFitted), pt(100, 1, twin.ScenarioFitted), pt(100, 1, twin.ScenarioContinued), pt(300, 0.1, twin.ScenarioContinued),
+			pt(150, 0.5, twin.ScenarioStopped), pt(300, 60, twin.ScenarioStopped)}}
+	svg := report.TwinPlot(p)
+	for _, want := range []string{"model projection: continued therapy", "model projection: therapy stopped", `stroke-dasharray="7 4"`, `stroke-dasharray="2 3"`, "url(#hatch1)", "url(#hatch2)"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if n := strings.Count(svg, "model projection: therapy stopped"); n != 2 {
+		t.Errorf("stop scenario labelled %d times, want 2 (curve and legend)", n)
+	}
 }

@@ -10,6 +10,9 @@ type CARTOptions struct {
 	HorizonDays float64 // persistence projected beyond the last sample; default 365
 	GridPoints  int     // default 40
 	Jobs        int     // patients fitted in parallel; default 1
+	// Outcomes, when given, relate Cmax and AUC0-28 to time to event by a
+	// log-rank test of a median split (RelateSurvival).
+	Outcomes map[string]CARTOutcome
 }
 
 // ScenarioPersistence labels CAR-T projections beyond the last sample.

@@ -24,8 +24,21 @@
 //     (Denney et al., PKNCA 0.11; linear-up log-down AUC, best adjusted R^2
 //     terminal phase) and the expansion-contraction-persistence model of
 //     Stein et al., CPT Pharmacometrics Syst Pharmacol 2019;8:285.
-//   - Michor 2005 four-compartment model structure (SimulateMichor) with
-//     user-supplied rate constants (see MichorParams).
+//   - Michor 2005 four-compartment model (Michor et al., Nature
+//     2005;435:1267) with the rate constants quoted by radivot/myelo
+//     michor05.R and paul-bbt/cs-impact-immune-response (MichorParams says
+//     which value comes from where) and myelo's measured ratio
+//     y3/(y3 + 2 x3). The linear leukemic chain is solved in closed form
+//     (sums of exponentials; checked against RK4 integration); per patient
+//     the leukemic stem cells at day 0 and the two therapy reductions of the
+//     leukemic production rates are fitted by the censored likelihood above
+//     (the reductions are the model's therapy effect; the other rates set
+//     the published slopes). Projections with therapy continued or stopped:
+//     leukemic stem cells at the stop day and days to loss of MMR, with
+//     profile intervals obtained by solving for y0 (the model is linear in
+//     it) so the course passes through the profiled value.
+//   - CAR-T kinetics vs time to event: median split (R's median, ties go
+//     low) and the log-rank test of package stats (R survival survdiff).
 //
 // Optimisation is Nelder-Mead (Nelder & Mead, Comput J 1965;7:308) from
 // fixed start rules with restarts, so the same input gives the same bytes.

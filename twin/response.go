@@ -1,7 +1,9 @@
 package twin
 
 import (
+	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/lsc-bio/lsc/stats"
@@ -64,6 +66,93 @@ func (r *CARTResult) RelateResponse() []ResponseTest {
 			t.AUC, t.AUCLower, t.AUCUpper = roc.AUC, roc.CI.Lower, roc.CI.Upper
 		}
 		out = append(out, t)
+	}
+	return out
+}
+
+// SurvivalSplit is a log-rank comparison of patients above vs at or below
+// the median of one kinetic measure (R: survdiff(Surv(time, event) ~
+// (x > median(x)))).
+type SurvivalSplit struct {
+	Measure               string
+	Median                float64 // R's median: the mean of the two middle values for even n
+	NHigh, NLow           int
+	EventsHigh, EventsLow float64
+	ExpectedHigh          float64 // expected events above the median under no difference
+	ExpectedLow           float64
+	Chisq, P              float64
+}
+
+// MedianSplitLogRank splits patients at the median of marker ("high" when
+// above it, "low" otherwise: ties at the median go low, as x > median(x)
+// does in R) and compares their time to event by the log-rank test of
+// package stats (equal to R survival's survdiff, rho = 0).
+func MedianSplitLogRank(measure string, marker, time []float64, event []bool) (*SurvivalSplit, error) {
+	if len(marker) != len(time) || len(time) != len(event) {
+		return nil, fmt.Errorf("twin: %s: %d markers, %d times, %d events", measure, len(marker), len(time), len(event))
+	}
+	s := append([]float64(nil), marker...)
+	sort.Float64s(s)
+	n := len(s)
+	if n < 2 {
+		return nil, fmt.Errorf("twin: %s: %d patient(s) with a time to event: a median split needs at least 2", measure, n)
+	}
+	med := s[n/2]
+	if n%2 == 0 {
+		med = (s[n/2-1] + s[n/2]) / 2
+	}
+	g := make([]string, n)
+	for i, v := range marker {
+		g[i] = "high"
+		if !(v > med) {
+			g[i] = "low"
+		}
+	}
+	lr, err := stats.LogRankTest(time, event, g, nil)
+	if err != nil {
+		return nil, fmt.Errorf("twin: %s split at its median %g: %w", measure, med, err)
+	}
+	out := &SurvivalSplit{Measure: measure, Median: med, Chisq: lr.Chisq, P: lr.P}
+	for i, name := range lr.Groups {
+		switch name {
+		case "high":
+			out.NHigh, out.EventsHigh, out.ExpectedHigh = lr.N[i], lr.Observed[i], lr.Expected[i]
+		case "low":
+			out.NLow, out.EventsLow, out.ExpectedLow = lr.N[i], lr.Observed[i], lr.Expected[i]
+		}
+	}
+	return out, nil
+}
+
+// CARTOutcome is one patient's time to event (from infusion).
+type CARTOutcome struct {
+	Time  float64
+	Event bool
+}
+
+// RelateSurvival splits the patients with an outcome at the median of
+// Cmax and of AUC0-28 and compares them by the log-rank test. Patients
+// without an outcome or the measure are left out; a measure with fewer than
+// 2 such patients or one group only gives no row.
+func (r *CARTResult) RelateSurvival(outcomes map[string]CARTOutcome) []SurvivalSplit {
+	var out []SurvivalSplit
+	for _, m := range []string{"Cmax", "AUC0-28"} {
+		var x, tm []float64
+		var ev []bool
+		for _, p := range r.Patients {
+			o, ok := outcomes[p.ID]
+			v := p.NCA.Cmax
+			if m == "AUC0-28" {
+				v = p.NCA.AUC28
+			}
+			if !ok || math.IsNaN(v) {
+				continue
+			}
+			x, tm, ev = append(x, v), append(tm, o.Time), append(ev, o.Event)
+		}
+		if s, err := MedianSplitLogRank(m, x, tm, ev); err == nil {
+			out = append(out, *s)
+		}
 	}
 	return out
 }

@@ -194,6 +194,16 @@ func (r *CARTResult) Report() *Report {
 		n.Method = "ROC AUC for response, DeLong 95% interval (pROC)"
 		rep.Response = append(rep.Response, n)
 	}
+	for _, s := range r.RelateSurvival(r.Options.Outcomes) {
+		n := FitRow{Patient: "all", Series: "CAR-T", Model: "survival", Lower: nan, Upper: nan}
+		split := fmt.Sprintf("%d above vs %d at or below the median %s (%g vs %g events; expected %.4g vs %.4g)", s.NHigh, s.NLow, g4(s.Median), s.EventsHigh, s.EventsLow, s.ExpectedHigh, s.ExpectedLow)
+		n.Parameter, n.Estimate, n.Method = s.Measure+"_median", s.Median, "median of "+s.Measure+" among patients with a time to event (R median)"
+		rep.Response = append(rep.Response, n)
+		n.Parameter, n.Estimate, n.Method = s.Measure+"_logrank_chisq", s.Chisq, "log-rank, "+split+", R survival survdiff"
+		rep.Response = append(rep.Response, n)
+		n.Parameter, n.Estimate, n.Method = s.Measure+"_logrank_p", s.P, "chi-square 1 df"
+		rep.Response = append(rep.Response, n)
+	}
 	return rep
 }
 
