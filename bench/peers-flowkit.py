@@ -13,18 +13,13 @@ import sys
 import flowkit as fk
 
 
-def ncname(gid):
-    """lsc names gates CD34+, CD34+CD38-: not valid xs:ID values, so the
-    Gating-ML 2.0 schema, which FlowKit validates against, refuses them.
-    Renamed here (+ -> _pos, - -> _neg) and named back on output."""
-    return gid.replace("+", "_pos").replace("-", "_neg")
-
-
 def main():
     xml = open(sys.argv[1]).read()
-    ids = re.findall(r'gating:id="([^"]*)"', xml)
-    back = {ncname(g): g for g in ids}
-    xml = re.sub(r'(gating:(?:id|parent_id))="([^"]*)"', lambda m: '%s="%s"' % (m.group(1), ncname(m.group(2))), xml)
+    # lsc writes schema-valid ids (CD34+ becomes CD34_pos) and keeps its own
+    # population name in each gate's custom_info <lsc-name>; name them back.
+    back = {}
+    for m in re.finditer(r'gating:id="([^"]*)"[^>]*>\s*(?:<data-type:custom_info><lsc-name>([^<]*)</lsc-name>)?', xml):
+        back[m.group(1)] = m.group(2) or m.group(1)
     gs = fk.parse_gating_xml(io.BytesIO(xml.encode()))
     for path in sys.argv[2:]:
         res = gs.gate_sample(fk.Sample(path))

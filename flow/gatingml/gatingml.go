@@ -212,6 +212,12 @@ func parseGate(n *node, bad func(*node, string, ...any) error) (*flow.Gate, erro
 	if g.ID == "" {
 		return nil, bad(n, "gate without an id")
 	}
+	if ci := n.Child("custom_info"); ci != nil {
+		// the population name lsc writes where the id had to change (see idMap)
+		if nm := ci.Child("lsc-name"); nm != nil {
+			g.Name = strings.TrimSpace(nm.Text)
+		}
+	}
 	for _, dn := range n.Children("dimension") {
 		d, err := parseDim(dn)
 		if err != nil {

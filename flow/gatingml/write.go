@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/lsc-bio/lsc/flow"
 )
@@ -21,8 +22,9 @@ func Write(w io.Writer, s *flow.Strategy) error {
 	if err := writeTransforms(&b, s); err != nil {
 		return err
 	}
+	ids := newIDMap(s)
 	for _, g := range s.Gates {
-		if err := writeGate(&b, g); err != nil {
+		if err := writeGate(&b, ids.gate(g)); err != nil {
 			return err
 		}
 	}
@@ -89,7 +91,11 @@ func writeTransforms(b *strings.Builder, s *flow.Strategy) error {
 
 // dim writes a dimension (or divider) start tag and its channel.
 func dim(tag string, d flow.Dim, extra string) string {
-	a := fmt.Sprintf(" gating:compensation-ref=\"%s\"", q(d.Comp))
+	comp := d.Comp
+	if comp == "" { // the reader's default; the schema wants a non-empty value
+		comp = "uncompensated"
+	}
+	a := fmt.Sprintf(" gating:compensation-ref=\"%s\"", q(comp))
 	if d.Transform != "" {
 		a += fmt.Sprintf(" gating:transformation-ref=\"%s\"", q(d.Transform))
 	}
@@ -107,21 +113,130 @@ func dim(tag string, d flow.Dim, extra string) string {
 	return fmt.Sprintf("    <gating:%s%s>%s", tag, a, inner)
 }
 
+// idMap gives every gate id of a strategy a valid xs:ID (an XML NCName, as
+// the Gating-ML 2.0 schema requires and FlowKit checks): lsc's compartment
+// gates are named "CD34+" or "CD34+CD38-", FlowJo populations by their path
+// with "/". A "+" becomes "_pos" ("CD34_posCD38-"), any other character an
+// NCName cannot hold "_", a leading digit, "-" or "." gets a "_" before it,
+// and a repeated result gets "_2", "_3"... The original id
+// is kept in the gate's custom_info (<lsc-name>), which Read restores as the
+// population's name, so paths read back unchanged.
+type idMap map[string]string
+
+func newIDMap(s *flow.Strategy) idMap {
+	m := idMap{}
+	used := map[string]bool{}
+	for _, g := range s.Gates {
+		for _, id := range gateIDs(g) {
+			if _, done := m[id]; done {
+				continue
+			}
+			base := ncname(id)
+			v := base
+			for k := 2; used[v]; k++ {
+				v = fmt.Sprintf("%s_%d", base, k)
+			}
+			used[v] = true
+			m[id] = v
+		}
+	}
+	return m
+}
+
+func gateIDs(g *flow.Gate) []string {
+	ids := []string{g.ID}
+	for _, d := range g.Dividers {
+		ids = append(ids, d.ID)
+	}
+	for _, qd := range g.Quadrants {
+		ids = append(ids, qd.ID)
+	}
+	return ids
+}
+
+// ncname maps an id to a valid XML NCName (see idMap).
+func ncname(id string) string {
+	var b strings.Builder
+	for i, r := range id {
+		switch {
+		case r == '+':
+			b.WriteString("_pos")
+		case r == '_' || unicode.IsLetter(r):
+			b.WriteRune(r)
+		case r == '-' || r == '.' || unicode.IsDigit(r):
+			if i == 0 {
+				b.WriteRune('_')
+			}
+			b.WriteRune(r)
+		default:
+			b.WriteRune('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "_"
+	}
+	return b.String()
+}
+
+// id returns the written id of a gate, divider or quadrant id (a reference
+// to an id the strategy does not define is written as it is).
+func (m idMap) id(s string) string {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	return s
+}
+
+// gate returns a copy of g with every id and reference in written form and
+// the original id as its name where the two differ.
+func (m idMap) gate(g *flow.Gate) *flow.Gate {
+	c := *g
+	c.ID, c.Parent = m.id(g.ID), m.id(g.Parent)
+	if c.Name == "" && c.ID != g.ID {
+		c.Name = g.ID
+	}
+	c.Refs = make([]flow.Ref, len(g.Refs))
+	for i, r := range g.Refs {
+		c.Refs[i] = flow.Ref{ID: m.id(r.ID), Complement: r.Complement}
+	}
+	c.Dividers = make([]flow.Divider, len(g.Dividers))
+	for i, d := range g.Dividers {
+		c.Dividers[i] = d
+		c.Dividers[i].ID = m.id(d.ID)
+	}
+	c.Quadrants = make([]flow.Quadrant, len(g.Quadrants))
+	for i, qd := range g.Quadrants {
+		c.Quadrants[i] = qd
+		c.Quadrants[i].ID = m.id(qd.ID)
+		c.Quadrants[i].Positions = map[string]float64{}
+		for k, v := range qd.Positions {
+			c.Quadrants[i].Positions[m.id(k)] = v
+		}
+	}
+	return &c
+}
+
 // writeGate writes one gate.
 func writeGate(b *strings.Builder, g *flow.Gate) error {
 	attrs := fmt.Sprintf(" gating:id=\"%s\"", q(g.ID))
 	if g.Parent != "" {
 		attrs += fmt.Sprintf(" gating:parent_id=\"%s\"", q(g.Parent))
 	}
+	open := func(tag string) {
+		fmt.Fprintf(b, "  <gating:%s%s>\n", tag, attrs)
+		if g.Name != "" && g.Name != g.ID {
+			fmt.Fprintf(b, "    <data-type:custom_info><lsc-name>%s</lsc-name></data-type:custom_info>\n", q(g.Name))
+		}
+	}
 	switch g.Kind {
 	case "rectangle":
-		fmt.Fprintf(b, "  <gating:RectangleGate%s>\n", attrs)
+		open("RectangleGate")
 		for _, d := range g.Dims {
 			b.WriteString(dim("dimension", d, "") + "</gating:dimension>\n")
 		}
 		b.WriteString("  </gating:RectangleGate>\n")
 	case "polygon":
-		fmt.Fprintf(b, "  <gating:PolygonGate%s>\n", attrs)
+		open("PolygonGate")
 		for _, d := range g.Dims {
 			b.WriteString(dim("dimension", d, "") + "</gating:dimension>\n")
 		}
@@ -130,7 +245,7 @@ func writeGate(b *strings.Builder, g *flow.Gate) error {
 		}
 		b.WriteString("  </gating:PolygonGate>\n")
 	case "ellipsoid":
-		fmt.Fprintf(b, "  <gating:EllipsoidGate%s>\n", attrs)
+		open("EllipsoidGate")
 		for _, d := range g.Dims {
 			b.WriteString(dim("dimension", d, "") + "</gating:dimension>\n")
 		}
@@ -148,7 +263,7 @@ func writeGate(b *strings.Builder, g *flow.Gate) error {
 		}
 		fmt.Fprintf(b, "    </gating:covarianceMatrix>\n    <gating:distanceSquare data-type:value=\"%s\"/>\n  </gating:EllipsoidGate>\n", f(g.Distance2))
 	case "quadrant":
-		fmt.Fprintf(b, "  <gating:QuadrantGate%s>\n", attrs)
+		open("QuadrantGate")
 		for _, dv := range g.Dividers {
 			b.WriteString(dim("divider", dv.Dim, fmt.Sprintf(" gating:id=\"%s\"", q(dv.ID))))
 			for _, v := range dv.Values {
@@ -165,7 +280,8 @@ func writeGate(b *strings.Builder, g *flow.Gate) error {
 		}
 		b.WriteString("  </gating:QuadrantGate>\n")
 	case "boolean":
-		fmt.Fprintf(b, "  <gating:BooleanGate%s>\n    <gating:%s>", attrs, g.Op)
+		open("BooleanGate")
+		fmt.Fprintf(b, "    <gating:%s>", g.Op)
 		for _, r := range g.Refs {
 			c := ""
 			if r.Complement {
