@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/lsc-bio/lsc/airr"
+
+	"github.com/lsc-bio/lsc/internal/par"
 )
 
 // Input is one contig file and the sample it holds ("" = the file's own
@@ -98,7 +99,7 @@ func Run(inputs []Input, opt RunOptions) (*Result, error) {
 		cells []Cell
 	}
 	reads := make([]read, len(inputs))
-	err := parallel(len(inputs), opt.Jobs, func(k int) error {
+	err := par.Each(len(inputs), opt.Jobs, func(k int) error {
 		in := inputs[k]
 		f, chains, err := airr.ReadFile(in.Path)
 		if err != nil {
@@ -298,7 +299,7 @@ func (r *Result) measure() {
 		}
 	}
 	div := make([]SampleDiversity, len(r.Samples))
-	parallel(len(r.Samples), r.Options.Jobs, func(si int) error {
+	par.Each(len(r.Samples), r.Options.Jobs, func(si int) error {
 		s := r.Samples[si]
 		d := SampleDiversity{Sample: s, Group: "all", Diversity: Measure(sizes[s])}
 		d.Rarefied = d.Diversity
@@ -309,34 +310,6 @@ func (r *Result) measure() {
 		return nil
 	})
 	r.Diversity = append(r.Diversity, div...)
-}
-
-// parallel runs f(0..n-1) on up to jobs goroutines (1 when jobs < 1) and
-// returns the error of the lowest index, so results and errors do not
-// depend on jobs.
-func parallel(n, jobs int, f func(i int) error) error {
-	if jobs < 1 {
-		jobs = 1
-	}
-	errs := make([]error, n)
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errs[i] = f(i)
-		}(i)
-	}
-	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
 
 func junction(c *airr.Chain, seq string) string {

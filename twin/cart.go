@@ -3,6 +3,8 @@ package twin
 import (
 	"errors"
 	"math"
+
+	"github.com/lsc-bio/lsc/internal/par"
 )
 
 // CARTOptions are the choices of a CAR-T twin fit.
@@ -43,7 +45,7 @@ func FitCART(pts []CARTPatient, opt CARTOptions) (*CARTResult, error) {
 		opt.GridPoints = 40
 	}
 	res := &CARTResult{Options: opt, Patients: make([]CARTPatientFit, len(pts))}
-	err := parallel(len(pts), opt.Jobs, func(i int) error {
+	err := par.Each(len(pts), opt.Jobs, func(i int) error {
 		p := pts[i]
 		pf := CARTPatientFit{CARTPatient: p, NCA: ComputeNCA(p.Samples)}
 		f, err := FitStein(p.Samples)

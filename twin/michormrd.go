@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/lsc-bio/lsc/mrd"
+
+	"github.com/lsc-bio/lsc/internal/par"
 )
 
 // MichorOptions are the choices of a Michor 2005 twin fit.
@@ -62,7 +64,7 @@ func FitMichorMRD(a *mrd.Assessment, opt MichorOptions) (*MichorResult, error) {
 	}
 	series := SeriesFromMRD(a)
 	res := &MichorResult{Options: opt, Series: make([]MichorSeries, len(series))}
-	err := parallel(len(series), opt.Jobs, func(i int) error {
+	err := par.Each(len(series), opt.Jobs, func(i int) error {
 		s := series[i]
 		ms := MichorSeries{Series: s, StopDay: math.NaN()}
 		defer func() { res.Series[i] = ms }()

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/lsc-bio/lsc/mrd"
+
+	"github.com/lsc-bio/lsc/internal/par"
 )
 
 // Options are the choices of an MRD twin fit.
@@ -65,7 +67,7 @@ func FitMRD(a *mrd.Assessment, opt Options) (*MRDResult, error) {
 	res := &MRDResult{Options: opt}
 	series := SeriesFromMRD(a)
 	res.Series = make([]SeriesFit, len(series))
-	err := parallel(len(series), opt.Jobs, func(i int) error {
+	err := par.Each(len(series), opt.Jobs, func(i int) error {
 		s := series[i]
 		sf := SeriesFit{Series: s}
 		d, err := FitDecline(s.Obs)
