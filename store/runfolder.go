@@ -139,7 +139,7 @@ func readRun(dir string) (*bundle, error) {
 func readRunJSON(b *bundle, path string, meta sampleMeta) error {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil // lsc mrd assess writes none (yet): the TSVs carry the run
+		return nil // folders of lsc mrd assess before run.json: the TSVs carry the run
 	}
 	if err != nil {
 		return err

@@ -51,8 +51,9 @@ Patients without BCR::ABL1 qPCR (FISH only, other targets) get no CML milestones
 Writes DIR/measurements.tsv (every input row, in order, with ratio_percent, is_percent,
 log_reduction, response, detectable, sample_percent and detection_limit of the row's sample
 with replicates summed, notes), DIR/patients.tsv, DIR/kinetics.tsv, DIR/report.html
-(the cohort: counts and one row per patient) and DIR/patients/ID.html (one page per patient:
-time courses, rules, kinetics). DIR is checked before any work.
+(the cohort: counts and one row per patient), DIR/patients/ID.html (one page per patient:
+time courses, rules, kinetics) and DIR/run.json (lsc version, inputs with SHA-256, parameters;
+lsc study import records it as the run's provenance). DIR is checked before any work.
 --only PATIENT assesses that patient's rows alone and writes the patient's page into DIR/cache/,
 then stops: a per-patient job of lsc workflow. A later run with the same --out copies each page
 found there (keyed by the inputs' checksums, the patient and every parameter) instead of drawing it
@@ -102,7 +103,7 @@ func mrdAssessCmd() *cobra.Command {
 
 // mrdFixed are the files of an MRD output directory besides the patient
 // pages (in the folder patients/).
-var mrdFixed = []string{"measurements.tsv", "patients.tsv", "kinetics.tsv", "report.html", "patients"}
+var mrdFixed = []string{"measurements.tsv", "patients.tsv", "kinetics.tsv", "report.html", "run.json", "patients"}
 
 func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	p, err := f.params()
@@ -135,7 +136,9 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	d = nil // the assessment holds every row: let the parsed copy go
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
-		if err := writeDir(f.out, f.force, mrdFiles(header, a, meta, mrdCached(f, p))); err != nil {
+		files := append(mrdFiles(header, a, meta, mrdCached(f, p)), outFile{Name: "run.json",
+			Fill: func(w io.Writer) error { return writeJSON(w, mrdRunJSON(f, p, a)) }})
+		if err := writeDir(f.out, f.force, files); err != nil {
 			return err
 		}
 	}
@@ -190,6 +193,26 @@ func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta, part func
 		}})
 	}
 	return files
+}
+
+// mrdRunJSON is the run's provenance, as every lsc output folder carries
+// it: version, inputs with SHA-256, parameters, and what was assessed.
+// It holds no clock time, so the same inputs give the same bytes.
+func mrdRunJSON(f mrdFlags, p mrd.Params, a *mrd.Assessment) map[string]any {
+	inputs := []map[string]any{{"role": "measurements", "path": f.data, "sha256": sha(f.data)}}
+	if f.patients != "" {
+		inputs = append(inputs, map[string]any{"role": "patients", "path": f.patients, "sha256": sha(f.patients)})
+	}
+	asOf := ""
+	if !p.AsOf.IsZero() {
+		asOf = p.AsOf.Format("2006-01-02")
+	}
+	return map[string]any{
+		"lsc_version": version, "command": "mrd assess", "inputs": inputs,
+		"parameters": map[string]any{"window_days": p.WindowDays, "decline_log": p.DeclineLog,
+			"blood_fractions": report.NonNil(p.BloodFractions), "stem_fractions": report.NonNil(p.StemFractions), "as_of": asOf},
+		"patients": len(a.Patients), "rows": len(a.Rows), "qpcr_samples": len(a.Samples),
+	}
 }
 
 // mrdParts names each patient's page in DIR/cache (nil without --out).

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lsc-bio/lsc/store"
 )
 
 const (
@@ -134,5 +139,62 @@ func TestMRDBadInput(t *testing.T) {
 	}
 	if code, _, _ := runLSC(t, "mrd", "assess", "--data", mrdData); code != 2 {
 		t.Errorf("no --out and no --json: exit %d, want 2", code)
+	}
+}
+
+// run.json carries the run's provenance: the SHA-256 of each sheet, checked
+// here against crypto/sha256 over the files as read by this test, and the
+// parameters as given; lsc study import keeps it as the run's version and
+// inputs (before, an imported MRD run had neither).
+func TestMRDRunJSON(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runLSC(t, "mrd", "assess", "--data", mrdData, "--patients", mrdPatients, "--out", dir, "--window-days", "30", "-q")
+	if code != 0 {
+		t.Fatalf("mrd assess: exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct {
+		Version string `json:"lsc_version"`
+		Inputs  []struct{ Role, Path, SHA256 string }
+		Params  map[string]any `json:"parameters"`
+		Rows    int            `json:"rows"`
+	}
+	if err := json.Unmarshal(b, &run); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for role, p := range map[string]string{"measurements": mrdData, "patients": mrdPatients} {
+		raw, _ := os.ReadFile(p)
+		h := sha256.Sum256(raw)
+		want[role] = hex.EncodeToString(h[:])
+	}
+	if len(run.Inputs) != 2 || run.Version != version || run.Rows != 35 || run.Params["window_days"] != 30.0 {
+		t.Fatalf("run.json %s", b)
+	}
+	for _, in := range run.Inputs {
+		if in.SHA256 != want[in.Role] {
+			t.Errorf("%s sha256 %s, want %s", in.Role, in.SHA256, want[in.Role])
+		}
+	}
+	db := filepath.Join(t.TempDir(), "s.db")
+	for _, args := range [][]string{{"study", "init", "--db", db, "-q"}, {"study", "import", "--db", db, dir, "-q"}} {
+		if code, _, errs := runLSC(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, errs)
+		}
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runs, err := st.Runs(context.Background(), "")
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("runs %v %v", runs, err)
+	}
+	if runs[0].Version != version || !strings.Contains(runs[0].Inputs, want["measurements"]) || !strings.Contains(runs[0].Parameters, `"window_days":30`) {
+		t.Errorf("stored run %+v", runs[0])
 	}
 }
