@@ -15,9 +15,11 @@ import "math/bits"
 // An entry with neither fSub nor fEOB nor fLit is a length (or distance).
 const (
 	fLit = 1 << 12 // one literal in bits 16-23
-	fTwo = 1 << 13 // and a second in bits 24-31
-	fSub = 1 << 14 // pointer to a subtable (code longer than the primary bits)
-	fEOB = 1 << 15 // end of block
+
+	fTwoShift = 13
+	fTwo      = 1 << fTwoShift // and a second in bits 24-31
+	fSub      = 1 << 14        // pointer to a subtable (code longer than the primary bits)
+	fEOB      = 1 << 15        // end of block
 
 	invalid = fSub | fEOB // a bit pattern no code starts with, or a forbidden symbol
 

@@ -234,21 +234,36 @@ func (d *Decoder) dynamic() error {
 	if !build(d.dist[:], lens[nlit:], distBits, distTemplates[:]) {
 		return d.corrupt("bad distance code")
 	}
-	pairLiterals(&d.lit)
+	// Pair literals only if two literal codes can fit in the primary bits
+	// (the pass costs as much as the table build; index streams, whose
+	// literals are rare and long, never have a pair).
+	short := uint8(maxLen)
+	for _, n := range lens[:256] {
+		if n != 0 && n < short {
+			short = n
+		}
+	}
+	if 2*uint(short) <= litBits {
+		pairLiterals(&d.lit)
+	}
 	return nil
 }
 
-// codes decodes one Huffman-coded block into dst from out.
+// codes decodes one Huffman-coded block into dst from out: fastCodes while
+// the input and output are far from their ends, then the general loop.
 //
-// The loop keeps the bit buffer and positions in locals. While at least 8
-// input bytes remain the refill is one unaligned load; while the output has
-// room for the longest match plus 8 bytes, literals and matches are written
-// without bounds on their length, matches 8 bytes at a time.
+// The general loop keeps the bit buffer and positions in locals. While at
+// least 8 input bytes remain the refill is one unaligned load; while the
+// output has room for the longest match plus 8 bytes, literals and matches
+// are written without bounds on their length, matches 8 bytes at a time.
 func (d *Decoder) codes(dst []byte, out int, lt *[litSize]uint32, dt *[distSize]uint32) (int, error) {
+	out, done, err := d.fastCodes(dst, out, lt, dt)
+	if done || err != nil {
+		return out, err
+	}
 	src := d.src
 	pos, bits, nb, pad := d.pos, d.bits, d.nb, d.pad
 	fastEnd := len(dst) - 258 - 8
-	var err error
 	for {
 		// Refill to at least 56 bits: enough for a length with its extra
 		// bits (20) and a distance with its extra bits (28). Shift counts

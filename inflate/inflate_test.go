@@ -188,3 +188,22 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// With bytes after the stream the fast loop runs up to the end of the last
+// block (without, the general loop finishes the last 8 input bytes): same
+// output and the same count of bytes read either way, at every level.
+func TestTrailingBytes(t *testing.T) {
+	for name, b := range samples() {
+		for _, level := range []int{flate.HuffmanOnly, 1, 4, 9} {
+			c := deflate(t, b, level)
+			tail := append(append([]byte(nil), c...), bytes.Repeat([]byte{0xa5}, 16)...)
+			for _, in := range [][]byte{c, tail} {
+				out := make([]byte, len(b)+300)
+				n, read, err := Decode(out, in)
+				if err != nil || n != len(b) || !bytes.Equal(out[:n], b) || read != len(c) {
+					t.Fatalf("%s level %d (%d input bytes): n=%d of %d, read %d of %d, err %v", name, level, len(in), n, len(b), read, len(c), err)
+				}
+			}
+		}
+	}
+}

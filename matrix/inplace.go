@@ -25,6 +25,23 @@ func (c *Chunk) AppendRows(ptr []int64, n int) {
 		s, e := base+int(ptr[k]-ptr[0]), base+int(ptr[k+1]-ptr[0])
 		start := w
 		sorted := true
+		if w == s {
+			// Nothing dropped before this row: its entries stay where
+			// they are, unread twice and unwritten, up to the first to
+			// drop (zero, negative position) or out of order.
+			prev := int32(-1)
+			ri, rv := idx[s:e], val[s:e]
+			rv = rv[:len(ri)]
+			k := 0
+			for ; k < len(ri); k++ {
+				g := ri[k]
+				if rv[k] == 0 || g <= prev {
+					break
+				}
+				prev = g
+			}
+			w, s = s+k, s+k
+		}
 		for j := s; j < e; j++ {
 			g, v := idx[j], val[j]
 			if v == 0 || g < 0 {

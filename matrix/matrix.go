@@ -208,7 +208,15 @@ func ParseNormalization(s string) (Normalization, error) {
 // integer (raw UMI or read counts).
 func IsCounts(c *Chunk) bool {
 	for _, v := range c.Data {
-		if v < 0 || v != math.Trunc(v) || math.IsInf(v, 0) {
+		// A value that comes back unchanged from int64 is an integer,
+		// and every integer below 2^63 does (the conversion is exact);
+		// NaN, infinities and larger values come back as something else
+		// (implementation-defined), and from 2^62 up every finite value
+		// is an integer.
+		if float64(int64(v)) == v && v >= 0 {
+			continue
+		}
+		if !(v >= 1<<62 && v <= math.MaxFloat64) {
 			return false
 		}
 	}

@@ -39,7 +39,12 @@ func Scores(w io.Writer, res *score.Result) error {
 		for b := range nb {
 			sem <- struct{}{}
 			go func() {
+				// A buffer written already (blocks are alike in size):
+				// no growing from empty, no zeroed allocation per block.
 				var buf []byte
+				if p, ok := lineBufs.Get().(*[]byte); ok {
+					buf = (*p)[:0]
+				}
 				fc := fmtCaches.Get().(*fmtCache)
 				for c := b * block; c < min(len(res.Cells), (b+1)*block); c++ {
 					buf = append(buf, res.Cells[c]...)
@@ -55,11 +60,16 @@ func Scores(w io.Writer, res *score.Result) error {
 		}
 	}()
 	for b := range nb {
-		bw.Write(<-out[b])
+		buf := <-out[b]
+		bw.Write(buf)
+		lineBufs.Put(&buf)
 		<-sem
 	}
 	return bw.Flush()
 }
+
+// lineBufs recycles the text blocks of Scores.
+var lineBufs sync.Pool
 
 // fmtCache remembers the text of recently formatted numbers: score tables
 // repeat values (UCell's are a rank sum over a few thousand levels, many

@@ -200,8 +200,10 @@ func newNormalizer(m matrix.Normalization, rankOnly bool) *normalizer {
 }
 
 func (n *normalizer) apply(c *matrix.Chunk) error {
+	// The check reads every value: outside the lock, and only when the
+	// mode depends on it.
+	counts := n.mode == matrix.NormAuto && matrix.IsCounts(c)
 	n.mu.Lock()
-	counts := matrix.IsCounts(c)
 	if n.mode == matrix.NormAuto {
 		if !n.decided {
 			n.decided, n.counts = true, counts

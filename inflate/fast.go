@@ -1,0 +1,155 @@
+package inflate
+
+import "encoding/binary"
+
+// fastCodes decodes symbols of one Huffman-coded block while at least 8
+// input bytes remain to load and the output has room for the longest match
+// plus 16 bytes; it returns the output position and whether the block's end
+// was decoded. The caller's general loop finishes the block otherwise.
+//
+// Every refill is one unaligned 8-byte load, so the bit buffer holds 64 bits
+// of the stream right after it, of which nb (at least 56) are counted; the
+// bits above nb are the stream's next bits. A symbol consumes at most 48
+// bits after a refill (length code and extra bits 20, distance 28), so the
+// buffer still holds at least 16 real bits, more than a primary table
+// lookup needs: the next literal/length entry is looked up as soon as the
+// current symbol's bits are consumed, before the refill and the copy, which
+// takes the refill off the chain from one table lookup to the next. Up to
+// three literal entries (each at most 11 bits) are decoded per refill.
+func (d *Decoder) fastCodes(dst []byte, out int, lt *[litSize]uint32, dt *[distSize]uint32) (int, bool, error) {
+	src := d.src
+	pos, bits, nb := d.pos, d.bits, d.nb
+	srcEnd := len(src) - 8
+	fastEnd := len(dst) - 258 - 16
+	if d.pad != 0 || pos > srcEnd || out >= fastEnd {
+		return out, false, nil
+	}
+	const litMask = 1<<litBits - 1
+	// Shift counts are masked with 63 (every count here is below 64) so
+	// that the compiler emits plain shifts.
+	bits |= binary.LittleEndian.Uint64(src[pos:]) << (nb & 63)
+	pos += int((63 - nb) >> 3)
+	nb |= 56
+	e := lt[bits&litMask]
+	done := false
+	bad := ""
+	for pos <= srcEnd && out < fastEnd {
+		bits |= binary.LittleEndian.Uint64(src[pos:]) << (nb & 63)
+		pos += int((63 - nb) >> 3)
+		nb |= 56
+		if e&fLit != 0 {
+			bits >>= e & 63
+			nb -= uint(e & 0xff)
+			binary.LittleEndian.PutUint16(dst[out:], uint16(e>>16))
+			out += 1 + int(e>>fTwoShift&1)
+			e = lt[bits&litMask]
+			if e&fLit == 0 {
+				continue
+			}
+			bits >>= e & 63
+			nb -= uint(e & 0xff)
+			binary.LittleEndian.PutUint16(dst[out:], uint16(e>>16))
+			out += 1 + int(e>>fTwoShift&1)
+			e = lt[bits&litMask]
+			if e&fLit == 0 {
+				continue
+			}
+			bits >>= e & 63
+			nb -= uint(e & 0xff)
+			binary.LittleEndian.PutUint16(dst[out:], uint16(e>>16))
+			out += 1 + int(e>>fTwoShift&1)
+			e = lt[bits&litMask]
+			continue
+		}
+		if e&(fSub|fEOB) != 0 {
+			if e&fSub != 0 {
+				if e&fEOB != 0 {
+					bad = "bad literal/length code"
+					break
+				}
+				e = lt[e>>16+uint32(bits>>litBits)&(1<<(e>>8&15)-1)]
+				if e&fLit != 0 {
+					bits >>= e & 63
+					nb -= uint(e & 0xff)
+					dst[out] = byte(e >> 16)
+					out++
+					e = lt[bits&litMask]
+					continue
+				}
+			}
+			if e&(fSub|fEOB) != 0 {
+				if e&fSub != 0 {
+					bad = "bad literal/length code"
+					break
+				}
+				bits >>= e & 63
+				nb -= uint(e & 0xff)
+				done = true
+				break
+			}
+		}
+		// A match: length, then distance.
+		saved := bits
+		bits >>= e & 63
+		nb -= uint(e & 0xff)
+		length := int(e>>16) + int((saved&(1<<(e&63)-1))>>(e>>8&15))
+		de := dt[bits&(1<<distBits-1)]
+		if de&fSub != 0 {
+			if de&fEOB != 0 {
+				bad = "bad distance code"
+				break
+			}
+			de = dt[de>>16+uint32(bits>>distBits)&(1<<(de>>8&15)-1)]
+			if de&(fSub|fEOB) != 0 {
+				bad = "bad distance code"
+				break
+			}
+		}
+		saved = bits
+		bits >>= de & 63
+		nb -= uint(de & 0xff)
+		dist := int(de>>16) + int((saved&(1<<(de&63)-1))>>(de>>8&15))
+		e = lt[bits&litMask]
+		if dist > out {
+			bad = "distance too far back"
+			break
+		}
+		// Copy 8 bytes at a time, past the match's end if need be (the
+		// margin before fastEnd allows it). A distance under 8 advances by
+		// the distance, so each load reads bytes already written; a
+		// distance of 1 is a run of one byte.
+		from := out - dist
+		end := out + length
+		switch {
+		case dist >= 8:
+			// Most matches are short: two words without a loop.
+			binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
+			binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[from+8:]))
+			out += 16
+			from += 16
+			for out < end {
+				binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
+				out += 8
+				from += 8
+			}
+		case dist == 1:
+			v := uint64(dst[from]) * 0x0101010101010101
+			for out < end {
+				binary.LittleEndian.PutUint64(dst[out:], v)
+				out += 8
+			}
+		default:
+			for out < end {
+				binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
+				out += dist
+				from += dist
+			}
+		}
+		out = end
+	}
+	d.pos, d.bits, d.nb = pos, bits, nb
+	if bad != "" {
+		return out, false, d.corrupt(bad)
+	}
+	return out, done, nil
+}
