@@ -177,3 +177,23 @@ func TestPartCacheBound(t *testing.T) {
 		t.Error("an entry over a quarter of the bound was kept")
 	}
 }
+
+// The timeline API's encoder writes report.JSON's bytes and ETag.
+func TestTimelineJSONIsReportJSON(t *testing.T) {
+	_, st, study := studyServer(t)
+	ps, err := st.Patients(context.Background(), study, store.Page{Limit: 100})
+	if err != nil || len(ps) == 0 {
+		t.Fatal(len(ps), err)
+	}
+	for _, p := range ps {
+		tl, err := st.Timeline(context.Background(), study, p.Pseudonym)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wtag, _ := encodeJSON(tl)
+		got, gtag, err := timelineJSON(tl)
+		if err != nil || string(got) != string(want) || gtag != wtag {
+			t.Errorf("patient %s: timelineJSON differs from report.JSON (%v)", p.Pseudonym, err)
+		}
+	}
+}

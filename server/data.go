@@ -79,6 +79,17 @@ func encodeJSON(v any) ([]byte, string, error) {
 	return b.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
 }
 
+// timelineJSON is encodeJSON(t) (report.JSON's bytes), written by
+// Timeline.AppendJSON.
+func timelineJSON(t *store.Timeline) ([]byte, string, error) {
+	b, err := t.AppendJSON(make([]byte, 0, 64<<10))
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(b)
+	return b, `"` + hex.EncodeToString(sum[:16]) + `"`, nil
+}
+
 // sendBody writes an encoded JSON body with its ETag.
 func sendBody(w http.ResponseWriter, r *http.Request, b []byte, etag string) {
 	w.Header().Set("ETag", etag)
@@ -161,7 +172,7 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request, idn *identi
 		return
 	}
 	s.audit(r, idn.User.Name, "view-timeline", study, patient, "ok")
-	b, etag, err := encodeJSON(t)
+	b, etag, err := timelineJSON(t)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "encoding failed")
 		return

@@ -150,17 +150,8 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	if study == "" {
 		study = DefaultStudy
 	}
-	var pid int64
 	t := &Timeline{Patient: patient, Events: []Event{}, Series: []Series{}}
-	err := c.db.QueryRowContext(ctx, c.d.q(`SELECT p.id, p.day0_event FROM patients p JOIN studies s ON s.id = p.study_id
-		WHERE s.name = ? AND p.pseudonym = ?`), study, patient).Scan(&pid, &t.Day0Event)
-	if err == sql.ErrNoRows {
-		return nil, fmt.Errorf("patient %s in study %s: %w", patient, study, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	events, err := c.events(ctx, pid)
+	pid, events, err := c.patientEvents(ctx, study, patient, &t.Day0Event)
 	if err != nil {
 		return nil, err
 	}
@@ -239,27 +230,43 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	return t, nil
 }
 
-func (c *core) events(ctx context.Context, pid int64) ([]Event, error) {
-	rows, err := c.db.QueryContext(ctx, c.d.q("SELECT date, day, kind, detail FROM events WHERE patient_id = ? ORDER BY id"), pid)
+// patientEvents finds the patient and its events (in the order they were
+// stored) in one query: the patient's row joined to its events, one row
+// with no event when it has none.
+func (c *core) patientEvents(ctx context.Context, study, patient string, day0Event *string) (int64, []Event, error) {
+	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT p.id, p.day0_event, e.date, e.day, e.kind, e.detail
+		FROM patients p JOIN studies s ON s.id = p.study_id LEFT JOIN events e ON e.patient_id = p.id
+		WHERE s.name = ? AND p.pseudonym = ? ORDER BY e.id`), study, patient)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer rows.Close()
+	var pid int64
+	found := false
 	var out []Event
 	for rows.Next() {
-		var e Event
-		var d sql.NullString
+		var d, kind, detail sql.NullString
 		var day sql.NullFloat64
-		if err := rows.Scan(&d, &day, &e.Kind, &e.Detail); err != nil {
-			return nil, err
+		if err := rows.Scan(&pid, day0Event, &d, &day, &kind, &detail); err != nil {
+			return 0, nil, err
 		}
+		found = true
+		if !kind.Valid {
+			continue // the patient has no events
+		}
+		e := Event{Kind: kind.String, Detail: detail.String, Day: nullF(day)}
 		if d.Valid {
 			e.Date = &d.String
 		}
-		e.Day = nullF(day)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	if !found {
+		return 0, nil, fmt.Errorf("patient %s in study %s: %w", patient, study, ErrNotFound)
+	}
+	return pid, out, nil
 }
 
 // dayZero finds the date of the earliest event of the day-0 kind; without a
