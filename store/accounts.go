@@ -372,7 +372,7 @@ func (c *core) PrincipalBySession(ctx context.Context, idHash string) (Principal
 }
 
 func (c *core) principal(ctx context.Context, q, hash, what string) (Principal, error) {
-	rows, err := c.db.QueryContext(ctx, c.d.q(q), hash)
+	rows, err := c.cachedQuery(ctx, q, hash)
 	if err != nil {
 		return Principal{}, fmt.Errorf("%s: %w", what, err)
 	}

@@ -161,11 +161,11 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 		t.Events = append(t.Events, e)
 	}
 	sort.SliceStable(t.Events, func(i, j int) bool { return eventLess(t.Events[i], t.Events[j]) })
-	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
+	rows, err := c.cachedQuery(ctx, `SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
 			COALESCE(s.date, r.date), r.day, r.value, r.lower, r.upper, r.label, COALESCE(s.name, ''), r.run_id, COALESCE(s.timepoint, ''),
 			r.file, r.line, r.detection_limit
 		FROM results r LEFT JOIN samples s ON s.id = r.sample_id
-		WHERE r.patient_id = ? AND r.assay <> 'model'`), pid)
+		WHERE r.patient_id = ? AND r.assay <> 'model'`, pid)
 	if err != nil {
 		return nil, err
 	}
@@ -234,9 +234,9 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 // stored) in one query: the patient's row joined to its events, one row
 // with no event when it has none.
 func (c *core) patientEvents(ctx context.Context, study, patient string, day0Event *string) (int64, []Event, error) {
-	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT p.id, p.day0_event, e.date, e.day, e.kind, e.detail
+	rows, err := c.cachedQuery(ctx, `SELECT p.id, p.day0_event, e.date, e.day, e.kind, e.detail
 		FROM patients p JOIN studies s ON s.id = p.study_id LEFT JOIN events e ON e.patient_id = p.id
-		WHERE s.name = ? AND p.pseudonym = ? ORDER BY e.id`), study, patient)
+		WHERE s.name = ? AND p.pseudonym = ? ORDER BY e.id`, study, patient)
 	if err != nil {
 		return 0, nil, err
 	}
