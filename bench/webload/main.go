@@ -32,15 +32,16 @@ func main() {
 	n := flag.Int("n", 20000, "at most this many requests")
 	dur := flag.Duration("d", 60*time.Second, "at most this long")
 	imp := flag.String("import", "", "a run archive (tar.gz) to POST to /api/v1/imports while the readers run")
+	impTimeout := flag.Duration("import-timeout", 15*time.Minute, "client timeout of the import (the server gives imports 15 min; readers time out after 30 s)")
 	seed := flag.Uint64("seed", 1, "seed for the choice of patients (and of think times)")
-	think := flag.Duration("think", 0, "each client pauses this long between its requests (0: back to back)")
+	think := flag.Duration("think", 0, "each client pauses this long between its requests (0: back to back); clients then start at seeded-random times within the first pause")
 	jitter := flag.Bool("think-random", false, "pause a seeded-random time from 0 to 2x -think instead (same mean)")
 	flag.Parse()
 	if *think < 0 {
 		fmt.Fprintln(os.Stderr, "webload: -think must not be negative")
 		os.Exit(2)
 	}
-	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *seed, *think, *jitter); err != nil {
+	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *impTimeout, *seed, *think, *jitter); err != nil {
 		fmt.Fprintln(os.Stderr, "webload:", err)
 		os.Exit(1)
 	}
@@ -61,7 +62,7 @@ func loopback(base string) error {
 	return fmt.Errorf("%s is not a loopback address: this load script only talks to this machine", base)
 }
 
-func run(base, token, study string, conc, n int, dur time.Duration, imp string, seed uint64, think time.Duration, jitter bool) error {
+func run(base, token, study string, conc, n int, dur time.Duration, imp string, impTimeout time.Duration, seed uint64, think time.Duration, jitter bool) error {
 	if err := loopback(base); err != nil {
 		return err
 	}
@@ -121,10 +122,17 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 			req, _ := http.NewRequest("POST", base+"/api/v1/imports?study="+url.QueryEscape(study), f)
 			req.Header.Set("Authorization", "Bearer "+token)
 			t0 := time.Now()
-			resp, err := client.Do(req)
+			// Its own client: an upload and import under load may take
+			// longer than a reader's 30 s (the run waits for it).
+			ic := &http.Client{Timeout: impTimeout, Transport: client.Transport}
+			resp, err := ic.Do(req)
 			if err != nil {
+				fmt.Fprintln(os.Stderr, "webload: import:", err)
 				errs.Add(1)
 				return
+			}
+			if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+				errs.Add(1)
 			}
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
@@ -136,6 +144,11 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 		go func(c int) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, uint64(c)))
+			if think > 0 {
+				// Users with think time arrive over the first think
+				// time (seeded), not all in the same instant.
+				time.Sleep(min(time.Duration(rng.Int64N(int64(think))), time.Until(deadline)))
+			}
 			for first := true; time.Now().Before(deadline); first = false {
 				if !first && think > 0 {
 					// Think time: the pause ends at the deadline at the latest.
