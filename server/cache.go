@@ -47,8 +47,10 @@ func newPartCache(max int64) *partCache {
 	return &partCache{max: max, order: list.New(), m: map[partKey]*list.Element{}}
 }
 
+// cost counts the body's capacity, not its length: a buffer grown by
+// doubling may hold up to twice its bytes, and the bound is on memory.
 func (e *partEntry) cost() int64 {
-	return int64(len(e.body)+len(e.etag)+len(e.key.study)+len(e.key.patient)+len(e.key.part)) + partOverhead
+	return int64(cap(e.body)+len(e.etag)+len(e.key.study)+len(e.key.patient)+len(e.key.part)) + partOverhead
 }
 
 // get returns the entry under k; the caller must not modify its bytes.

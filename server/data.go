@@ -178,7 +178,7 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request, idn *identi
 		return
 	}
 	if cacheable {
-		s.cache.put(&partEntry{key: key, body: b, etag: etag})
+		s.cache.put(&partEntry{key: key, body: bytes.Clone(b), etag: etag}) // exact size (b grew by doubling)
 	}
 	sendBody(w, r, b, etag)
 }

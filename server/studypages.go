@@ -93,7 +93,7 @@ func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identi
 		return
 	}
 	if cacheable {
-		s.cache.put(&partEntry{key: key, body: body.Bytes()})
+		s.cache.put(&partEntry{key: key, body: bytes.Clone(body.Bytes())}) // exact size: the buffer's spare capacity is not kept
 	}
 	p.Body = template.HTML(body.Bytes())
 	s.render(w, http.StatusOK, "patient.html", p)
