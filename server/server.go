@@ -33,7 +33,9 @@ type Config struct {
 	// and its import) instead of RequestTimeout; default 15 min.
 	ImportTimeout time.Duration
 	// CacheBytes bounds the cache of rendered per-patient parts (cache.go);
-	// default 64 MiB, negative turns it off.
+	// default 64 MiB, negative turns it off. Entries are keyed by the data
+	// versions Accounts report (store.Principal.Versions): Accounts and
+	// Data must be the same store (as in lsc serve), else turn it off.
 	CacheBytes int64
 	Version    string
 }
