@@ -172,11 +172,12 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	defer rows.Close()
 	index := map[string]int{}
 	undated := map[string]bool{}
+	day0, day0OK := parseDay(t.Day0)        // once, not per point
+	var day, v, lo, hi, lim sql.NullFloat64 // copied out by nullF: reused across rows
 	for rows.Next() {
 		var s Series
 		var p Point
 		var d sql.NullString
-		var day, v, lo, hi, lim sql.NullFloat64
 		if err := rows.Scan(&s.Assay, &s.Metric, &s.Fraction, &s.Target, &s.Unit, &s.Scenario, &d, &day, &v, &lo, &hi, &p.Label, &p.Sample, &p.Run, &p.Timepoint,
 			&p.File, &p.Line, &lim); err != nil {
 			return nil, err
@@ -186,7 +187,7 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 			p.Date = &d.String
 		}
 		p.Value, p.Lower, p.Upper = nullF(v), nullF(lo), nullF(hi)
-		p.Day = dayOf(t.Day0, p.Date, nullF(day))
+		p.Day = dayFrom(day0, day0OK, p.Date, nullF(day))
 		p.order = placeOf(p, t.Day0Event)
 		if p.Date == nil && p.Sample != "" {
 			undated[p.Sample] = true
@@ -290,6 +291,28 @@ func dayZero(events []Event, kind string) (*string, string) {
 		}
 	}
 	return nil, kind
+}
+
+// parseDay parses a day-0 date for dayFrom.
+func parseDay(day0 *string) (time.Time, bool) {
+	if day0 == nil {
+		return time.Time{}, false
+	}
+	a, err := time.Parse("2006-01-02", *day0)
+	return a, err == nil
+}
+
+// dayFrom is dayOf with day 0 parsed once (parseDay).
+func dayFrom(day0 time.Time, ok bool, date *string, stored *float64) *float64 {
+	if !ok || date == nil {
+		return stored
+	}
+	b, err := time.Parse("2006-01-02", *date)
+	if err != nil {
+		return stored
+	}
+	d := math.Round(b.Sub(day0).Hours() / 24)
+	return &d
 }
 
 // dayOf counts days from day 0 when both dates are known, else keeps the
