@@ -4,6 +4,8 @@
 # archive posted while they read), and prints the server's CPU seconds
 # (user+system from /proc) and the load average before and after.
 #   LSC=./lsc WEBLOAD=./webload bench/webload.sh DB TOKEN [CLIENTS] [SECONDS] [IMPORT.tgz] [PPROF_OUT]
+# THINK=1s (environment) gives each client a pause between its requests
+# (webload -think; THINK_RANDOM=1 for a seeded-random pause, same mean).
 # DB is a SQLite file or a postgres:// URL holding a study (bench/studybench)
 # and a user whose TOKEN may read it (and import, for IMPORT: analyst).
 set -eu
@@ -26,7 +28,8 @@ if [ -n "$prof" ]; then
   ppid=$!
 fi
 set +e
-$WEBLOAD -base http://127.0.0.1:$port -token "$token" -c "$clients" -d "${secs}s" -n 100000000 ${imp:+-import "$imp"}
+$WEBLOAD -base http://127.0.0.1:$port -token "$token" -c "$clients" -d "${secs}s" -n 100000000 ${imp:+-import "$imp"} \
+  ${THINK:+-think "$THINK"} ${THINK_RANDOM:+-think-random}
 rc=$?
 set -e
 c1=$(cpu)

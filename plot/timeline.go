@@ -139,17 +139,31 @@ func drawLane(c *Canvas, l Lane) {
 		}
 		for _, p := range pts {
 			if !math.IsNaN(p.Lo) && !math.IsNaN(p.Hi) {
-				c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s"/>`+"\n", Px(c.X(p.X)), Px(c.X(p.X)), Px(c.Y(clamp(p.Lo, c.YMin, c.YMax))), Px(c.Y(clamp(p.Hi, c.YMin, c.YMax))), col)
+				x := c.X(p.X)
+				c.put(`<line x1="`)
+				c.px(x)
+				c.put(`" x2="`)
+				c.px(x)
+				c.put(`" y1="`)
+				c.px(c.Y(clamp(p.Lo, c.YMin, c.YMax)))
+				c.put(`" y2="`)
+				c.px(c.Y(clamp(p.Hi, c.YMin, c.YMax)))
+				c.put(`" stroke="`, col, "\"/>\n")
 			}
 			kind := "circle"
 			if p.Below {
 				kind = "down"
 			}
-			c.Raw(`<g class="point" tabindex="0" data-lane="%s" data-series="%s" data-x="%s" data-y="%s" aria-label="%s">`, html.EscapeString(l.ID), html.EscapeString(s.Name),
-				Num(p.X), Num(p.Y), html.EscapeString(p.Title))
+			c.put(`<g class="point" tabindex="0" data-lane="`)
+			c.escaped(l.ID)
+			c.put(`" data-series="`)
+			c.escaped(s.Name)
+			c.put(`" data-x="`, Num(p.X), `" data-y="`, Num(p.Y), `" aria-label="`)
+			c.escaped(p.Title)
+			c.put(`">`)
 			c.Marker(p.X, p.Y, kind, col, p.Title)
 			tip(c, p)
-			c.Raw("</g>\n")
+			c.put("</g>\n")
 		}
 	}
 	// legend at the right, outside the data; a projection takes a second
@@ -351,13 +365,21 @@ func tip(c *Canvas, p LanePoint) {
 	if ty < 12 {
 		ty = y + 16
 	}
-	c.Raw(`<text class="tip" x="%s" y="%s" font-size="11" text-anchor="%s" fill="#111" paint-order="stroke" stroke="#fff" stroke-width="4" visibility="hidden">`, Px(x+dx), Px(ty), anchor)
+	c.put(`<text class="tip" x="`)
+	c.px(x + dx)
+	c.put(`" y="`)
+	c.px(ty)
+	c.put(`" font-size="11" text-anchor="`, anchor, `" fill="#111" paint-order="stroke" stroke="#fff" stroke-width="4" visibility="hidden">`)
 	for i, l := range lines {
 		dy := "0"
 		if i > 0 {
-			dy = Px(lh)
+			dy = "13" // Px(lh)
 		}
-		c.Raw(`<tspan x="%s" dy="%s">%s</tspan>`, Px(x+dx), dy, html.EscapeString(l))
+		c.put(`<tspan x="`)
+		c.px(x + dx)
+		c.put(`" dy="`, dy, `">`)
+		c.escaped(l)
+		c.put(`</tspan>`)
 	}
-	c.Raw(`</text>`)
+	c.put(`</text>`)
 }

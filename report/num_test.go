@@ -2,6 +2,8 @@ package report
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -40,5 +42,32 @@ func TestClean(t *testing.T) {
 	b, _ := F(7.800000000000001).MarshalJSON()
 	if string(b) != "7.8" {
 		t.Errorf("F JSON %s", b)
+	}
+}
+
+// Num's fast path gives what FormatFloat(Clean(v)) gives, for random bit
+// patterns, binary noise around decimals and edge values.
+func TestNumFastPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.1 + 0.2, 3.9000000000000004, 0.7204651899999999, 217.79999999999998,
+		1e21, 1e-7, 123456789012345678, 5e-324, math.MaxFloat64, -math.SmallestNonzeroFloat64, 1200, 0.000123, 100.5}
+	for i := 0; i < 200000; i++ {
+		switch i % 3 {
+		case 0:
+			vals = append(vals, math.Float64frombits(rng.Uint64()))
+		case 1:
+			d := float64(rng.IntN(1000000)) / math.Pow(10, float64(rng.IntN(12)))
+			vals = append(vals, d*float64(rng.IntN(7)+1)/3)
+		default:
+			vals = append(vals, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(30)-15)))
+		}
+	}
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if got, want := Num(v), strconv.FormatFloat(Clean(v), 'g', -1, 64); got != want {
+			t.Fatalf("Num(%v) = %q, want %q", v, got, want)
+		}
 	}
 }

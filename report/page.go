@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // pageCSS is shared by every lsc HTML report: readable offline, printable.
@@ -31,7 +32,40 @@ func Num(v float64) string {
 	case math.IsInf(v, -1):
 		return "-Inf"
 	}
+	// Fast path: Clean changes only values whose shortest form has 16 or
+	// more significant digits, and the shortest 'g' form has as many
+	// significant digits as the 'e' form Clean counts; so one conversion
+	// answers for most values (a patient page formats thousands).
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if v == 0 || gDigits(s) < 16 {
+		return s
+	}
 	return strconv.FormatFloat(Clean(v), 'g', -1, 64)
+}
+
+// gDigits counts the significant digits of strconv's 'g' form (leading and
+// trailing zeros excluded).
+func gDigits(g string) int {
+	if i := strings.IndexByte(g, 'e'); i >= 0 {
+		g = g[:i]
+	}
+	n, started, zeros := 0, false, 0
+	for i := 0; i < len(g); i++ {
+		c := g[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		if c == '0' {
+			if started {
+				zeros++
+			}
+			continue
+		}
+		started = true
+		n += zeros + 1
+		zeros = 0
+	}
+	return n
 }
 
 // Num32 formats a value of float32 precision (computed from float32 data)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lsc-bio/lsc/plot"
@@ -168,26 +169,34 @@ func laneID(k laneKey) string {
 }
 
 func pointTitle(s store.Series, p store.Point) string {
+	// Written piece by piece (no fmt): a patient figure has hundreds of
+	// points, each with its title.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s %s", s.Target, s.Metric, Num(*p.Value), s.Unit)
+	b.Grow(160)
+	put := func(ss ...string) {
+		for _, x := range ss {
+			b.WriteString(x)
+		}
+	}
+	put(s.Target, " ", s.Metric, ": ", Num(*p.Value), " ", s.Unit)
 	if p.Lower != nil && p.Upper != nil {
-		fmt.Fprintf(&b, " (95%% CI %s–%s)", Num(*p.Lower), Num(*p.Upper))
+		put(" (95% CI ", Num(*p.Lower), "–", Num(*p.Upper), ")")
 	}
 	if p.Label != "" {
-		b.WriteString(" · " + p.Label)
+		put(" · ", p.Label)
 	}
 	if p.Date != nil {
-		b.WriteString(" · " + *p.Date)
+		put(" · ", *p.Date)
 	}
 	if *p.Value == 0 && p.DetectionLimit != nil {
-		fmt.Fprintf(&b, " · undetectable, detection limit %s %s", Num(*p.DetectionLimit), s.Unit)
+		put(" · undetectable, detection limit ", Num(*p.DetectionLimit), " ", s.Unit)
 	}
-	fmt.Fprintf(&b, " · day %s · sample %s · run %s", Num(*p.Day), p.Sample, p.Run)
+	put(" · day ", Num(*p.Day), " · sample ", p.Sample, " · run ", p.Run)
 	if p.File != "" {
-		fmt.Fprintf(&b, " · %s line %d", p.File, p.Line)
+		put(" · ", p.File, " line ", strconv.Itoa(p.Line))
 	}
 	if s.Kind == "projection" {
-		b.WriteString(" · research model projection, not a measurement")
+		put(" · research model projection, not a measurement")
 	}
 	return b.String()
 }

@@ -15,12 +15,14 @@ var ErrNotFound = errors.New("not found")
 // Accounts is what the server needs to sign people in and check roles.
 type Accounts interface {
 	UserByName(ctx context.Context, name string) (auth.User, error)
-	UserByID(ctx context.Context, id int64) (auth.User, error)
 	CreateSession(ctx context.Context, s auth.Session) error
-	SessionByHash(ctx context.Context, idHash string) (auth.Session, error)
 	DeleteSession(ctx context.Context, idHash string) error
-	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
-	Memberships(ctx context.Context, userID int64) ([]auth.Membership, error)
+	// PrincipalByToken and PrincipalBySession find the caller of a token
+	// or session hash with their memberships in one lookup (ErrNotFound
+	// when there is none); the server checks expiry, revocation and
+	// disable. Principal.Versions may be nil (then nothing is cached).
+	PrincipalByToken(ctx context.Context, hash string) (store.Principal, error)
+	PrincipalBySession(ctx context.Context, idHash string) (store.Principal, error)
 	// AppendAudit seals rec after the newest record (auth.Seal) and stores
 	// it, in one transaction, so concurrent appends keep one chain.
 	AppendAudit(ctx context.Context, rec auth.AuditRecord) error

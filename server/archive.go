@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/store"
@@ -194,6 +196,9 @@ func hoist(dir string) error {
 	return os.Remove(tmp)
 }
 
+// importAuditWait bounds the wait for a successful import's audit commit.
+const importAuditWait = 2 * time.Minute
+
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study := r.PathValue("study")
 	base, err := os.MkdirTemp("", "lsc-import-*")
@@ -228,7 +233,13 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, idn *identity
 		writeError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	s.audit(r, idn.User.Name, "import", study, res.Run, "ok")
+	// The run is committed: its audit row is waited for under a bound of
+	// its own, not the request's remaining deadline (the import may have
+	// used most of it), so a slow audit commit cannot turn a successful
+	// import into a failed request. The row is written either way.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), importAuditWait)
+	defer cancel()
+	s.audit(r.WithContext(actx), idn.User.Name, "import", study, res.Run, "ok")
 	w.Header().Set("Location", "/api/v1/runs/"+res.Run+"?study="+urlq(study))
 	w.Header().Set("Content-Type", "application/json")
 	if res.AlreadyImported {

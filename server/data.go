@@ -42,7 +42,7 @@ func (s *Server) registerData() {
 	s.handle(route{method: "GET", pattern: "/api/v1/runs", summary: "imported runs of a study", access: read, responses: ok}, s.apiRuns)
 	s.handle(route{method: "GET", pattern: "/api/v1/runs/{run}", summary: "one run with its parameters, input checksums and files", access: read, responses: ok}, s.apiRun)
 	s.handle(route{method: "GET", pattern: "/api/v1/table", summary: "cohort table: one metric per patient (?metric=, ?at=, ?assay=, ?fraction=, ?target=)", access: read, responses: ok}, s.apiTable)
-	s.handle(route{method: "POST", pattern: "/api/v1/imports", summary: "import a run folder sent as a tar, tar.gz or zip archive",
+	s.handle(route{method: "POST", pattern: importPath, summary: "import a run folder sent as a tar, tar.gz or zip archive",
 		access:    access{api: true, scoped: true, action: auth.Import, maxBody: 1 << 30},
 		responses: map[string]string{"201": "imported", "200": "already imported", "400": "not an lsc run folder", "403": "role may not import", "413": "archive too large"}}, s.apiImport)
 }
@@ -61,13 +61,37 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // sendJSON writes v with an ETag (SHA-256 of the body) and answers 304 to a
 // matching If-None-Match.
 func sendJSON(w http.ResponseWriter, r *http.Request, v any) {
-	var b bytes.Buffer
-	if err := report.JSON(&b, v); err != nil {
+	b, etag, err := encodeJSON(v)
+	if err != nil {
 		writeError(w, http.StatusInternalServerError, "encoding failed")
 		return
 	}
+	sendBody(w, r, b, etag)
+}
+
+// encodeJSON is the body sendJSON writes for v and its ETag.
+func encodeJSON(v any) ([]byte, string, error) {
+	var b bytes.Buffer
+	if err := report.JSON(&b, v); err != nil {
+		return nil, "", err
+	}
 	sum := sha256.Sum256(b.Bytes())
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return b.Bytes(), `"` + hex.EncodeToString(sum[:16]) + `"`, nil
+}
+
+// timelineJSON is encodeJSON(t) (report.JSON's bytes), written by
+// Timeline.AppendJSON.
+func timelineJSON(t *store.Timeline) ([]byte, string, error) {
+	b, err := t.AppendJSON(make([]byte, 0, 64<<10))
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(b)
+	return b, `"` + hex.EncodeToString(sum[:16]) + `"`, nil
+}
+
+// sendBody writes an encoded JSON body with its ETag.
+func sendBody(w http.ResponseWriter, r *http.Request, b []byte, etag string) {
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "private, no-cache")
 	if r.Header.Get("If-None-Match") == etag {
@@ -75,7 +99,7 @@ func sendJSON(w http.ResponseWriter, r *http.Request, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(b.Bytes())
+	w.Write(b)
 }
 
 // page reads ?offset= and ?limit= (default 100, at most 1000).
@@ -130,15 +154,33 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request, idn *identi
 	sendJSON(w, r, out)
 }
 
+// apiTimeline answers from the parts cache when this study's data version
+// has the patient's JSON (the view is audited either way).
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study, patient := r.PathValue("study"), r.PathValue("patient")
+	key, cacheable := s.cacheKey(idn, study, patient, "timeline")
+	if cacheable {
+		if e, ok := s.cache.get(key); ok {
+			s.audit(r, idn.User.Name, "view-timeline", study, patient, "ok")
+			sendBody(w, r, e.body, e.etag)
+			return
+		}
+	}
 	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.audit(r, idn.User.Name, "view-timeline", study, patient, "ok")
-	sendJSON(w, r, t)
+	b, etag, err := timelineJSON(t)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "encoding failed")
+		return
+	}
+	if cacheable {
+		s.cache.put(&partEntry{key: key, body: bytes.Clone(b), etag: etag}) // exact size (b grew by doubling)
+	}
+	sendBody(w, r, b, etag)
 }
 
 func (s *Server) apiSamples(w http.ResponseWriter, r *http.Request, idn *identity) {

@@ -154,3 +154,32 @@ func (m *memAccounts) AuditLog(_ context.Context, f store.AuditFilter) ([]auth.A
 	}
 	return out, nil
 }
+
+func (m *memAccounts) principal(ctx context.Context, uid int64) (store.Principal, error) {
+	u, err := m.UserByID(ctx, uid)
+	if err != nil {
+		return store.Principal{}, err
+	}
+	ms, _ := m.Memberships(ctx, uid)
+	return store.Principal{User: u, Memberships: ms}, nil
+}
+
+func (m *memAccounts) PrincipalByToken(ctx context.Context, h string) (store.Principal, error) {
+	t, err := m.TokenByHash(ctx, h)
+	if err != nil {
+		return store.Principal{}, err
+	}
+	p, err := m.principal(ctx, t.UserID)
+	p.Expires, p.Revoked = t.Expires, t.Revoked
+	return p, err
+}
+
+func (m *memAccounts) PrincipalBySession(ctx context.Context, h string) (store.Principal, error) {
+	s, err := m.SessionByHash(ctx, h)
+	if err != nil {
+		return store.Principal{}, err
+	}
+	p, err := m.principal(ctx, s.UserID)
+	p.Expires = s.Expires
+	return p, err
+}

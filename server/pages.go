@@ -14,7 +14,8 @@ import (
 //go:embed web
 var webFS embed.FS
 
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
+// pageFuncs are the templates' functions.
+var pageFuncs = template.FuncMap{
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""
@@ -30,7 +31,9 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return report.Num(*v)
 	},
-}).ParseFS(webFS, "web/*.html"))
+}
+
+var pages = template.Must(template.New("").Funcs(pageFuncs).ParseFS(webFS, "web/*.html"))
 
 // page is what every template gets; each page fills its own fields.
 type page struct {
@@ -52,6 +55,10 @@ type page struct {
 	Cohort      *cohortView
 	Sample      *sampleView
 	RunSamples  []store.Sample
+	// The patient page: Body is patientbody.html as rendered (cached per
+	// patient and data version); EventRows and ValueRows its tables' rows
+	// (patientrows.go).
+	Body, EventRows, ValueRows template.HTML
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {

@@ -29,7 +29,15 @@ type Config struct {
 	SessionTTL     time.Duration // default 12 h
 	RequestTimeout time.Duration // default 30 s
 	MaxBody        int64         // bytes; default 1 MiB (imports have their own limit)
-	Version        string
+	// ImportTimeout bounds POST /api/v1/imports (an upload of up to 1 GiB
+	// and its import) instead of RequestTimeout; default 15 min.
+	ImportTimeout time.Duration
+	// CacheBytes bounds the cache of rendered per-patient parts (cache.go);
+	// default 64 MiB, negative turns it off. Entries are keyed by the data
+	// versions Accounts report (store.Principal.Versions): Accounts and
+	// Data must be the same store (as in lsc serve), else turn it off.
+	CacheBytes int64
+	Version    string
 }
 
 // Server is the web application. Create it with New.
@@ -41,6 +49,7 @@ type Server struct {
 	csrfKey [32]byte
 	mux     *http.ServeMux
 	routes  []route
+	cache   *partCache
 	ready   func(context.Context) error
 }
 
@@ -95,7 +104,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, limiter: auth.NewLimiter(), mux: http.NewServeMux()}
+	if cfg.ImportTimeout == 0 {
+		cfg.ImportTimeout = 15 * time.Minute
+	}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = 64 << 20
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, limiter: auth.NewLimiter(), mux: http.NewServeMux(), cache: newPartCache(cfg.CacheBytes)}
 	if _, err := rand.Read(s.csrfKey[:]); err != nil {
 		return nil, err
 	}
@@ -121,7 +136,7 @@ func (s *Server) SetReady(f func(context.Context) error) { s.ready = f }
 // gracefully: in-flight requests get up to grace to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	srv := &http.Server{
-		Handler:           http.TimeoutHandler(s.Handler(), s.cfg.RequestTimeout, `{"error":"request timed out"}`),
+		Handler:           s.withTimeouts(s.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
@@ -148,4 +163,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// importPath is the upload route, which gets Config.ImportTimeout.
+const importPath = "/api/v1/imports"
+
+// withTimeouts bounds every request by Config.RequestTimeout, except an
+// import (POST /api/v1/imports): its upload of up to 1 GiB, the import
+// transaction and the commit of its audit row get Config.ImportTimeout, so
+// a large import under load is not cut off (and answered 503) after it
+// succeeded.
+func (s *Server) withTimeouts(h http.Handler) http.Handler {
+	const msg = `{"error":"request timed out"}`
+	short := http.TimeoutHandler(h, s.cfg.RequestTimeout, msg)
+	long := http.TimeoutHandler(h, s.cfg.ImportTimeout, msg)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == importPath {
+			long.ServeHTTP(w, r)
+			return
+		}
+		short.ServeHTTP(w, r)
+	})
 }

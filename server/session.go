@@ -24,6 +24,10 @@ type identity struct {
 	Memberships []auth.Membership
 	sessionID   string // the cookie value (empty for tokens)
 	viaToken    bool
+	// versions holds the data version of each of the caller's studies as
+	// read with the credentials (nil when the Accounts cannot tell): the
+	// key of the rendered-parts cache.
+	versions map[string]int64
 }
 
 func identityOf(ctx context.Context) *identity {
@@ -56,6 +60,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 const keyBadToken ctxKey = 100
 
+// resolve finds the caller in one store lookup (Accounts.PrincipalByToken
+// or PrincipalBySession: credential, user, memberships and the studies'
+// data versions), on every request: nothing about credentials is kept
+// between requests, so a revoked token, an ended session, a disabled user
+// or a changed role takes effect at the next request.
 func (s *Server) resolve(r *http.Request) (*identity, error) {
 	ctx := r.Context()
 	now := s.now()
@@ -64,36 +73,24 @@ func (s *Server) resolve(r *http.Request) (*identity, error) {
 		if !ok || tok == "" {
 			return nil, errBadToken
 		}
-		t, err := s.cfg.Accounts.TokenByHash(ctx, auth.HashToken(strings.TrimSpace(tok)))
-		if err != nil || t.Revoked || !now.Before(t.Expires) {
+		p, err := s.cfg.Accounts.PrincipalByToken(ctx, auth.HashToken(strings.TrimSpace(tok)))
+		if err != nil || p.Revoked || !now.Before(p.Expires) || p.User.Disabled {
 			return nil, errBadToken
 		}
-		return s.identityFor(ctx, t.UserID, "", true)
+		return &identity{User: p.User, Memberships: p.Memberships, versions: p.Versions, viaToken: true}, nil
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	sess, err := s.cfg.Accounts.SessionByHash(ctx, auth.HashToken(c.Value))
-	if err != nil || !now.Before(sess.Expires) {
+	p, err := s.cfg.Accounts.PrincipalBySession(ctx, auth.HashToken(c.Value))
+	if err != nil || !now.Before(p.Expires) {
 		return nil, nil
 	}
-	return s.identityFor(ctx, sess.UserID, c.Value, false)
-}
-
-func (s *Server) identityFor(ctx context.Context, uid int64, sessionID string, viaToken bool) (*identity, error) {
-	u, err := s.cfg.Accounts.UserByID(ctx, uid)
-	if err != nil {
-		return nil, err
-	}
-	if u.Disabled {
+	if p.User.Disabled {
 		return nil, errBadToken
 	}
-	ms, err := s.cfg.Accounts.Memberships(ctx, uid)
-	if err != nil {
-		return nil, err
-	}
-	return &identity{User: u, Memberships: ms, sessionID: sessionID, viaToken: viaToken}, nil
+	return &identity{User: p.User, Memberships: p.Memberships, versions: p.Versions, sessionID: c.Value}, nil
 }
 
 // csrfToken is the synchronizer token of a session: HMAC-SHA256 of the

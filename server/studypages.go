@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"math"
@@ -57,8 +58,24 @@ func (s *Server) patientFigure(r *http.Request, t *store.Timeline) (svg string, 
 	return plot.Timeline(drawn, spans, marks, plot.TimelineOptions{XLabel: xl}), toggles, skipped
 }
 
+// patientPage renders the page around its body (patientbody.html): the
+// body is the same for every caller, so with the default lanes it is taken
+// from the parts cache when this study's data version has it; the header
+// (user name, CSRF token) is rendered per request and the view audited
+// either way.
 func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study, patient := r.PathValue("study"), r.PathValue("patient")
+	key, cacheable := s.cacheKey(idn, study, patient, "page")
+	cacheable = cacheable && !r.URL.Query().Has("lanes")
+	if cacheable {
+		if e, ok := s.cache.get(key); ok {
+			s.audit(r, idn.User.Name, "view-patient", study, patient, "ok")
+			p := s.pageFor(idn, "Patient "+patient)
+			p.Body = template.HTML(e.body)
+			s.render(w, http.StatusOK, "patient.html", p)
+			return
+		}
+	}
 	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
 	if err != nil {
 		s.pageErr(w, r, err)
@@ -69,21 +86,44 @@ func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identi
 	p.Study, p.Patient = study, t
 	svg, toggles, skipped := s.patientFigure(r, t)
 	p.Figure, p.Lanes, p.Skipped = template.HTML(svg), toggles, skipped
+	p.EventRows, p.ValueRows = eventRows(t), valueRows(study, t)
+	var body bytes.Buffer
+	if err := pages.ExecuteTemplate(&body, "patientbody.html", p); err != nil {
+		s.fail(w, r, fmt.Errorf("patient page: %w", err))
+		return
+	}
+	if cacheable {
+		s.cache.put(&partEntry{key: key, body: bytes.Clone(body.Bytes())}) // exact size: the buffer's spare capacity is not kept
+	}
+	p.Body = template.HTML(body.Bytes())
 	s.render(w, http.StatusOK, "patient.html", p)
 }
 
+// patientSVG sends the figure as a file (the default lanes from the parts
+// cache, like the page).
 func (s *Server) patientSVG(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study, patient := r.PathValue("study"), r.PathValue("patient")
-	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
-	if err != nil {
-		s.pageErr(w, r, err)
-		return
+	key, cacheable := s.cacheKey(idn, study, patient, "svg")
+	cacheable = cacheable && !r.URL.Query().Has("lanes")
+	var svg []byte
+	if e, ok := s.cache.get(key); cacheable && ok {
+		svg = e.body
+	} else {
+		t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
+		if err != nil {
+			s.pageErr(w, r, err)
+			return
+		}
+		fig, _, _ := s.patientFigure(r, t)
+		svg = []byte(fig)
+		if cacheable {
+			s.cache.put(&partEntry{key: key, body: svg})
+		}
 	}
 	s.audit(r, idn.User.Name, "download-figure", study, patient, "ok")
-	svg, _, _ := s.patientFigure(r, t)
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Content-Disposition", `attachment; filename="timeline.svg"`)
-	w.Write([]byte(svg))
+	w.Write(svg)
 }
 
 func (s *Server) studyPage(w http.ResponseWriter, r *http.Request, idn *identity) {

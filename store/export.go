@@ -445,6 +445,9 @@ func (c *core) ImportArchive(ctx context.Context, dir string) (*ImportResult, er
 		if err != nil {
 			return err
 		}
+		if err := c.bumpVersion(ctx, tx, sid); err != nil {
+			return err
+		}
 		var rows [][]any
 		for _, r := range tables["patients"] {
 			rows = append(rows, []any{sid, r[0], r[1], r[2], r[3], r[4]})

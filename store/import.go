@@ -110,6 +110,9 @@ func (c *core) importBundle(ctx context.Context, study string, b *bundle, opt Im
 			res.AlreadyImported = true
 			return nil
 		}
+		if err := c.bumpVersion(ctx, tx, sid); err != nil {
+			return err
+		}
 		r := b.run
 		if _, err := tx.ExecContext(ctx, c.d.q(`INSERT INTO runs (id, study_id, kind, lsc_version, parameters, inputs, created_at, imported_at, imported_by, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), r.ID, sid, r.Kind, r.Version, r.Parameters, r.Inputs, r.CreatedAt,
@@ -192,6 +195,17 @@ func (c *core) studyID(ctx context.Context, tx queryer, name string) (int64, err
 	var id int64
 	err := tx.QueryRowContext(ctx, c.d.q("SELECT id FROM studies WHERE name = ?"), name).Scan(&id)
 	return id, err
+}
+
+// bumpVersion raises the study's data version (migration 0004) inside the
+// transaction that changes its data, so a reader that sees the new version
+// also sees the new rows (the web app's cache of rendered parts is keyed by
+// it).
+func (c *core) bumpVersion(ctx context.Context, tx queryer, sid int64) error {
+	if _, err := tx.ExecContext(ctx, c.d.q("UPDATE studies SET data_version = data_version + 1 WHERE id = ?"), sid); err != nil {
+		return fmt.Errorf("data version of study %d: %w", sid, err)
+	}
+	return nil
 }
 
 type sampleRow struct {

@@ -150,17 +150,8 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	if study == "" {
 		study = DefaultStudy
 	}
-	var pid int64
 	t := &Timeline{Patient: patient, Events: []Event{}, Series: []Series{}}
-	err := c.db.QueryRowContext(ctx, c.d.q(`SELECT p.id, p.day0_event FROM patients p JOIN studies s ON s.id = p.study_id
-		WHERE s.name = ? AND p.pseudonym = ?`), study, patient).Scan(&pid, &t.Day0Event)
-	if err == sql.ErrNoRows {
-		return nil, fmt.Errorf("patient %s in study %s: %w", patient, study, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	events, err := c.events(ctx, pid)
+	pid, events, err := c.patientEvents(ctx, study, patient, &t.Day0Event)
 	if err != nil {
 		return nil, err
 	}
@@ -170,22 +161,23 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 		t.Events = append(t.Events, e)
 	}
 	sort.SliceStable(t.Events, func(i, j int) bool { return eventLess(t.Events[i], t.Events[j]) })
-	rows, err := c.db.QueryContext(ctx, c.d.q(`SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
+	rows, err := c.cachedQuery(ctx, `SELECT r.assay, r.metric, r.fraction, r.target, r.unit, r.scenario,
 			COALESCE(s.date, r.date), r.day, r.value, r.lower, r.upper, r.label, COALESCE(s.name, ''), r.run_id, COALESCE(s.timepoint, ''),
 			r.file, r.line, r.detection_limit
 		FROM results r LEFT JOIN samples s ON s.id = r.sample_id
-		WHERE r.patient_id = ? AND r.assay <> 'model'`), pid)
+		WHERE r.patient_id = ? AND r.assay <> 'model'`, pid)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	index := map[string]int{}
 	undated := map[string]bool{}
+	day0, day0OK := parseDay(t.Day0)        // once, not per point
+	var day, v, lo, hi, lim sql.NullFloat64 // copied out by nullF: reused across rows
 	for rows.Next() {
 		var s Series
 		var p Point
 		var d sql.NullString
-		var day, v, lo, hi, lim sql.NullFloat64
 		if err := rows.Scan(&s.Assay, &s.Metric, &s.Fraction, &s.Target, &s.Unit, &s.Scenario, &d, &day, &v, &lo, &hi, &p.Label, &p.Sample, &p.Run, &p.Timepoint,
 			&p.File, &p.Line, &lim); err != nil {
 			return nil, err
@@ -195,7 +187,7 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 			p.Date = &d.String
 		}
 		p.Value, p.Lower, p.Upper = nullF(v), nullF(lo), nullF(hi)
-		p.Day = dayOf(t.Day0, p.Date, nullF(day))
+		p.Day = dayFrom(day0, day0OK, p.Date, nullF(day))
 		p.order = placeOf(p, t.Day0Event)
 		if p.Date == nil && p.Sample != "" {
 			undated[p.Sample] = true
@@ -239,27 +231,43 @@ func (c *core) Timeline(ctx context.Context, study, patient string) (*Timeline, 
 	return t, nil
 }
 
-func (c *core) events(ctx context.Context, pid int64) ([]Event, error) {
-	rows, err := c.db.QueryContext(ctx, c.d.q("SELECT date, day, kind, detail FROM events WHERE patient_id = ? ORDER BY id"), pid)
+// patientEvents finds the patient and its events (in the order they were
+// stored) in one query: the patient's row joined to its events, one row
+// with no event when it has none.
+func (c *core) patientEvents(ctx context.Context, study, patient string, day0Event *string) (int64, []Event, error) {
+	rows, err := c.cachedQuery(ctx, `SELECT p.id, p.day0_event, e.date, e.day, e.kind, e.detail
+		FROM patients p JOIN studies s ON s.id = p.study_id LEFT JOIN events e ON e.patient_id = p.id
+		WHERE s.name = ? AND p.pseudonym = ? ORDER BY e.id`, study, patient)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer rows.Close()
+	var pid int64
+	found := false
 	var out []Event
 	for rows.Next() {
-		var e Event
-		var d sql.NullString
+		var d, kind, detail sql.NullString
 		var day sql.NullFloat64
-		if err := rows.Scan(&d, &day, &e.Kind, &e.Detail); err != nil {
-			return nil, err
+		if err := rows.Scan(&pid, day0Event, &d, &day, &kind, &detail); err != nil {
+			return 0, nil, err
 		}
+		found = true
+		if !kind.Valid {
+			continue // the patient has no events
+		}
+		e := Event{Kind: kind.String, Detail: detail.String, Day: nullF(day)}
 		if d.Valid {
 			e.Date = &d.String
 		}
-		e.Day = nullF(day)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	if !found {
+		return 0, nil, fmt.Errorf("patient %s in study %s: %w", patient, study, ErrNotFound)
+	}
+	return pid, out, nil
 }
 
 // dayZero finds the date of the earliest event of the day-0 kind; without a
@@ -283,6 +291,28 @@ func dayZero(events []Event, kind string) (*string, string) {
 		}
 	}
 	return nil, kind
+}
+
+// parseDay parses a day-0 date for dayFrom.
+func parseDay(day0 *string) (time.Time, bool) {
+	if day0 == nil {
+		return time.Time{}, false
+	}
+	a, err := time.Parse("2006-01-02", *day0)
+	return a, err == nil
+}
+
+// dayFrom is dayOf with day 0 parsed once (parseDay).
+func dayFrom(day0 time.Time, ok bool, date *string, stored *float64) *float64 {
+	if !ok || date == nil {
+		return stored
+	}
+	b, err := time.Parse("2006-01-02", *date)
+	if err != nil {
+		return stored
+	}
+	d := math.Round(b.Sub(day0).Hours() / 24)
+	return &d
 }
 
 // dayOf counts days from day 0 when both dates are known, else keeps the

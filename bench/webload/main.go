@@ -5,6 +5,7 @@
 // loopback addresses only. See bench/README.md.
 //
 //	go run ./bench/webload -base http://127.0.0.1:8080 -token lsc_pat_... -study default -c 200 -n 20000 -d 60s
+//	go run ./bench/webload ... -c 200 -d 60s -think 1s   # users who pause 1 s between requests
 package main
 
 import (
@@ -31,9 +32,16 @@ func main() {
 	n := flag.Int("n", 20000, "at most this many requests")
 	dur := flag.Duration("d", 60*time.Second, "at most this long")
 	imp := flag.String("import", "", "a run archive (tar.gz) to POST to /api/v1/imports while the readers run")
-	seed := flag.Uint64("seed", 1, "seed for the choice of patients")
+	impTimeout := flag.Duration("import-timeout", 15*time.Minute, "client timeout of the import (the server gives imports 15 min; readers time out after 30 s)")
+	seed := flag.Uint64("seed", 1, "seed for the choice of patients (and of think times)")
+	think := flag.Duration("think", 0, "each client pauses this long between its requests (0: back to back); clients then start at seeded-random times within the first pause")
+	jitter := flag.Bool("think-random", false, "pause a seeded-random time from 0 to 2x -think instead (same mean)")
 	flag.Parse()
-	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *seed); err != nil {
+	if *think < 0 {
+		fmt.Fprintln(os.Stderr, "webload: -think must not be negative")
+		os.Exit(2)
+	}
+	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *impTimeout, *seed, *think, *jitter); err != nil {
 		fmt.Fprintln(os.Stderr, "webload:", err)
 		os.Exit(1)
 	}
@@ -54,7 +62,7 @@ func loopback(base string) error {
 	return fmt.Errorf("%s is not a loopback address: this load script only talks to this machine", base)
 }
 
-func run(base, token, study string, conc, n int, dur time.Duration, imp string, seed uint64) error {
+func run(base, token, study string, conc, n int, dur time.Duration, imp string, impTimeout time.Duration, seed uint64, think time.Duration, jitter bool) error {
 	if err := loopback(base); err != nil {
 		return err
 	}
@@ -114,10 +122,17 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 			req, _ := http.NewRequest("POST", base+"/api/v1/imports?study="+url.QueryEscape(study), f)
 			req.Header.Set("Authorization", "Bearer "+token)
 			t0 := time.Now()
-			resp, err := client.Do(req)
+			// Its own client: an upload and import under load may take
+			// longer than a reader's 30 s (the run waits for it).
+			ic := &http.Client{Timeout: impTimeout, Transport: client.Transport}
+			resp, err := ic.Do(req)
 			if err != nil {
+				fmt.Fprintln(os.Stderr, "webload: import:", err)
 				errs.Add(1)
 				return
+			}
+			if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+				errs.Add(1)
 			}
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
@@ -129,7 +144,29 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 		go func(c int) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, uint64(c)))
-			for time.Now().Before(deadline) && issued.Add(1) <= int64(n) {
+			if think > 0 {
+				// Users with think time arrive over the first think
+				// time (seeded), not all in the same instant.
+				time.Sleep(min(time.Duration(rng.Int64N(int64(think))), time.Until(deadline)))
+			}
+			for first := true; time.Now().Before(deadline); first = false {
+				if !first && think > 0 {
+					// Think time: the pause ends at the deadline at the latest.
+					pause := think
+					if jitter {
+						pause = time.Duration(rng.Int64N(int64(2*think) + 1))
+					}
+					if rest := time.Until(deadline); pause > rest {
+						pause = rest
+					}
+					time.Sleep(pause)
+					if !time.Now().Before(deadline) {
+						break
+					}
+				}
+				if issued.Add(1) > int64(n) {
+					break
+				}
 				p := url.PathEscape(patients[rng.IntN(len(patients))])
 				kind, path := "timeline", "/api/v1/patients/"+p+"/timeline?study="+url.QueryEscape(study)
 				if rng.IntN(2) == 0 {
@@ -163,7 +200,14 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 		}
 		fmt.Printf("%-8s %7d ok  p50 %-8s p95 %-8s p99 %s\n", kind, len(ds), q(0.50), q(0.95), q(0.99))
 	}
-	fmt.Printf("%d requests in %s (%.0f/s), %d errors, %d clients, %d patients\n", total, el.Round(time.Millisecond), float64(total)/el.Seconds(), errs.Load(), conc, len(patients))
+	mode := "back to back"
+	if think > 0 {
+		mode = "think time " + think.String()
+		if jitter {
+			mode += " (random 0-2x)"
+		}
+	}
+	fmt.Printf("%d requests in %s (%.0f/s), %d errors, %d clients (%s), %d patients\n", total, el.Round(time.Millisecond), float64(total)/el.Seconds(), errs.Load(), conc, mode, len(patients))
 	if errs.Load() > 0 {
 		return fmt.Errorf("%d requests failed", errs.Load())
 	}
