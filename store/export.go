@@ -104,8 +104,12 @@ func (c *core) Export(ctx context.Context, study, dir string, opt ExportOptions)
 		man.MaxShiftDays = red.max
 	}
 	sums := map[string]string{}
-	// One read transaction: the archive is a consistent snapshot.
-	tx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: c.d.name == "postgres"})
+	// One read transaction: the archive is a consistent snapshot. Read-only
+	// on both backends: SQLite then begins a deferred transaction (a WAL
+	// snapshot at its first read) instead of the store's default BEGIN
+	// IMMEDIATE, so an export does not hold the write lock and imports and
+	// audit rows go on while it runs.
+	tx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
