@@ -6,8 +6,12 @@ import (
 )
 
 // Check reports whether st's schema is the one this lsc knows: nil, or an
-// error that says which command brings it up to date.
+// error that names the database and the command that brings it up to date
+// (ErrSchemaOld when migrations are pending).
 func Check(ctx context.Context, st Store) error {
+	if c, ok := st.(interface{ check(context.Context) error }); ok {
+		return c.check(ctx)
+	}
 	ms, err := st.Migrations(ctx)
 	if err != nil {
 		return err

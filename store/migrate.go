@@ -165,7 +165,7 @@ func (c *core) check(ctx context.Context) error {
 			if m.Version == 1 {
 				return fmt.Errorf("%s: no study schema: run lsc study init --db %s", c.addr, c.addr)
 			}
-			return fmt.Errorf("%s: %w (migration %d %s pending)", c.addr, ErrSchemaOld, m.Version, m.Name)
+			return fmt.Errorf("%s: %w (migration %d %s pending): run lsc study migrate --db %s", c.addr, ErrSchemaOld, m.Version, m.Name, c.addr)
 		}
 	}
 	return nil

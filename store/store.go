@@ -19,7 +19,7 @@ import (
 var (
 	ErrNotFound  = errors.New("not found")
 	ErrNotRun    = errors.New("not an lsc output folder")
-	ErrSchemaOld = errors.New("the database schema is older than this lsc: run lsc study migrate")
+	ErrSchemaOld = errors.New("the database schema is older than this lsc")
 	ErrSchemaNew = errors.New("the database schema is newer than this lsc: upgrade lsc")
 )
 
