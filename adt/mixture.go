@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/lsc-bio/lsc/stats"
 )
 
 // Mixture is a univariate Gaussian mixture fitted by EM as mclust's Mclust
@@ -135,7 +137,7 @@ func qclass(x []float64, k int) ([]int, error) {
 			default:
 				p = float64(i) * (1 / float64(n-1)) // R's seq(0, 1, length = n)
 			}
-			v := quantile7(s, p)
+			v := stats.Quantile7(s, p)
 			dup := false
 			for _, u := range q {
 				if u == v {
@@ -181,21 +183,6 @@ func qclass(x []float64, k int) ([]int, error) {
 		}
 	}
 	return cl, nil
-}
-
-// quantile7 is R's quantile(type = 7) of sorted s, with R's arithmetic
-// ((1-h) lo + h hi).
-func quantile7(s []float64, p float64) float64 {
-	n := len(s)
-	index := 1 + float64(n-1)*p
-	lo := math.Floor(index)
-	hi := math.Ceil(index)
-	q := s[int(lo)-1]
-	h := index - lo
-	if index > lo && s[int(hi)-1] != q {
-		q = (1-h)*q + h*s[int(hi)-1]
-	}
-	return q
 }
 
 // sdR is R's sd (n - 1 denominator).

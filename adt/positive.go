@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/lsc-bio/lsc/stats"
 )
 
 // Positivity methods.
@@ -162,5 +164,5 @@ func Positive(m *Matrix, o PositiveOptions) (*Positivity, error) {
 func quantileOf(v []float64, q float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
-	return quantile7(s, q)
+	return stats.Quantile7(s, q)
 }

@@ -92,7 +92,7 @@ func fitFDistRobustly(x []float64, df1 float64, tail [2]float64) (scale, df2 flo
 	}
 	sorted := append([]float64(nil), resid...)
 	sort.Float64s(sorted)
-	lo, hi := quantile7R(sorted, tail[0]), quantile7R(sorted, 1-tail[1])
+	lo, hi := Quantile7(sorted, tail[0]), Quantile7(sorted, 1-tail[1])
 	var zwmean float64
 	wins := make([]float64, n)
 	for i, r := range resid {
@@ -222,21 +222,6 @@ func trimmedMean(x []float64, trim float64) float64 {
 		sum += s[i]
 	}
 	return sum / float64(hi-lo+1)
-}
-
-// quantile7R is R's quantile(type 7) on sorted values, with its
-// (1-h)*x[lo] + h*x[hi] form.
-func quantile7R(s []float64, p float64) float64 {
-	n := len(s)
-	index := 1 + float64(n-1)*p
-	lo := math.Floor(index + 4*2.220446049250313e-16)
-	hi := math.Ceil(index)
-	qs := s[int(lo)-1]
-	h := index - lo
-	if index > lo && s[int(hi)-1] != qs {
-		qs = (1-h)*qs + h*s[int(hi)-1]
-	}
-	return qs
 }
 
 // midranksOf returns R's rank(x) (average ties).

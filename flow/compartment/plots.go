@@ -149,11 +149,9 @@ func quantile7(v []float64, q float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	h := float64(n-1) * q
-	lo := math.Floor(h)
-	i := int(lo)
+	i, hi, h := stats.Quantile7Index(n, q)
 	a := selectKth(v, i)
-	if i+1 >= n {
+	if hi == i {
 		return a
 	}
 	b := v[i+1] // after selection every value right of i is >= a: the next order statistic is their minimum
@@ -162,7 +160,7 @@ func quantile7(v []float64, q float64) float64 {
 			b = x
 		}
 	}
-	return a + (h-lo)*(b-a)
+	return stats.Quantile7Of(a, b, h)
 }
 
 // selectKth reorders v so that v[k] holds its k-th smallest value (0-based),
