@@ -220,7 +220,9 @@ func TestBrowserKeyboardSignIn(t *testing.T) {
 	if strings.Join(order, ",") != "user,password,BUTTON" {
 		t.Errorf("focus order %v", order)
 	}
-	do(t, ctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(css("h1")))
+	// Wait for the next page, not any h1: the sign-in page has one too, and
+	// reading it before the navigation lands made this test flaky.
+	do(t, ctx, chromedp.KeyEvent("\r"), chromedp.WaitNotPresent(css("#user")), chromedp.WaitVisible(css("h1")))
 	if h1 := eval[string](t, ctx, `document.querySelector('h1').textContent`); h1 != "Your studies" {
 		t.Errorf("Enter to sign in: %q", h1)
 	}
