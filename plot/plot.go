@@ -67,7 +67,7 @@ func (c *Canvas) put(ss ...string) {
 
 // px appends Px(v).
 func (c *Canvas) px(v float64) {
-	c.b.Write(strconv.AppendFloat(c.scratch[:0], math.Round(v*10)/10, 'f', -1, 64))
+	c.b.Write(appendPx(c.scratch[:0], v))
 }
 
 // escaped appends html.EscapeString(s).
@@ -273,7 +273,12 @@ func num(v float64) string {
 
 // Px formats a pixel coordinate with one decimal, the precision of every
 // coordinate in lsc figures.
-func Px(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+func Px(v float64) string { return string(appendPx(nil, v)) }
+
+// appendPx appends Px(v) to b.
+func appendPx(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64)
+}
 
 // CoverTicks returns round ticks from lo that reach at least hi.
 func CoverTicks(lo, hi float64, n int) []Tick {

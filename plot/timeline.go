@@ -361,6 +361,7 @@ func tip(c *Canvas, p LanePoint) {
 		anchor, dx = "end", -7
 	}
 	const lh = 13.0
+	lhPx := Px(lh)
 	ty := y - 8 - lh*float64(len(lines)-1)
 	if ty < 12 {
 		ty = y + 16
@@ -373,7 +374,7 @@ func tip(c *Canvas, p LanePoint) {
 	for i, l := range lines {
 		dy := "0"
 		if i > 0 {
-			dy = "13" // Px(lh)
+			dy = lhPx
 		}
 		c.put(`<tspan x="`)
 		c.px(x + dx)

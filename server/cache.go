@@ -117,3 +117,12 @@ func (s *Server) cacheKey(idn *identity, study, patient, part string) (partKey, 
 	}
 	return partKey{study: study, patient: patient, part: part, version: v}, true
 }
+
+// cacheGet is the cached entry under key when the request may use the
+// cache at all (cacheable, from cacheKey and the request's options).
+func (s *Server) cacheGet(key partKey, cacheable bool) (*partEntry, bool) {
+	if !cacheable {
+		return nil, false
+	}
+	return s.cache.get(key)
+}

@@ -159,12 +159,10 @@ func (s *Server) apiPatients(w http.ResponseWriter, r *http.Request, idn *identi
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request, idn *identity) {
 	study, patient := r.PathValue("study"), r.PathValue("patient")
 	key, cacheable := s.cacheKey(idn, study, patient, "timeline")
-	if cacheable {
-		if e, ok := s.cache.get(key); ok {
-			s.audit(r, idn.User.Name, "view-timeline", study, patient, "ok")
-			sendBody(w, r, e.body, e.etag)
-			return
-		}
+	if e, ok := s.cacheGet(key, cacheable); ok {
+		s.audit(r, idn.User.Name, "view-timeline", study, patient, "ok")
+		sendBody(w, r, e.body, e.etag)
+		return
 	}
 	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
 	if err != nil {

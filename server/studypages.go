@@ -67,14 +67,12 @@ func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identi
 	study, patient := r.PathValue("study"), r.PathValue("patient")
 	key, cacheable := s.cacheKey(idn, study, patient, "page")
 	cacheable = cacheable && !r.URL.Query().Has("lanes")
-	if cacheable {
-		if e, ok := s.cache.get(key); ok {
-			s.audit(r, idn.User.Name, "view-patient", study, patient, "ok")
-			p := s.pageFor(idn, "Patient "+patient)
-			p.Body = template.HTML(e.body)
-			s.render(w, http.StatusOK, "patient.html", p)
-			return
-		}
+	if e, ok := s.cacheGet(key, cacheable); ok {
+		s.audit(r, idn.User.Name, "view-patient", study, patient, "ok")
+		p := s.pageFor(idn, "Patient "+patient)
+		p.Body = template.HTML(e.body)
+		s.render(w, http.StatusOK, "patient.html", p)
+		return
 	}
 	t, err := s.cfg.Data.Timeline(r.Context(), study, patient)
 	if err != nil {
@@ -106,7 +104,7 @@ func (s *Server) patientSVG(w http.ResponseWriter, r *http.Request, idn *identit
 	key, cacheable := s.cacheKey(idn, study, patient, "svg")
 	cacheable = cacheable && !r.URL.Query().Has("lanes")
 	var svg []byte
-	if e, ok := s.cache.get(key); cacheable && ok {
+	if e, ok := s.cacheGet(key, cacheable); ok {
 		svg = e.body
 	} else {
 		t, err := s.cfg.Data.Timeline(r.Context(), study, patient)

@@ -11,16 +11,13 @@ import (
 )
 
 // AccountStore holds the web app's users, memberships, sessions, tokens and
-// audit log (migration 0002). Its first seven methods are what the server
-// needs to sign people in (server.Accounts); the rest serve `lsc user` and
-// `lsc study audit`.
+// audit log (migration 0002). Its first methods, up to QueueAudit, are what
+// the server needs to sign people in (server.Accounts); the rest serve
+// `lsc user` and `lsc study audit`.
 type AccountStore interface {
 	UserByName(ctx context.Context, name string) (auth.User, error)
-	UserByID(ctx context.Context, id int64) (auth.User, error)
 	CreateSession(ctx context.Context, s auth.Session) error
-	SessionByHash(ctx context.Context, idHash string) (auth.Session, error)
 	DeleteSession(ctx context.Context, idHash string) error
-	TokenByHash(ctx context.Context, hash string) (auth.Token, error)
 	Memberships(ctx context.Context, userID int64) ([]auth.Membership, error)
 	// PrincipalByToken and PrincipalBySession read a credential, its user,
 	// the user's memberships and their studies' data versions in one query.
@@ -89,26 +86,10 @@ func (c *core) UserByName(ctx context.Context, name string) (auth.User, error) {
 	return u, notFound(err, "user")
 }
 
-func (c *core) UserByID(ctx context.Context, id int64) (auth.User, error) {
-	var u auth.User
-	var dis int
-	err := c.db.QueryRowContext(ctx, c.d.q("SELECT id, name, password_hash, disabled FROM users WHERE id = ?"), id).Scan(&u.ID, &u.Name, &u.PasswordHash, &dis)
-	u.Disabled = dis != 0
-	return u, notFound(err, "user")
-}
-
 func (c *core) CreateSession(ctx context.Context, s auth.Session) error {
 	_, err := c.db.ExecContext(ctx, c.d.q("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
 		s.IDHash, s.UserID, ts(s.Created), ts(s.Expires))
 	return err
-}
-
-func (c *core) SessionByHash(ctx context.Context, h string) (auth.Session, error) {
-	s := auth.Session{IDHash: h}
-	var cr, ex string
-	err := c.db.QueryRowContext(ctx, c.d.q("SELECT user_id, created_at, expires_at FROM sessions WHERE id_hash = ?"), h).Scan(&s.UserID, &cr, &ex)
-	s.Created, s.Expires = parseTS(cr), parseTS(ex)
-	return s, notFound(err, "session")
 }
 
 func (c *core) DeleteSession(ctx context.Context, h string) error {
@@ -122,15 +103,6 @@ func (c *core) PurgeSessions(ctx context.Context, now time.Time) (int64, error) 
 		return 0, err
 	}
 	return r.RowsAffected()
-}
-
-func (c *core) TokenByHash(ctx context.Context, h string) (auth.Token, error) {
-	t := auth.Token{Hash: h}
-	var ex string
-	var rev int
-	err := c.db.QueryRowContext(ctx, c.d.q("SELECT user_id, name, expires_at, revoked FROM tokens WHERE hash = ?"), h).Scan(&t.UserID, &t.Name, &ex, &rev)
-	t.Expires, t.Revoked = parseTS(ex), rev != 0
-	return t, notFound(err, "token")
 }
 
 func (c *core) AddToken(ctx context.Context, t auth.Token) error {

@@ -35,15 +35,15 @@ func TestAccounts(t *testing.T) {
 		if err := st.CreateSession(ctx, s); err != nil {
 			t.Fatal(err)
 		}
-		got, err := st.SessionByHash(ctx, s.IDHash)
-		if err != nil || got.UserID != u.ID || !got.Expires.Equal(s.Expires) {
+		got, err := st.PrincipalBySession(ctx, s.IDHash)
+		if err != nil || got.User.ID != u.ID || !got.Expires.Equal(s.Expires) {
 			t.Errorf("session %+v %v", got, err)
 		}
 		// a new password ends every session of the user
 		if err := st.SetPassword(ctx, "alice", "$argon2id$y"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.SessionByHash(ctx, s.IDHash); !errors.Is(err, ErrNotFound) {
+		if _, err := st.PrincipalBySession(ctx, s.IDHash); !errors.Is(err, ErrNotFound) {
 			t.Errorf("session after password change: %v", err)
 		}
 		tok := auth.Token{Hash: auth.HashToken("t1"), UserID: u.ID, Name: "bot", Expires: now.Add(24 * time.Hour)}
@@ -53,7 +53,7 @@ func TestAccounts(t *testing.T) {
 		if n, err := st.RevokeTokens(ctx, "alice", "bot"); n != 1 || err != nil {
 			t.Errorf("revoke: %d %v", n, err)
 		}
-		if got, err := st.TokenByHash(ctx, tok.Hash); err != nil || !got.Revoked || !got.Expires.Equal(tok.Expires) {
+		if got, err := st.PrincipalByToken(ctx, tok.Hash); err != nil || !got.Revoked || !got.Expires.Equal(tok.Expires) {
 			t.Errorf("token %+v %v", got, err)
 		}
 		us, err := st.Users(ctx)

@@ -318,16 +318,8 @@ func dayFrom(day0 time.Time, ok bool, date *string, stored *float64) *float64 {
 // dayOf counts days from day 0 when both dates are known, else keeps the
 // stored day.
 func dayOf(day0, date *string, stored *float64) *float64 {
-	if day0 == nil || date == nil {
-		return stored
-	}
-	a, err1 := time.Parse("2006-01-02", *day0)
-	b, err2 := time.Parse("2006-01-02", *date)
-	if err1 != nil || err2 != nil {
-		return stored
-	}
-	d := math.Round(b.Sub(a).Hours() / 24)
-	return &d
+	t, ok := parseDay(day0)
+	return dayFrom(t, ok, date, stored)
 }
 
 // placeOf is a point's sort key: its day, else its timepoint label's place

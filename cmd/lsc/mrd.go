@@ -136,8 +136,9 @@ func runMRD(cmd *cobra.Command, f mrdFlags) error {
 	d = nil // the assessment holds every row: let the parsed copy go
 	if f.out != "" {
 		meta := report.MRDMeta{Version: version, Measurements: f.data, Patients: f.patients}
-		files := append(mrdFiles(header, a, meta, mrdCached(f, p)), outFile{Name: "run.json",
-			Fill: func(w io.Writer) error { return writeJSON(w, mrdRunJSON(f, p, a)) }})
+		sums := mrdInputSums(f) // once: for run.json and the cached pages' names
+		files := append(mrdFiles(header, a, meta, mrdCached(f, p, sums)), outFile{Name: "run.json",
+			Fill: func(w io.Writer) error { return writeJSON(w, mrdRunJSON(f, p, a, sums)) }})
 		if err := writeDir(f.out, f.force, files); err != nil {
 			return err
 		}
@@ -198,10 +199,10 @@ func mrdFiles(header []string, a *mrd.Assessment, meta report.MRDMeta, part func
 // mrdRunJSON is the run's provenance, as every lsc output folder carries
 // it: version, inputs with SHA-256, parameters, and what was assessed.
 // It holds no clock time, so the same inputs give the same bytes.
-func mrdRunJSON(f mrdFlags, p mrd.Params, a *mrd.Assessment) map[string]any {
-	inputs := []map[string]any{{"role": "measurements", "path": f.data, "sha256": sha(f.data)}}
+func mrdRunJSON(f mrdFlags, p mrd.Params, a *mrd.Assessment, sums mrdSums) map[string]any {
+	inputs := []map[string]any{{"role": "measurements", "path": f.data, "sha256": sums.data}}
 	if f.patients != "" {
-		inputs = append(inputs, map[string]any{"role": "patients", "path": f.patients, "sha256": sha(f.patients)})
+		inputs = append(inputs, map[string]any{"role": "patients", "path": f.patients, "sha256": sums.patients})
 	}
 	asOf := ""
 	if !p.AsOf.IsZero() {
@@ -218,13 +219,13 @@ func mrdRunJSON(f mrdFlags, p mrd.Params, a *mrd.Assessment) map[string]any {
 // mrdParts names each patient's page in DIR/cache (nil without --out).
 // The key holds the lsc version, the inputs as given and their checksums,
 // every parameter and the patient, so a change to any gives another file.
-func mrdParts(f mrdFlags, p mrd.Params) func(id string) string {
+func mrdParts(f mrdFlags, p mrd.Params, sums mrdSums) func(id string) string {
 	if f.out == "" {
 		return nil
 	}
 	params, _ := json.Marshal(p)
-	base := map[string]any{"lsc_version": version, "data": f.data, "data_sha256": sha(f.data), "patients": f.patients,
-		"patients_sha256": sha(f.patients), "params": string(params)}
+	base := map[string]any{"lsc_version": version, "data": f.data, "data_sha256": sums.data, "patients": f.patients,
+		"patients_sha256": sums.patients, "params": string(params)}
 	return func(id string) string {
 		base["patient"] = id
 		key, _ := json.Marshal(base)
@@ -234,13 +235,19 @@ func mrdParts(f mrdFlags, p mrd.Params) func(id string) string {
 }
 
 // mrdCached is mrdParts when DIR/cache exists (a workflow's per-patient
-// jobs wrote it), else nil: a plain run does not checksum its inputs again.
-func mrdCached(f mrdFlags, p mrd.Params) func(id string) string {
+// jobs wrote it), else nil.
+func mrdCached(f mrdFlags, p mrd.Params, sums mrdSums) func(id string) string {
 	if st, err := os.Stat(filepath.Join(f.out, "cache")); err != nil || !st.IsDir() {
 		return nil
 	}
-	return mrdParts(f, p)
+	return mrdParts(f, p, sums)
 }
+
+// mrdSums are the SHA-256 of the measurement and patient sheets ("" for
+// none), read once per run.
+type mrdSums struct{ data, patients string }
+
+func mrdInputSums(f mrdFlags) mrdSums { return mrdSums{sha(f.data), sha(f.patients)} }
 
 // mrdOnly assesses the patient --only names from that patient's rows (and
 // record) alone and writes the patient's page into DIR/cache: every rule
@@ -279,7 +286,7 @@ func mrdOnly(cmd *cobra.Command, f mrdFlags, p mrd.Params) error {
 	if err != nil {
 		return err
 	}
-	path := mrdParts(f, p)(f.only)
+	path := mrdParts(f, p, mrdInputSums(f))(f.only)
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return err
 	}

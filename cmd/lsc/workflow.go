@@ -241,7 +241,7 @@ func mrdJobs(f mrdFlags) (*workflow.MRD, error) {
 		m.Args = append(m.Args, "--as-of="+f.asOf)
 	}
 	res := workflow.MRDResources(size(f.data) + size(f.patients))
-	part := mrdParts(f, p)
+	part := mrdParts(f, p, mrdInputSums(f))
 	for _, pr := range a.Patients {
 		m.Patient = append(m.Patient, workflow.Part{ID: pr.ID, File: filepath.ToSlash(part(pr.ID)), Resources: res})
 	}
