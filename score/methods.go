@@ -35,6 +35,13 @@ func ucellScore(r *ranker, rs *signature.Resolved, maxRank int) float64 {
 	return math.Max(up-one(rs.Down, rs.DownTotal), 0)
 }
 
+// ranks is what aucellScore and singscoreScore ask of a loaded cell: the
+// genes with a strictly greater value than g and the size of g's tie block
+// (ranker for any cell, countRanks for raw counts; the same numbers).
+type ranks interface {
+	rank(g int32) (greater, eq int)
+}
+
 // ucellU is UCell's score from the rank sum of a set of listed genes (absent
 // genes included at mr): 1 - (S - Smin)/(n*mr - Smin); 0 for an empty set.
 func ucellU(sum float64, listed int, mr float64) float64 {
@@ -57,7 +64,7 @@ func ucellU(sum float64, listed int, mr float64) float64 {
 // 1/m, so its expected contribution is the mean of (T - rank) over the ranks
 // of the block below T. The result is deterministic and equals the mean of
 // AUCell over infinitely many seeds. Absent genes are dropped, as in AUCell.
-func aucellScore(r *ranker, genes []int32, T int) float64 {
+func aucellScore(r ranks, genes []int32, T int) float64 {
 	n := len(genes)
 	var maxAUC float64
 	for x := 1; x <= min(n, T-1); x++ {
@@ -88,8 +95,8 @@ func aucellScore(r *ranker, genes []int32, T int) float64 {
 // (singscore counts listed genes, found or not), then centred by -0.5. With
 // a down set, the down score is 1 minus the scaled mean rank of the down
 // genes, centred likewise, and the total is their sum.
-func singscoreScore(r *ranker, rs *signature.Resolved) float64 {
-	G := float64(r.G)
+func singscoreScore(r ranks, G0 int, rs *signature.Resolved) float64 {
+	G := float64(G0)
 	scaled := func(genes []int32, listed int) float64 {
 		var sum float64
 		for _, g := range genes {

@@ -316,12 +316,20 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 		out.Params["alpha"] = opt.Alpha
 		out.Params["ssgsea_norm"] = opt.SSGSEANorm
 	}
-	// UCell on raw counts: ranks from a histogram of the cell's counts
-	// (ucellcounts.go), the same bits as the general ranker.
+	// On raw counts, ranks come from a histogram of the cell's counts
+	// instead of a sort, with the same bits as the general ranker: for
+	// UCell summed per signature in one pass (ucellcounts.go), for AUCell
+	// and singscore answered gene by gene (countranks.go).
 	var fast []*ucellCounts
-	if opt.Method == "ucell" {
+	var counts []*countRanks
+	switch opt.Method {
+	case "ucell":
 		for range opt.Workers {
 			fast = append(fast, newUCellCounts(G, opt.MaxRank, out.Signatures))
+		}
+	case "aucell", "singscore":
+		for range opt.Workers {
+			counts = append(counts, newCountRanks(G))
 		}
 	}
 	err := stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
@@ -337,7 +345,12 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 					continue
 				}
 			}
-			r.load(c.Row(i))
+			var rk ranks = r
+			if counts != nil && counts[w].load(c.Row(i)) {
+				rk = counts[w]
+			} else {
+				r.load(c.Row(i))
+			}
 			for s := range out.Signatures {
 				rs := &out.Signatures[s]
 				var v float64
@@ -345,9 +358,9 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 				case "ucell":
 					v = ucellScore(r, rs, opt.MaxRank)
 				case "aucell":
-					v = aucellScore(r, rs.Up, T)
+					v = aucellScore(rk, rs.Up, T)
 				case "singscore":
-					v = singscoreScore(r, rs)
+					v = singscoreScore(rk, G, rs)
 				case "ssgsea":
 					v = ssgseaRaw(r, rs.Up, opt.Alpha)
 				}

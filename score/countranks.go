@@ -1,0 +1,68 @@
+package score
+
+// countRanks answers ranker's rank query for a cell of raw counts without
+// sorting it, as ucellCounts does for UCell: a gene's place in the cell's
+// decreasing order depends only on its count c, with ge[c+1] genes strictly
+// above it and ge[c]-ge[c+1] tied with it (ge[v]: the cell's genes with a
+// count >= v), and every gene at zero has all n non-zero genes above it and
+// G-n tied with it. These are the numbers ranker.rank returns for the same
+// cell, so aucellScore and singscoreScore give the same bits through either
+// (countranks_test.go). Cells with a value that is not a whole count in
+// [1, maxCount) are refused and go through the general ranker.
+type countRanks struct {
+	G   int
+	n   int     // non-zero genes of the loaded cell
+	cnt []int32 // gene -> its count in the loaded cell (0: not in the cell)
+	ge  []int32 // ge[v] for v in 1..top+1; all zeros between cells
+	idx []int32 // a copy of the loaded cell's genes, to clear cnt (the chunk's own may be reused by then)
+	top int     // largest count of the loaded cell
+}
+
+func newCountRanks(G int) *countRanks {
+	return &countRanks{G: G, cnt: make([]int32, G), ge: make([]int32, maxCount+1)}
+}
+
+// load prepares the cell and reports true, or reports false (nothing
+// loaded) when a value is not a whole count in [1, maxCount).
+func (c *countRanks) load(idx []int32, val []float64) bool {
+	c.reset()
+	ge := c.ge
+	top := 0
+	for _, v := range val {
+		k := int(v)
+		if float64(k) != v || k < 1 || k >= maxCount {
+			clear(ge[:top+1])
+			return false
+		}
+		ge[k]++
+		top = max(top, k)
+	}
+	for k := top - 1; k >= 1; k-- { // counts >= k
+		ge[k] += ge[k+1]
+	}
+	for i, g := range idx {
+		c.cnt[g] = int32(val[i])
+	}
+	c.idx = append(c.idx[:0], idx...)
+	c.n, c.top = len(idx), top
+	return true
+}
+
+// reset clears what the last loaded cell left.
+func (c *countRanks) reset() {
+	for _, g := range c.idx {
+		c.cnt[g] = 0
+	}
+	clear(c.ge[:c.top+1])
+	c.idx, c.n, c.top = c.idx[:0], 0, 0
+}
+
+// rank is ranker.rank: the genes with a strictly greater count and the size
+// of g's tie block.
+func (c *countRanks) rank(g int32) (greater, eq int) {
+	k := c.cnt[g]
+	if k == 0 {
+		return c.n, c.G - c.n
+	}
+	return int(c.ge[k+1]), int(c.ge[k] - c.ge[k+1])
+}

@@ -1,0 +1,92 @@
+package score
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/lsc-bio/lsc/signature"
+)
+
+// The count histogram gives every gene the same (greater, tied) pair as the
+// general ranker, so AUCell and singscore get the same bits through either
+// on random cells: heavy ties, counts up to 70,000 (past the histogram's
+// range: refused), cells with no counts, AUCell thresholds below and above
+// the number of non-zero genes, up/down singscore sets. Values the histogram
+// does not take (zero, fractional, negative, NaN, >= 65536) are refused and
+// leave nothing behind for the next cell, nor does a cell whose row buffer
+// is overwritten by the next one.
+func TestCountRanksSameBitsAsRanker(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 300; trial++ {
+		G := 5 + r.IntN(400)
+		pick := func(n int) []int32 {
+			p := r.Perm(G)[:min(n, G)]
+			out := make([]int32, len(p))
+			for i, g := range p {
+				out[i] = int32(g)
+			}
+			slices.Sort(out)
+			return out
+		}
+		var sigs []signature.Resolved
+		for s := 0; s < 1+r.IntN(6); s++ {
+			rs := signature.Resolved{Up: pick(1 + r.IntN(30))}
+			rs.UpTotal = len(rs.Up) + r.IntN(3)
+			if r.IntN(2) == 0 {
+				rs.Down = pick(1 + r.IntN(20))
+				rs.DownTotal = len(rs.Down) + r.IntN(2)
+			}
+			sigs = append(sigs, rs)
+		}
+		T := []int{1, 2, 5, 40, G}[r.IntN(5)]
+		cr := newCountRanks(G)
+		rk := newRanker(G)
+		var idx []int32 // reused from cell to cell, as a chunk's rows are
+		var val []float64
+		for cell := 0; cell < 20; cell++ {
+			idx, val = idx[:0], val[:0]
+			top := []int{1, 3, 40, 70000}[r.IntN(4)]
+			dens := []float64{0, 0.05, 0.3, 0.9}[r.IntN(4)]
+			for g := 0; g < G; g++ {
+				if r.Float64() < dens {
+					idx = append(idx, int32(g))
+					val = append(val, float64(1+r.IntN(top)))
+				}
+			}
+			if r.IntN(10) == 0 && len(val) > 0 {
+				val[r.IntN(len(val))] = []float64{0, 2.5, -1, math.NaN()}[r.IntN(4)]
+			}
+			ok := cr.load(idx, val)
+			want := true
+			for _, v := range val {
+				want = want && v >= 1 && v < 65536 && v == math.Trunc(v)
+			}
+			if ok != want {
+				t.Fatalf("trial %d: histogram took=%v a cell with values up to %d (%v)", trial, ok, top, val)
+			}
+			if !ok {
+				continue
+			}
+			rk.load(idx, val)
+			for g := int32(0); g < int32(G); g++ {
+				a, b := cr.rank(g)
+				c, d := rk.rank(g)
+				if a != c || b != d {
+					t.Fatalf("trial %d cell %d gene %d: histogram (%d above, %d tied), ranker (%d, %d)", trial, cell, g, a, b, c, d)
+				}
+			}
+			for s := range sigs {
+				for _, pair := range [][2]float64{
+					{aucellScore(cr, sigs[s].Up, T), aucellScore(rk, sigs[s].Up, T)},
+					{singscoreScore(cr, G, &sigs[s]), singscoreScore(rk, G, &sigs[s])},
+				} {
+					if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
+						t.Fatalf("trial %d cell %d set %d: %v by histogram, %v by the ranker", trial, cell, s, pair[0], pair[1])
+					}
+				}
+			}
+		}
+	}
+}
