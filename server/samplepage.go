@@ -215,6 +215,15 @@ func (s *Server) scoreFigure(run *store.Run, f store.RunFile, sample string) sco
 		return fig
 	}
 	fig.Threshold = report.Num(*par.Threshold.Value)
+	// The figure depends only on the run (its parameters never change once
+	// stored), the file's bytes (named by their SHA-256) and the sample, so
+	// it is cached under those, not under a study version: a second view
+	// does not scan the whole cells.tsv again. Only drawn figures are kept.
+	key := partKey{patient: sample, part: "score-figure\x1f" + run.ID + "\x1f" + f.SHA256}
+	if e, ok := s.cache.get(key); ok {
+		fig.SVG = template.HTML(e.body)
+		return fig
+	}
 	p := s.cfg.Data.FilePath(f.SHA256)
 	if p == "" {
 		fig.Note = "this store keeps no copies of run files (PostgreSQL without --files): cells.tsv is known by checksum only"
@@ -239,7 +248,9 @@ func (s *Server) scoreFigure(run *store.Run, f store.RunFile, sample string) sco
 	if n == 0 {
 		res.Burdens = []stemcell.Burden{{Sample: sample}}
 	}
-	fig.SVG = template.HTML(report.ScoreHistograms(res, report.StemMeta{Signature: par.Parameters.Signature, Method: par.Parameters.Method, Keep: par.Parameters.Keep}))
+	svg := report.ScoreHistograms(res, report.StemMeta{Signature: par.Parameters.Signature, Method: par.Parameters.Method, Keep: par.Parameters.Keep})
+	s.cache.put(&partEntry{key: key, body: []byte(svg)})
+	fig.SVG = template.HTML(svg)
 	return fig
 }
 

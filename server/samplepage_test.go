@@ -204,6 +204,48 @@ func TestSamplePageScores(t *testing.T) {
 	}
 }
 
+// A sample's score histogram is drawn from cells.tsv once and then served
+// from the cache (keyed by run, file checksum and sample): with the stored
+// file gone, a second view shows the same figure, while a sample not yet
+// viewed says the file could not be read, so the first view did read it.
+func TestSamplePageScoreFigureCached(t *testing.T) {
+	ts, st := sampleServer(t)
+	cl := signIn(t, ts.URL, "alice")
+	figure := func(sample string) string {
+		t.Helper()
+		code, page := get(t, cl, ts.URL+"/studies/"+store.DefaultStudy+"/samples/"+sample)
+		if code != 200 {
+			t.Fatalf("sample page %s: %d\n%s", sample, code, page)
+		}
+		i, j := strings.Index(page, "<svg"), strings.Index(page, "</svg>")
+		if i < 0 || j < i {
+			if k := strings.Index(page, "cells.tsv of this run"); k >= 0 {
+				return page[k:min(len(page), k+60)]
+			}
+			return ""
+		}
+		return page[i:j]
+	}
+	first := figure("AML419A-D0")
+	if !strings.Contains(first, "cells, score") {
+		t.Fatalf("first view has no histogram: %q", first)
+	}
+	stem := runOf(t, st, "stemcells")
+	f, ok := runFileNamed(stem, "cells.tsv")
+	if !ok {
+		t.Fatal("no cells.tsv in the run")
+	}
+	if err := os.Remove(st.FilePath(f.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	if again := figure("AML419A-D0"); again != first {
+		t.Errorf("second view without the file: %q, want the cached figure", again)
+	}
+	if other := figure("AML870-D0"); !strings.HasPrefix(other, "cells.tsv of this run could not be read") {
+		t.Errorf("a sample not viewed before, file gone: %q", other)
+	}
+}
+
 // An MRD sample lists every derived column of lsc mrd assess (values from
 // store/testdata/study/mrd/measurements.tsv, line 17-18: P4's replicates
 // 0/6,000 + 0/6,000 ABL1, sensitivity 100/12,000 %); a flow sample shows
