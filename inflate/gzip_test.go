@@ -266,7 +266,7 @@ func TestGzipEdges(t *testing.T) {
 	// Two stored blocks, the first not final, then an empty fixed block.
 	two := []byte{0x00, 5, 0, 0xfa, 0xff}
 	two = append(two, text[:5]...)
-	two = append(two, 0x00, byte(len(text)-5), 0, ^byte(len(text) - 5), 0xff)
+	two = append(two, 0x00, byte(len(text)-5), 0, ^byte(len(text)-5), 0xff)
 	two = append(two, text[5:]...)
 	two = append(two, 0x03, 0x00)
 	long := bytes.Repeat([]byte("n"), 3000)
