@@ -46,6 +46,10 @@ type MTX struct {
 	otherEntries []entry // non-Gene Expression values (row = position in other), this pass
 	passDone     bool    // the last pass read every entry
 	ptr          []int64 // row ends within the block being read (reused)
+	batch        []entry // entries parsed ahead by fillBatch; batch[bi:] not yet taken
+	bi           int
+	line         int // line of the entry last taken
+	slow         int // entries to read line by line before trying fillBatch again
 }
 
 type entry struct {
@@ -297,6 +301,8 @@ func (m *MTX) openData() error {
 		break
 	}
 	m.lines = l
+	m.line = l.N
+	m.batch, m.bi, m.slow = m.batch[:0], 0, 0
 	m.pending = m.pending[:0]
 	m.seen = 0
 	m.otherEntries = m.otherEntries[:0]
@@ -304,11 +310,98 @@ func (m *MTX) openData() error {
 	return nil
 }
 
+// batchSize is the number of entries fillBatch parses ahead.
+const batchSize = 4096
+
+// lineByLine turns fillBatch off (tests compare the two paths).
+var lineByLine = false
+
+// fillBatch parses the complete lines in hand that are plain "row col
+// value" entries (decimal integers, single spaces, within the matrix and
+// the announced count) into m.batch, up to batchSize, and reports whether it
+// parsed any. It stops before the first other line, which readEntry's
+// general path reads (and reports, if it is bad). Entries are counted and
+// the other features' values kept as they are parsed: every parsed entry is
+// taken before the general path reads another line.
+func (m *MTX) fillBatch() bool {
+	b := m.lines.Rest()
+	batch := m.batch[:0]
+	if cap(batch) == 0 {
+		batch = make([]entry, 0, batchSize)
+	}
+	nr, nc := len(m.featPos), len(m.cells)
+	seen := m.seen
+	i := 0
+	// Every line of b ends with '\n', so a digit scan stops inside b.
+	for len(batch) < batchSize && i < len(b) {
+		j := i
+		r := 0
+		for j < len(b) && b[j]-'0' < 10 {
+			r = r*10 + int(b[j]-'0')
+			j++
+		}
+		if j == i || j-i > 12 || j >= len(b)-1 || b[j] != ' ' {
+			break
+		}
+		j++
+		k := j
+		c := 0
+		for j < len(b) && b[j]-'0' < 10 {
+			c = c*10 + int(b[j]-'0')
+			j++
+		}
+		if j == k || j-k > 12 || j >= len(b) {
+			break
+		}
+		v := 1
+		if b[j] == ' ' {
+			j++
+			k = j
+			v = 0
+			for j < len(b) && b[j]-'0' < 10 {
+				v = v*10 + int(b[j]-'0')
+				j++
+			}
+			if j == k || j-k > 12 || j >= len(b) {
+				break
+			}
+		}
+		if b[j] == '\r' && j+1 < len(b) {
+			j++
+		}
+		if b[j] != '\n' || r < 1 || r > nr || c < 1 || c > nc || seen >= m.nnz {
+			break
+		}
+		seen++
+		if op := m.otherPos[r-1]; op >= 0 && v != 0 {
+			m.otherEntries = append(m.otherEntries, entry{row: op, col: int32(c - 1), v: float64(v)})
+		}
+		batch = append(batch, entry{row: int32(r - 1), col: int32(c - 1), v: float64(v)})
+		i = j + 1
+	}
+	m.lines.Skip(i, len(batch))
+	m.seen = seen
+	m.batch, m.bi = batch, 0
+	return len(batch) > 0
+}
+
 func (m *MTX) readEntry() (entry, error) {
+	if m.bi < len(m.batch) || (m.slow == 0 && !lineByLine && m.fillBatch()) {
+		e := m.batch[m.bi]
+		m.bi++
+		m.line++
+		return e, nil
+	}
+	if m.slow > 0 {
+		m.slow--
+	} else {
+		m.slow = 256 // a line fillBatch does not take: the next few line by line
+	}
 	line, err := m.lines.Next()
+	m.line = m.lines.N
 	if errors.Is(err, io.EOF) {
 		if m.seen != m.nnz {
-			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "the file is truncated: copy it again", "header announces %d entries but the file ends after %d", m.nnz, m.seen)
+			return entry{}, formats.Errorf(m.mtxPath, m.line, "", "the file is truncated: copy it again", "header announces %d entries but the file ends after %d", m.nnz, m.seen)
 		}
 		m.passDone = true
 		return entry{}, io.EOF
@@ -320,7 +413,7 @@ func (m *MTX) readEntry() (entry, error) {
 	if !ok {
 		d := bytes.Fields(line)
 		if len(d) < 2 || len(d) > 3 {
-			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value'", "bad entry %q", line)
+			return entry{}, formats.Errorf(m.mtxPath, m.line, "", "entries are 'row column value'", "bad entry %q", line)
 		}
 		var e1, e2, e3 error
 		r, e1 = strconv.Atoi(string(d[0]))
@@ -330,15 +423,15 @@ func (m *MTX) readEntry() (entry, error) {
 			v, e3 = strconv.ParseFloat(string(d[2]), 64)
 		}
 		if e1 != nil || e2 != nil || e3 != nil {
-			return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "entries are 'row column value' with integer positions and a numeric value", "bad entry %q", line)
+			return entry{}, formats.Errorf(m.mtxPath, m.line, "", "entries are 'row column value' with integer positions and a numeric value", "bad entry %q", line)
 		}
 	}
 	if r < 1 || r > len(m.featPos) || c < 1 || c > len(m.cells) {
-		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "positions are 1-based and within the size line", "entry (%d, %d) outside the %d x %d matrix", r, c, len(m.featPos), len(m.cells))
+		return entry{}, formats.Errorf(m.mtxPath, m.line, "", "positions are 1-based and within the size line", "entry (%d, %d) outside the %d x %d matrix", r, c, len(m.featPos), len(m.cells))
 	}
 	m.seen++
 	if m.seen > m.nnz {
-		return entry{}, formats.Errorf(m.mtxPath, m.lines.N, "", "fix the entry count in the size line", "more entries than the %d the header announces", m.nnz)
+		return entry{}, formats.Errorf(m.mtxPath, m.line, "", "fix the entry count in the size line", "more entries than the %d the header announces", m.nnz)
 	}
 	if op := m.otherPos[r-1]; op >= 0 && v != 0 {
 		m.otherEntries = append(m.otherEntries, entry{row: op, col: int32(c - 1), v: v})
@@ -442,6 +535,10 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 		if len(m.pending) > 0 {
 			e = m.pending[0]
 			m.pending = m.pending[1:]
+		} else if m.bi < len(m.batch) {
+			e = m.batch[m.bi]
+			m.bi++
+			m.line++
 		} else {
 			var err error
 			e, err = m.readEntry()
@@ -482,7 +579,7 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 				m.mark = make([]int32, len(m.feats))
 			}
 			if m.mark[p] == int32(c)+1 {
-				return formats.Errorf(m.mtxPath, m.lines.N, "", "each (row, column) may appear once", "entry (%d, %d) repeated", e.row+1, e.col+1)
+				return formats.Errorf(m.mtxPath, m.line, "", "each (row, column) may appear once", "entry (%d, %d) repeated", e.row+1, e.col+1)
 			}
 			m.mark[p] = int32(c) + 1
 			idx = append(idx, p)
