@@ -109,6 +109,26 @@ func NewLineReader(r io.Reader, name string) *Lines {
 	return &Lines{src: &readerBlocks{r: r, blk: make([]byte, 64<<10)}, Path: name}
 }
 
+// NewLinesBytes reads lines from text held in memory (in blocks of 4 MiB,
+// not copied); name is the file name errors give.
+func NewLinesBytes(text []byte, name string) *Lines {
+	return &Lines{src: &bytesBlocks{b: text}, Path: name}
+}
+
+type bytesBlocks struct{ b []byte }
+
+func (r *bytesBlocks) next() ([]byte, error) {
+	if len(r.b) == 0 {
+		return nil, io.EOF
+	}
+	n := min(len(r.b), 4<<20)
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b, nil
+}
+
+func (r *bytesBlocks) Close() error { return nil }
+
 // Next returns the next line, or io.EOF. The line is valid until the next
 // call.
 func (l *Lines) Next() ([]byte, error) {
