@@ -319,7 +319,6 @@ const batchSize = 4096
 // lineByLine turns fillBatch off (tests compare the two paths).
 var lineByLine = false
 
-
 // fillBatch parses the complete lines in hand that are plain "row col
 // value" entries (decimal integers of at most 12 digits, single spaces, LF
 // or CRLF, within the matrix and the announced count) into m.batch, up to
