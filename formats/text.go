@@ -25,7 +25,7 @@ func OpenText(path string) (io.ReadCloser, error) {
 	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		size := int64(inflate.MinBuffer)
 		if st, err := f.Stat(); err == nil {
-			size = min(max(4*st.Size(), size), 4<<20)
+			size = min(max(4*st.Size(), size), 1<<20)
 		}
 		return newReadAhead(inflate.NewGzipReader(br), f, path, int(size)), nil
 	}
