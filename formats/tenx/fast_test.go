@@ -17,10 +17,10 @@ import (
 )
 
 // readAll reads every cell of the folder in blocks of max cells and returns
-// a description of what was read (or of the error), with fillBatch on or off.
-func readAll(t *testing.T, dir string, max int, batch bool) string {
+// a description of what was read (or of the error), with the fast path (fastEntries) on or off.
+func readAll(t *testing.T, dir string, max int, fast bool) string {
 	t.Helper()
-	lineByLine = !batch
+	lineByLine = !fast
 	defer func() { lineByLine = false }()
 	m, err := OpenMTX(dir)
 	if err != nil {
@@ -51,13 +51,13 @@ func readAll(t *testing.T, dir string, max int, batch bool) string {
 	return b.String()
 }
 
-// The batch parser (fillBatch) reads every file as the line-by-line path
+// The fast path (fastEntries) reads every file as the line-by-line path
 // does: the same cells and values, the same antibody values, and the same
 // error on the same line, over random folders with odd lines mixed in
 // (CRLF, tabs, real values, comments, bad, out-of-range, repeated, surplus
 // and unordered entries, no final newline), plain and gzip, with blocks of
 // cells of several sizes.
-func TestBatchSameAsLines(t *testing.T) {
+func TestFastSameAsLines(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	odd := []func(row, col, v int) string{
 		func(row, col, v int) string { return fmt.Sprintf("%d %d %d\r\n", row, col, v) },
@@ -136,11 +136,11 @@ func TestBatchSameAsLines(t *testing.T) {
 		for _, per := range []int{1, 3, 1000} {
 			want := readAll(t, dir, per, false)
 			got := readAll(t, dir, per, true)
-			if os.Getenv("LSC_SHOW_BATCH") != "" && per == 3 {
+			if os.Getenv("LSC_SHOW_FAST") != "" && per == 3 {
 				t.Logf("%.150s", want[strings.LastIndex(want[:len(want)-1], "\n")+1:])
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("iteration %d, %d cells a block:\nline by line: %.600s\nbatch:        %.600s\n%s", iter, per, want, got, text)
+				t.Fatalf("iteration %d, %d cells a block:\nline by line: %.600s\nfast:         %.600s\n%s", iter, per, want, got, text)
 			}
 		}
 	}
