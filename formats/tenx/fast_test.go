@@ -145,3 +145,21 @@ func TestFastSameAsLines(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFastSameAsLines: any matrix.mtx (plain) reads the same through the
+// fast path as line by line: same cells, values and error.
+func FuzzFastSameAsLines(f *testing.F) {
+	f.Add([]byte("%%MatrixMarket matrix coordinate integer general\n4 3 5\n1 1 5\n2 1 1\n4 2 7\n3 3 2\n1 3 9\n"), uint8(1))
+	f.Add([]byte("%%MatrixMarket matrix coordinate integer general\n4 3 3\n1 1 5\r\n2 1\n4\t2\t7\n"), uint8(2))
+	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n4 3 2\n1 2 0.5\n3 1 2\n"), uint8(3))
+	f.Fuzz(func(t *testing.T, b []byte, per uint8) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\tGene Expression\ng2\tB\tAntibody Capture\ng3\tC\tGene Expression\ng4\tD\tGene Expression\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\nc3\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "matrix.mtx"), b, 0o644)
+		n := 1 + int(per%4)
+		if want, got := readAll(t, dir, n, false), readAll(t, dir, n, true); want != got {
+			t.Fatalf("line by line:\n%s\nfast:\n%s", want, got)
+		}
+	})
+}
