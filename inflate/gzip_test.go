@@ -97,10 +97,10 @@ func agreeWith(t *testing.T, name string, c, want []byte, werr error, size int, 
 		r = split(r)
 	}
 	got, err := fillAll(c, r, size)
+	if werr != nil && errors.Is(werr, gzip.ErrHeader) && longHeaderString(c) {
+		return // compress/gzip's 511-byte limit on names and comments: no oracle
+	}
 	if (werr != nil) != (err != nil) {
-		if werr != nil && errors.Is(werr, gzip.ErrHeader) && err == nil && longHeaderString(c) {
-			return // compress/gzip's 511-byte limit on names and comments
-		}
 		t.Fatalf("%s (buffer %d): compress/gzip %d bytes, %v; GzipReader %d bytes, %v", name, size, len(want), werr, len(got), err)
 	}
 	if werr == nil && !bytes.Equal(got, want) {
@@ -111,34 +111,41 @@ func agreeWith(t *testing.T, name string, c, want []byte, werr error, size int, 
 	}
 }
 
-// longHeaderString reports whether some member of c starts with a name or
-// comment of 512 bytes or more (compress/gzip refuses those; RFC 1952 sets
-// no limit). Only the first member is looked at.
+// longHeaderString reports whether c holds, at some gzip magic (a member
+// start, or bytes that look like one), a name or comment of 511 bytes or
+// more: compress/gzip refuses those, RFC 1952 sets no limit.
 func longHeaderString(c []byte) bool {
-	if len(c) < 10 || c[3]&(8|16) == 0 {
-		return false
-	}
-	p := 10
-	if c[3]&4 != 0 {
-		if len(c) < 12 {
+	for off := 0; ; {
+		k := bytes.Index(c[off:], []byte{0x1f, 0x8b, 8})
+		if k < 0 {
 			return false
 		}
-		p = 12 + int(binary.LittleEndian.Uint16(c[10:]))
-	}
-	for _, f := range []byte{8, 16} {
-		if c[3]&f == 0 || p > len(c) {
+		h := c[off+k:]
+		off += k + 1
+		if len(h) < 10 || h[3]&(8|16) == 0 {
 			continue
 		}
-		i := bytes.IndexByte(c[p:], 0)
-		if i >= 511 {
-			return true
+		p := 10
+		if h[3]&4 != 0 {
+			if len(h) < 12 {
+				continue
+			}
+			p = 12 + int(binary.LittleEndian.Uint16(h[10:]))
 		}
-		if i < 0 {
-			return false
+		for _, f := range []byte{8, 16} {
+			if h[3]&f == 0 || p > len(h) {
+				continue
+			}
+			i := bytes.IndexByte(h[p:], 0)
+			if i >= 511 || (i < 0 && len(h)-p >= 511) {
+				return true
+			}
+			if i < 0 {
+				break
+			}
+			p += i + 1
 		}
-		p += i + 1
 	}
-	return false
 }
 
 // Every sample at several levels, as one member and as several, through
