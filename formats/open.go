@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 )
@@ -43,7 +44,10 @@ func Sniff(path string) (Kind, error) {
 	}
 	defer rc.Close()
 	buf := make([]byte, 4096)
-	n, _ = io.ReadFull(rc, buf)
+	n, err = io.ReadFull(rc, buf)
+	if _, bad := AsParseError(err); bad || (err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF)) {
+		return "", err // a damaged gzip stream (a ParseError naming the file) or a read error
+	}
 	buf = buf[:n]
 	if bytes.HasPrefix(buf, []byte("%%MatrixMarket")) {
 		return KindMTX, nil

@@ -8,11 +8,13 @@ import (
 	"os"
 	"sync"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/lsc-bio/lsc/inflate"
 )
 
 // OpenText opens a plain or gzip-compressed text file (recognised by its magic
-// bytes, not its name) and returns a buffered reader over its text.
+// bytes, not its name) and returns a buffered reader over its text. A gzip
+// file is inflated by package inflate in a goroutine of its own, a few
+// blocks ahead of the reader, so that inflating and parsing overlap.
 func OpenText(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -21,47 +23,74 @@ func OpenText(path string) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(f, 1<<20)
 	magic, _ := br.Peek(2)
 	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			f.Close()
-			return nil, Errorf(path, 0, "", "check the file with 'gzip -t' and copy it again", "not a readable gzip file: %w", err)
+		size := int64(inflate.MinBuffer)
+		if st, err := f.Stat(); err == nil {
+			size = min(max(4*st.Size(), size), 1<<20)
 		}
-		return newReadAhead(&gzFile{gz: gz, f: f, path: path}), nil
+		return newReadAhead(inflate.NewGzipReader(br), f, path, int(size)), nil
 	}
 	return &plainFile{Reader: br, f: f}, nil
 }
 
 type plainFile struct {
 	*bufio.Reader
-	f *os.File
+	f   *os.File
+	blk []byte
 }
 
 func (p *plainFile) Close() error { return p.f.Close() }
 
-type gzFile struct {
-	gz   *gzip.Reader
-	f    *os.File
-	path string
-}
-
-func (g *gzFile) Read(b []byte) (int, error) {
-	n, err := g.gz.Read(b)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return n, Errorf(g.path, 0, "", "the compressed file is truncated or damaged: copy it again, and check it with 'gzip -t'", "gzip stream broken: %w", err)
+// next reads the next block of the file (block).
+func (p *plainFile) next() ([]byte, error) {
+	if p.blk == nil {
+		p.blk = make([]byte, 1<<20)
 	}
-	return n, err
+	return readBlock(p.Reader, p.blk)
 }
 
-func (g *gzFile) Close() error { g.gz.Close(); return g.f.Close() }
+// readBlock fills b from r as far as r goes; io.EOF only with no bytes.
+func readBlock(r io.Reader, b []byte) ([]byte, error) {
+	n, err := io.ReadFull(r, b)
+	if n > 0 && (err == io.ErrUnexpectedEOF || errors.Is(err, io.EOF)) { //nolint:errorlint // ReadFull's own short read
+		err = nil
+	}
+	return b[:n], err
+}
+
+// block is a source of text in blocks: each call returns the next block
+// (io.EOF after the last); the block before it is no longer used.
+type blockSource interface {
+	next() ([]byte, error)
+	Close() error
+}
+
+// readerBlocks reads an io.Reader in blocks.
+type readerBlocks struct {
+	r   io.Reader
+	blk []byte
+}
+
+func (r *readerBlocks) next() ([]byte, error) { return readBlock(r.r, r.blk) }
+
+func (r *readerBlocks) Close() error {
+	if c, ok := r.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
 
 // Lines reads a text file line by line with line numbers, without the line
 // terminator (LF or CRLF). Lines longer than 64 MiB are an error.
 type Lines struct {
-	sc   *bufio.Scanner
-	rc   io.ReadCloser
-	Path string
-	N    int // number of the line last returned, 1-based
+	src   blockSource
+	cur   []byte // rest of the block in hand
+	carry []byte // a line begun in earlier blocks
+	err   error
+	Path  string
+	N     int // number of the line last returned, 1-based
 }
+
+const maxLine = 64 << 20
 
 // NewLines opens path (plain or gzip).
 func NewLines(path string) (*Lines, error) {
@@ -69,66 +98,135 @@ func NewLines(path string) (*Lines, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := bufio.NewScanner(rc)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	return &Lines{sc: sc, rc: rc, Path: path}, nil
+	return &Lines{src: rc.(blockSource), Path: path}, nil
 }
 
 // NewLineReader reads lines from r; name is the file name errors give.
 func NewLineReader(r io.Reader, name string) *Lines {
-	rc, ok := r.(io.ReadCloser)
-	if !ok {
-		rc = io.NopCloser(r)
+	if b, ok := r.(blockSource); ok {
+		return &Lines{src: b, Path: name}
 	}
-	sc := bufio.NewScanner(rc)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	return &Lines{sc: sc, rc: rc, Path: name}
+	return &Lines{src: &readerBlocks{r: r, blk: make([]byte, 64<<10)}, Path: name}
 }
 
-// Next returns the next line, or io.EOF.
-func (l *Lines) Next() ([]byte, error) {
-	if !l.sc.Scan() {
-		if err := l.sc.Err(); err != nil {
-			if _, ok := AsParseError(err); ok {
-				return nil, err
-			}
-			if errors.Is(err, bufio.ErrTooLong) {
-				return nil, Errorf(l.Path, l.N+1, "", "is this a text matrix? binary files cannot be read as text", "line longer than 64 MiB")
-			}
-			return nil, Errorf(l.Path, l.N+1, "", "", "read error: %w", err)
-		}
+// NewLinesBytes reads lines from text held in memory (in blocks of 4 MiB,
+// not copied); name is the file name errors give.
+func NewLinesBytes(text []byte, name string) *Lines {
+	return &Lines{src: &bytesBlocks{b: text}, Path: name}
+}
+
+type bytesBlocks struct{ b []byte }
+
+func (r *bytesBlocks) next() ([]byte, error) {
+	if len(r.b) == 0 {
 		return nil, io.EOF
 	}
+	n := min(len(r.b), 4<<20)
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b, nil
+}
+
+func (r *bytesBlocks) Close() error { return nil }
+
+// Next returns the next line, or io.EOF. The line is valid until the next
+// call.
+func (l *Lines) Next() ([]byte, error) {
+	if i := bytes.IndexByte(l.cur, '\n'); i >= 0 {
+		line := l.cur[:i]
+		l.cur = l.cur[i+1:]
+		l.N++
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		return line, nil
+	}
+	return l.slow()
+}
+
+// slow joins a line that runs past the block in hand.
+func (l *Lines) slow() ([]byte, error) {
+	l.carry = l.carry[:0]
+	for {
+		if i := bytes.IndexByte(l.cur, '\n'); i >= 0 {
+			l.carry = append(l.carry, l.cur[:i]...)
+			l.cur = l.cur[i+1:]
+			break
+		}
+		l.carry = append(l.carry, l.cur...)
+		l.cur = nil
+		if len(l.carry) > maxLine {
+			return nil, Errorf(l.Path, l.N+1, "", "is this a text matrix? binary files cannot be read as text", "line longer than 64 MiB")
+		}
+		if l.err == nil {
+			l.cur, l.err = l.src.next()
+		}
+		if l.err != nil {
+			if !errors.Is(l.err, io.EOF) {
+				if _, ok := AsParseError(l.err); ok {
+					return nil, l.err
+				}
+				return nil, Errorf(l.Path, l.N+1, "", "", "read error: %w", l.err)
+			}
+			if len(l.carry) == 0 {
+				return nil, io.EOF
+			}
+			break
+		}
+	}
+	if len(l.carry) > maxLine {
+		return nil, Errorf(l.Path, l.N+1, "", "is this a text matrix? binary files cannot be read as text", "line longer than 64 MiB")
+	}
 	l.N++
-	return bytes.TrimSuffix(l.sc.Bytes(), []byte{'\r'}), nil
+	line := l.carry
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, nil
+}
+
+// Rest returns the complete lines in hand after the last line returned (up
+// to and including the block's last newline; empty if none), for a reader
+// that parses many lines in one pass; Skip then consumes what it used. The
+// bytes are valid until the next call of Next.
+func (l *Lines) Rest() []byte {
+	return l.cur[:bytes.LastIndexByte(l.cur, '\n')+1]
+}
+
+// Skip consumes the first n bytes of Rest, which hold lines whole lines.
+func (l *Lines) Skip(n, lines int) {
+	l.cur = l.cur[n:]
+	l.N += lines
 }
 
 // Close closes the file.
-func (l *Lines) Close() error { return l.rc.Close() }
+func (l *Lines) Close() error { return l.src.Close() }
 
-// readAhead decompresses in its own goroutine, a few blocks ahead of the
-// reader, so that inflating and parsing overlap (gzip is single-threaded and
-// otherwise as slow as the parsing it feeds).
+// readAhead inflates a gzip file in its own goroutine into a few large
+// buffers, handed to the reader whole and recycled, so that inflating and
+// parsing overlap.
 type readAhead struct {
-	src   io.ReadCloser
+	z     *inflate.GzipReader
+	f     *os.File
+	path  string
 	ch    chan block
 	free  chan []byte
-	cur   []byte
-	buf   []byte
+	held  []byte // the buffer of the block last returned by next
+	cur   []byte // Read's unread part of it
 	err   error
 	done  chan struct{}
 	close sync.Once
 }
 
 type block struct {
-	b   []byte
-	err error
+	b, buf []byte // the text, and the buffer it is in
+	err    error
 }
 
-func newReadAhead(src io.ReadCloser) *readAhead {
-	const n, size = 4, 1 << 20
-	r := &readAhead{src: src, ch: make(chan block, n), free: make(chan []byte, n+1), done: make(chan struct{})}
-	for i := 0; i < n+1; i++ {
+func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *readAhead {
+	const n = 4
+	r := &readAhead{z: z, f: f, path: path, ch: make(chan block, n), free: make(chan []byte, n), done: make(chan struct{})}
+	for range n {
 		r.free <- make([]byte, size)
 	}
 	go func() {
@@ -140,17 +238,19 @@ func newReadAhead(src io.ReadCloser) *readAhead {
 			case <-r.done:
 				return
 			}
-			k, err := io.ReadFull(r.src, b)
-			if k > 0 {
+			text, err := r.z.Fill(b)
+			if len(text) > 0 {
 				select {
-				case r.ch <- block{b: b[:k]}:
+				case r.ch <- block{b: text, buf: b}:
 				case <-r.done:
 					return
 				}
+			} else {
+				r.free <- b
 			}
 			if err != nil {
-				if err == io.ErrUnexpectedEOF { //nolint:errorlint // ReadFull's own short read, not a wrapped cause such as a truncated gzip stream
-					err = io.EOF
+				if !errors.Is(err, io.EOF) {
+					err = Errorf(r.path, 0, "", "the compressed file is truncated or damaged: copy it again, and check it with 'gzip -t'", "gzip stream broken: %w", err)
 				}
 				select {
 				case r.ch <- block{err: err}:
@@ -163,25 +263,35 @@ func newReadAhead(src io.ReadCloser) *readAhead {
 	return r
 }
 
+// next returns the next block of text (block).
+func (r *readAhead) next() ([]byte, error) {
+	if r.held != nil {
+		r.free <- r.held
+		r.held = nil
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	blk, ok := <-r.ch
+	if !ok {
+		r.err = io.EOF
+		return nil, r.err
+	}
+	if blk.err != nil {
+		r.err = blk.err
+		return nil, r.err
+	}
+	r.held = blk.buf
+	return blk.b, nil
+}
+
 func (r *readAhead) Read(p []byte) (int, error) {
 	for len(r.cur) == 0 {
-		if r.err != nil {
-			return 0, r.err
+		b, err := r.next()
+		if err != nil {
+			return 0, err
 		}
-		if r.buf != nil {
-			r.free <- r.buf[:cap(r.buf)]
-			r.buf = nil
-		}
-		blk, ok := <-r.ch
-		if !ok {
-			r.err = io.EOF
-			return 0, r.err
-		}
-		if blk.err != nil {
-			r.err = blk.err
-			return 0, r.err
-		}
-		r.cur, r.buf = blk.b, blk.b
+		r.cur = b
 	}
 	n := copy(p, r.cur)
 	r.cur = r.cur[n:]
@@ -190,7 +300,7 @@ func (r *readAhead) Read(p []byte) (int, error) {
 
 func (r *readAhead) Close() error {
 	r.close.Do(func() { close(r.done) })
-	for range r.ch { // let the goroutine finish before closing its source
+	for range r.ch { // let the goroutine finish before closing its file
 	}
-	return r.src.Close()
+	return r.f.Close()
 }

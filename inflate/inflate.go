@@ -14,8 +14,9 @@ var (
 	ErrCorrupt = errors.New("inflate: corrupt input")
 	// ErrShortBuffer: the decoded data does not fit in the output buffer.
 	ErrShortBuffer = errors.New("inflate: output buffer too small")
-	// ErrChecksum: zlib data whose Adler-32 does not match what was decoded.
-	ErrChecksum = errors.New("inflate: zlib checksum mismatch")
+	// ErrChecksum: zlib data whose Adler-32, or a gzip member whose CRC-32
+	// or length, does not match what was decoded.
+	ErrChecksum = errors.New("inflate: checksum mismatch")
 )
 
 // A Decoder holds the tables of one decoding; reuse one (not concurrently)
@@ -31,6 +32,7 @@ type Decoder struct {
 	bits uint64 // bit buffer, next bit lowest; bits above nb are the stream's next bits or 0
 	nb   uint   // valid bits in bits
 	pad  int    // zero bytes loaded past the end of src
+	base int64  // offset of src[0] in the whole input (errors); GzipReader's window
 }
 
 // Decode inflates the raw DEFLATE stream at the start of src into dst and
@@ -44,7 +46,7 @@ func Decode(dst, src []byte) (n, read int, err error) {
 
 // Decode is the function Decode using d's tables.
 func (d *Decoder) Decode(dst, src []byte) (n, read int, err error) {
-	d.src, d.pos, d.bits, d.nb, d.pad = src, 0, 0, 0, 0
+	d.src, d.pos, d.bits, d.nb, d.pad, d.base = src, 0, 0, 0, 0, 0
 	defer func() { d.src = nil }()
 	out := 0
 	for {
@@ -80,7 +82,7 @@ func (d *Decoder) Decode(dst, src []byte) (n, read int, err error) {
 }
 
 func (d *Decoder) corrupt(what string) error {
-	return fmt.Errorf("%w: %s near input byte %d", ErrCorrupt, what, d.offset())
+	return fmt.Errorf("%w: %s near input byte %d", ErrCorrupt, what, d.base+int64(d.offset()))
 }
 
 func (d *Decoder) offset() int { return d.pos - int(d.nb/8) + d.pad }
@@ -108,7 +110,7 @@ func (d *Decoder) refill() {
 // check reports truncated input when bits past the end have been consumed.
 func (d *Decoder) check() error {
 	if d.pad > 0 && int(d.nb) < 8*d.pad {
-		return fmt.Errorf("inflate: %w after %d input bytes", io.ErrUnexpectedEOF, len(d.src))
+		return fmt.Errorf("inflate: %w after %d input bytes", io.ErrUnexpectedEOF, d.base+int64(len(d.src)))
 	}
 	return nil
 }
@@ -134,7 +136,7 @@ func (d *Decoder) stored(dst []byte, out int) (int, error) {
 	d.pos -= back
 	d.bits, d.nb, d.pad = 0, 0, 0
 	if d.pos+4 > len(d.src) {
-		return out, fmt.Errorf("inflate: %w in a stored block header", io.ErrUnexpectedEOF)
+		return out, fmt.Errorf("inflate: %w in a stored block header at input byte %d", io.ErrUnexpectedEOF, d.base+int64(d.pos))
 	}
 	n := int(binary.LittleEndian.Uint16(d.src[d.pos:]))
 	if uint16(n) != ^binary.LittleEndian.Uint16(d.src[d.pos+2:]) {
@@ -142,7 +144,7 @@ func (d *Decoder) stored(dst []byte, out int) (int, error) {
 	}
 	d.pos += 4
 	if d.pos+n > len(d.src) {
-		return out, fmt.Errorf("inflate: %w in a stored block", io.ErrUnexpectedEOF)
+		return out, fmt.Errorf("inflate: %w in a stored block at input byte %d", io.ErrUnexpectedEOF, d.base+int64(d.pos))
 	}
 	if out+n > len(dst) {
 		return out + copy(dst[out:], d.src[d.pos:d.pos+n]), ErrShortBuffer
@@ -437,7 +439,7 @@ func (d *Decoder) codes(dst []byte, out int, lt *[litSize]uint32, dt *[distSize]
 	case ErrCorrupt:
 		return out, d.corrupt("bad literal/length or distance code or distance too far back")
 	case io.ErrUnexpectedEOF:
-		return out, fmt.Errorf("inflate: %w after %d input bytes", err, len(src))
+		return out, fmt.Errorf("inflate: %w after %d input bytes", err, d.base+int64(len(src)))
 	}
 	return out, err
 }

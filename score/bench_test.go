@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/lsc-bio/lsc/matrix"
@@ -45,12 +46,22 @@ func benchData(b *testing.B) (*matrix.CSR, []signature.Signature) {
 func benchMethod(b *testing.B, method string) {
 	m, sigs := benchData(b)
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
 		if _, err := Run(matrix.NewMemSource(m), sigs, Options{Method: method, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(len(m.Cells))*float64(b.N)/b.Elapsed().Seconds(), "cells/s")
+	b.ReportMetric((processCPU()-cpu0)/float64(b.N), "cpu-s/op")
+}
+
+// processCPU is the user + system CPU seconds of the whole process (every
+// worker and the collector: the CPU a job pays, whatever the load).
+func processCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 func BenchmarkUCell(b *testing.B)       { benchMethod(b, "ucell") }

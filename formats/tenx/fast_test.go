@@ -1,0 +1,165 @@
+package tenx
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lsc-bio/lsc/matrix"
+)
+
+// readAll reads every cell of the folder in blocks of max cells and returns
+// a description of what was read (or of the error), with the fast path (fastEntries) on or off.
+func readAll(t *testing.T, dir string, max int, fast bool) string {
+	t.Helper()
+	lineByLine = !fast
+	defer func() { lineByLine = false }()
+	m, err := OpenMTX(dir)
+	if err != nil {
+		return "open: " + err.Error()
+	}
+	defer m.Close()
+	var b strings.Builder
+	var ch matrix.Chunk
+	for {
+		err := m.Next(&ch, max)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			fmt.Fprintf(&b, "error: %v\n", err)
+			return b.String()
+		}
+		fmt.Fprintf(&b, "%d %v %v %v\n", ch.Start, ch.Indptr, ch.Indices, ch.Data)
+	}
+	if len(m.Other()) > 0 {
+		o, err := m.OtherMatrix()
+		if err != nil {
+			return b.String() + "other: " + err.Error()
+		}
+		fmt.Fprintf(&b, "other %v %v %v\n", o.Indptr, o.Indices, o.Data)
+	}
+	fmt.Fprintf(&b, "notes %q", m.Info().Notes)
+	return b.String()
+}
+
+// The fast path (fastEntries) reads every file as the line-by-line path
+// does: the same cells and values, the same antibody values, and the same
+// error on the same line, over random folders with odd lines mixed in
+// (CRLF, tabs, real values, comments, bad, out-of-range, repeated, surplus
+// and unordered entries, no final newline), plain and gzip, with blocks of
+// cells of several sizes.
+func TestFastSameAsLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	odd := []func(row, col, v int) string{
+		func(row, col, v int) string { return fmt.Sprintf("%d %d %d\r\n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d\t%d\t%d\n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d  %d %d\n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d %d.5\n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d %d \n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d\n", row, col) },
+		func(row, col, v int) string { return fmt.Sprintf("%05d %d %d\n", row, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d 0\n", row, col) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d %d\n", row+1000, col, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d %d\n", row, 0, v) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d x\n", row, col) },
+		func(row, col, v int) string { return fmt.Sprintf("%d %d 1234567890123\n", row, col) },
+		func(row, col, v int) string { return "\n" },
+		func(row, col, v int) string { return "% a comment\n" },
+	}
+	for iter := 0; iter < 300; iter++ {
+		dir := t.TempDir()
+		G, C := 5+r.IntN(60), 1+r.IntN(40)
+		var feats bytes.Buffer
+		for g := range G {
+			typ := "Gene Expression"
+			if r.IntN(8) == 0 {
+				typ = "Antibody Capture"
+			}
+			fmt.Fprintf(&feats, "ENSG%d\tG%d\t%s\n", g, g, typ)
+		}
+		var bcs bytes.Buffer
+		for c := range C {
+			fmt.Fprintf(&bcs, "C%d\n", c)
+		}
+		var body bytes.Buffer
+		n := 0
+		rate := []int{0, 2, 50, 1000}[r.IntN(4)] // odd lines per 1000
+		for c := 1; c <= C; c++ {
+			for g := 1; g <= G; g++ {
+				if r.IntN(3) != 0 {
+					continue
+				}
+				v := 1 + r.IntN(30)
+				if rate > 0 && r.IntN(1000) < rate {
+					body.WriteString(odd[r.IntN(len(odd))](g, c, v))
+				} else {
+					fmt.Fprintf(&body, "%d %d %d\n", g, c, v)
+				}
+				n++
+				if r.IntN(500) == 0 { // repeated entry
+					fmt.Fprintf(&body, "%d %d %d\n", g, c, v)
+					n++
+				}
+			}
+			if r.IntN(300) == 0 && c > 1 { // out of cell order
+				fmt.Fprintf(&body, "1 %d 1\n", c-1)
+				n++
+			}
+		}
+		count := n + []int{0, 0, 0, -1, 1}[r.IntN(5)]
+		text := fmt.Sprintf("%%%%MatrixMarket matrix coordinate integer general\n%%comment\n%d %d %d\n", G, C, count) + body.String()
+		if r.IntN(4) == 0 {
+			text = strings.TrimSuffix(text, "\n")
+		}
+		name := "matrix.mtx"
+		data := []byte(text)
+		if r.IntN(2) == 0 {
+			name += ".gz"
+			var gz bytes.Buffer
+			w := gzip.NewWriter(&gz)
+			w.Write(data)
+			w.Close()
+			data = gz.Bytes()
+		}
+		os.WriteFile(filepath.Join(dir, "features.tsv"), feats.Bytes(), 0o644)
+		os.WriteFile(filepath.Join(dir, "barcodes.tsv"), bcs.Bytes(), 0o644)
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+		for _, per := range []int{1, 3, 1000} {
+			want := readAll(t, dir, per, false)
+			got := readAll(t, dir, per, true)
+			if os.Getenv("LSC_SHOW_FAST") != "" && per == 3 {
+				t.Logf("%.150s", want[strings.LastIndex(want[:len(want)-1], "\n")+1:])
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("iteration %d, %d cells a block:\nline by line: %.600s\nfast:         %.600s\n%s", iter, per, want, got, text)
+			}
+		}
+	}
+}
+
+// FuzzFastSameAsLines: any matrix.mtx (plain) reads the same through the
+// fast path as line by line: same cells, values and error.
+func FuzzFastSameAsLines(f *testing.F) {
+	f.Add([]byte("%%MatrixMarket matrix coordinate integer general\n4 3 5\n1 1 5\n2 1 1\n4 2 7\n3 3 2\n1 3 9\n"), uint8(1))
+	f.Add([]byte("%%MatrixMarket matrix coordinate integer general\n4 3 3\n1 1 5\r\n2 1\n4\t2\t7\n"), uint8(2))
+	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n4 3 2\n1 2 0.5\n3 1 2\n"), uint8(3))
+	f.Fuzz(func(t *testing.T, b []byte, per uint8) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\tGene Expression\ng2\tB\tAntibody Capture\ng3\tC\tGene Expression\ng4\tD\tGene Expression\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\nc3\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "matrix.mtx"), b, 0o644)
+		n := 1 + int(per%4)
+		if want, got := readAll(t, dir, n, false), readAll(t, dir, n, true); want != got {
+			t.Fatalf("line by line:\n%s\nfast:\n%s", want, got)
+		}
+	})
+}
