@@ -5,7 +5,8 @@
 # (user+system from /proc) and the load average before and after.
 #   LSC=./lsc WEBLOAD=./webload bench/webload.sh DB TOKEN [CLIENTS] [SECONDS] [IMPORT.tgz] [PPROF_OUT]
 # THINK=1s (environment) gives each client a pause between its requests
-# (webload -think; THINK_RANDOM=1 for a seeded-random pause, same mean).
+# (webload -think; THINK_RANDOM=1 for a seeded-random pause, same mean);
+# PATIENTS=K draws only from the first K patients (webload -patients).
 # DB is a SQLite file or a postgres:// URL holding a study (bench/studybench)
 # and a user whose TOKEN may read it (and import, for IMPORT: analyst).
 set -eu
@@ -29,7 +30,7 @@ if [ -n "$prof" ]; then
 fi
 set +e
 $WEBLOAD -base http://127.0.0.1:$port -token "$token" -c "$clients" -d "${secs}s" -n 100000000 ${imp:+-import "$imp"} \
-  ${THINK:+-think "$THINK"} ${THINK_RANDOM:+-think-random}
+  ${THINK:+-think "$THINK"} ${THINK_RANDOM:+-think-random} ${PATIENTS:+-patients "$PATIENTS"}
 rc=$?
 set -e
 c1=$(cpu)

@@ -36,12 +36,13 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed for the choice of patients (and of think times)")
 	think := flag.Duration("think", 0, "each client pauses this long between its requests (0: back to back); clients then start at seeded-random times within the first pause")
 	jitter := flag.Bool("think-random", false, "pause a seeded-random time from 0 to 2x -think instead (same mean)")
+	hot := flag.Int("patients", 0, "draw only from the study's first K patients (0: all), as readers who keep to a short list")
 	flag.Parse()
-	if *think < 0 {
-		fmt.Fprintln(os.Stderr, "webload: -think must not be negative")
+	if *think < 0 || *hot < 0 {
+		fmt.Fprintln(os.Stderr, "webload: -think and -patients must not be negative")
 		os.Exit(2)
 	}
-	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *impTimeout, *seed, *think, *jitter); err != nil {
+	if err := run(*base, *token, *study, *conc, *n, *dur, *imp, *impTimeout, *seed, *think, *jitter, *hot); err != nil {
 		fmt.Fprintln(os.Stderr, "webload:", err)
 		os.Exit(1)
 	}
@@ -62,7 +63,7 @@ func loopback(base string) error {
 	return fmt.Errorf("%s is not a loopback address: this load script only talks to this machine", base)
 }
 
-func run(base, token, study string, conc, n int, dur time.Duration, imp string, impTimeout time.Duration, seed uint64, think time.Duration, jitter bool) error {
+func run(base, token, study string, conc, n int, dur time.Duration, imp string, impTimeout time.Duration, seed uint64, think time.Duration, jitter bool, hot int) error {
 	if err := loopback(base); err != nil {
 		return err
 	}
@@ -100,6 +101,9 @@ func run(base, token, study string, conc, n int, dur time.Duration, imp string, 
 	}
 	if len(patients) == 0 {
 		return fmt.Errorf("study %s has no patients", study)
+	}
+	if hot > 0 && hot < len(patients) {
+		patients = patients[:hot]
 	}
 	var (
 		issued, errs atomic.Int64
