@@ -26,19 +26,9 @@ func newCountRanks(G int) *countRanks {
 // loaded) when a value is not a whole count in [1, maxCount).
 func (c *countRanks) load(idx []int32, val []float64) bool {
 	c.reset()
-	ge := c.ge
-	top := 0
-	for _, v := range val {
-		k := int(v)
-		if float64(k) != v || k < 1 || k >= maxCount {
-			clear(ge[:top+1])
-			return false
-		}
-		ge[k]++
-		top = max(top, k)
-	}
-	for k := top - 1; k >= 1; k-- { // counts >= k
-		ge[k] += ge[k+1]
+	top, ok := countsAtLeast(c.ge, val)
+	if !ok {
+		return false
 	}
 	for i, g := range idx {
 		c.cnt[g] = int32(val[i])

@@ -3,10 +3,7 @@ package score
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
-
-	"github.com/lsc-bio/lsc/signature"
 )
 
 // The count histogram gives every gene the same (greater, tied) pair as the
@@ -21,25 +18,7 @@ func TestCountRanksSameBitsAsRanker(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 300; trial++ {
 		G := 5 + r.IntN(400)
-		pick := func(n int) []int32 {
-			p := r.Perm(G)[:min(n, G)]
-			out := make([]int32, len(p))
-			for i, g := range p {
-				out[i] = int32(g)
-			}
-			slices.Sort(out)
-			return out
-		}
-		var sigs []signature.Resolved
-		for s := 0; s < 1+r.IntN(6); s++ {
-			rs := signature.Resolved{Up: pick(1 + r.IntN(30))}
-			rs.UpTotal = len(rs.Up) + r.IntN(3)
-			if r.IntN(2) == 0 {
-				rs.Down = pick(1 + r.IntN(20))
-				rs.DownTotal = len(rs.Down) + r.IntN(2)
-			}
-			sigs = append(sigs, rs)
-		}
+		sigs := randomSets(r, G)
 		T := []int{1, 2, 5, 40, G}[r.IntN(5)]
 		cr := newCountRanks(G)
 		rk := newRanker(G)

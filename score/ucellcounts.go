@@ -54,6 +54,26 @@ func newUCellCounts(G, maxRank int, sigs []signature.Resolved) *ucellCounts {
 	return u
 }
 
+// countsAtLeast fills ge (all zeros, maxCount+1 long) with ge[v] = the
+// number of values >= v for v in 1..top, top the largest value, and reports
+// true; or reports false, ge all zeros again, when a value is not a whole
+// count in [1, maxCount).
+func countsAtLeast(ge []int32, val []float64) (top int, ok bool) {
+	for _, v := range val {
+		c := int(v)
+		if float64(c) != v || c < 1 || c >= maxCount {
+			clear(ge[:top+1])
+			return 0, false
+		}
+		ge[c]++
+		top = max(top, c)
+	}
+	for c := top - 1; c >= 1; c-- { // counts >= c
+		ge[c] += ge[c+1]
+	}
+	return top, true
+}
+
 // score writes the cell's score of each signature into out and reports
 // true, or reports false (out untouched) when a value is not a whole count
 // in [1, maxCount): those cells go through the general ranker.
@@ -64,20 +84,11 @@ func (u *ucellCounts) score(idx []int32, val []float64, out []float64) bool {
 		u.ge = make([]int32, maxCount+1)
 	}
 	ge := u.ge
-	top := 0
-	for _, v := range val {
-		c := int(v)
-		if float64(c) != v || c < 1 || c >= maxCount {
-			clear(ge[:top+1])
-			return false
-		}
-		ge[c]++
-		top = max(top, c)
+	top, ok := countsAtLeast(ge, val)
+	if !ok {
+		return false
 	}
 	defer clear(ge[:top+1])
-	for c := top - 1; c >= 1; c-- { // counts >= c
-		ge[c] += ge[c+1]
-	}
 	clear(u.sum)
 	clear(u.found)
 	mr := u.maxRank

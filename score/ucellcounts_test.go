@@ -18,25 +18,7 @@ func TestUCellCountsSameBitsAsRanker(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 300; trial++ {
 		G := 5 + r.IntN(400)
-		var sigs []signature.Resolved
-		for s := 0; s < 1+r.IntN(6); s++ {
-			pick := func(n int) []int32 {
-				p := r.Perm(G)[:min(n, G)]
-				out := make([]int32, len(p))
-				for i, g := range p {
-					out[i] = int32(g)
-				}
-				slices.Sort(out)
-				return out
-			}
-			rs := signature.Resolved{Up: pick(1 + r.IntN(30))}
-			rs.UpTotal = len(rs.Up) + r.IntN(3)
-			if r.IntN(2) == 0 {
-				rs.Down = pick(1 + r.IntN(20))
-				rs.DownTotal = len(rs.Down) + r.IntN(2)
-			}
-			sigs = append(sigs, rs)
-		}
+		sigs := randomSets(r, G)
 		maxRank := []int{1, 3, 50, 1500}[r.IntN(4)]
 		u := newUCellCounts(G, maxRank, sigs)
 		rk := newRanker(G)
@@ -74,4 +56,29 @@ func TestUCellCountsSameBitsAsRanker(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomSets draws 1-6 resolved signatures over G genes: up sets of 1-30
+// genes listing up to 2 absent ones, half of them with a down set of 1-20.
+func randomSets(r *rand.Rand, G int) []signature.Resolved {
+	var sigs []signature.Resolved
+	for s := 0; s < 1+r.IntN(6); s++ {
+		pick := func(n int) []int32 {
+			p := r.Perm(G)[:min(n, G)]
+			out := make([]int32, len(p))
+			for i, g := range p {
+				out[i] = int32(g)
+			}
+			slices.Sort(out)
+			return out
+		}
+		rs := signature.Resolved{Up: pick(1 + r.IntN(30))}
+		rs.UpTotal = len(rs.Up) + r.IntN(3)
+		if r.IntN(2) == 0 {
+			rs.Down = pick(1 + r.IntN(20))
+			rs.DownTotal = len(rs.Down) + r.IntN(2)
+		}
+		sigs = append(sigs, rs)
+	}
+	return sigs
 }
