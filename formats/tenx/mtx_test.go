@@ -86,3 +86,32 @@ func TestRepeatedGenesNoted(t *testing.T) {
 		t.Errorf("notes: %q", notes)
 	}
 }
+
+// MakeUnique names repeats as R's make.unique does (Seurat's Read10X calls
+// it). Expected names printed by R 4.2.2, e.g.
+// Rscript -e 'make.unique(c("A","A","A.1"))' -> "A" "A.2" "A.1".
+func TestMakeUniqueAsR(t *testing.T) {
+	for _, c := range []struct {
+		in, want, repeated []string
+	}{
+		{[]string{"A", "B", "C"}, []string{"A", "B", "C"}, nil},
+		{[]string{"A", "A", "A.1"}, []string{"A", "A.2", "A.1"}, []string{"A"}},
+		{[]string{"A", "A.1", "A", "A"}, []string{"A", "A.1", "A.2", "A.3"}, []string{"A"}},
+		{[]string{"B", "A", "A", "B", "A.1", "A"}, []string{"B", "A", "A.2", "B.1", "A.1", "A.3"}, []string{"A", "B"}},
+		{[]string{"A.1", "A", "A"}, []string{"A.1", "A", "A.2"}, []string{"A"}},
+	} {
+		fs := make([]matrix.Feature, len(c.in))
+		for i, n := range c.in {
+			fs[i] = matrix.Feature{ID: "E" + n, Name: n}
+		}
+		rep := MakeUnique(fs)
+		for i := range fs {
+			if fs[i].Name != c.want[i] || fs[i].ID != "E"+c.in[i] {
+				t.Errorf("%q: %d is %q (ID %q), want %q", c.in, i, fs[i].Name, fs[i].ID, c.want[i])
+			}
+		}
+		if strings.Join(rep, ",") != strings.Join(c.repeated, ",") {
+			t.Errorf("%q: repeated %q, want %q", c.in, rep, c.repeated)
+		}
+	}
+}
