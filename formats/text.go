@@ -224,7 +224,10 @@ type block struct {
 }
 
 func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *readAhead {
-	const n = 4
+	n := 4
+	if size >= 1<<20 {
+		n = 8 // a large file: 8 MiB ahead, so that it inflates while the reader opens its other files
+	}
 	r := &readAhead{z: z, f: f, path: path, ch: make(chan block, n), free: make(chan []byte, n), done: make(chan struct{})}
 	for range n {
 		r.free <- make([]byte, size)

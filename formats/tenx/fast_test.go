@@ -75,7 +75,7 @@ func TestFastSameAsLines(t *testing.T) {
 		func(row, col, v int) string { return "\n" },
 		func(row, col, v int) string { return "% a comment\n" },
 	}
-	for iter := 0; iter < 300; iter++ {
+	for iter := 0; iter < 400; iter++ {
 		dir := t.TempDir()
 		G, C := 5+r.IntN(60), 1+r.IntN(40)
 		var feats bytes.Buffer
@@ -94,21 +94,32 @@ func TestFastSameAsLines(t *testing.T) {
 		n := 0
 		rate := []int{0, 2, 50, 1000}[r.IntN(4)] // odd lines per 1000
 		for c := 1; c <= C; c++ {
+			var lines []string // the cell's entries
 			for g := 1; g <= G; g++ {
 				if r.IntN(3) != 0 {
 					continue
 				}
 				v := 1 + r.IntN(30)
 				if rate > 0 && r.IntN(1000) < rate {
-					body.WriteString(odd[r.IntN(len(odd))](g, c, v))
+					lines = append(lines, odd[r.IntN(len(odd))](g, c, v))
 				} else {
-					fmt.Fprintf(&body, "%d %d %d\n", g, c, v)
+					lines = append(lines, fmt.Sprintf("%d %d %d\n", g, c, v))
 				}
 				n++
 				if r.IntN(500) == 0 { // repeated entry
-					fmt.Fprintf(&body, "%d %d %d\n", g, c, v)
+					lines = append(lines, fmt.Sprintf("%d %d %d\n", g, c, v))
 					n++
 				}
+			}
+			if len(lines) > 2 && r.IntN(40) == 0 { // an earlier row again, after higher ones
+				lines = append(lines, lines[r.IntN(len(lines)-1)])
+				n++
+			}
+			if r.IntN(10) == 0 { // rows not rising within the cell
+				r.Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+			}
+			for _, l := range lines {
+				body.WriteString(l)
 			}
 			if r.IntN(300) == 0 && c > 1 { // out of cell order
 				fmt.Fprintf(&body, "1 %d 1\n", c-1)
@@ -162,4 +173,19 @@ func FuzzFastSameAsLines(f *testing.F) {
 			t.Fatalf("line by line:\n%s\nfast:\n%s", want, got)
 		}
 	})
+}
+
+// A cell's rows rising leave its genes unmarked in the fast path; when the
+// fast path hands over mid-cell (an odd line here), they must be marked so
+// that the general path still finds a repeat of one of them.
+func TestFastRepeatAfterHandOver(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\ng2\tB\ng3\tC\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "matrix.mtx"), []byte("%%MatrixMarket matrix coordinate integer general\n3 2 5\n1 1 1\n1 2 1\n3 2 1\n2\t2\t1\n3 2 4\n"), 0o644)
+	for _, fast := range []bool{false, true} {
+		if got := readAll(t, dir, 2, fast); !strings.Contains(got, "entry (3, 2) repeated") {
+			t.Errorf("fast %v: %s", fast, got)
+		}
+	}
 }

@@ -98,7 +98,13 @@ func OpenMTX(dir string) (*MTX, error) {
 		return nil, err
 	}
 	m := &MTX{dir: dir, mtxPath: mtxPath}
-	// The barcodes are read on the other core while the features are.
+	// The matrix begins to inflate (a few blocks ahead, in its own
+	// goroutine) and the barcodes are read on the other core while the
+	// features are.
+	data, err := openLines(mtxPath)
+	if err != nil {
+		return nil, err
+	}
 	type barcodes struct {
 		cells []string
 		err   error
@@ -110,11 +116,12 @@ func OpenMTX(dir string) (*MTX, error) {
 	}()
 	allFeats, repeated, err := readFeatures(featPath)
 	b := <-bc
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = b.err
 	}
-	if b.err != nil {
-		return nil, b.err
+	if err != nil {
+		data.Close()
+		return nil, err
 	}
 	m.cells = b.cells
 	if n := uniqueNote(repeated); n != "" {
@@ -131,7 +138,7 @@ func OpenMTX(dir string) (*MTX, error) {
 			m.other = append(m.other, f)
 		}
 	}
-	if err := m.openData(); err != nil {
+	if err := m.readHeader(data); err != nil {
 		return nil, err
 	}
 	if len(m.other) > 0 {
@@ -301,6 +308,12 @@ func (m *MTX) openData() error {
 	if err != nil {
 		return err
 	}
+	return m.readHeader(l)
+}
+
+// readHeader reads the matrix's header and size line from l, just opened,
+// and makes l the source of entries; l is closed on error.
+func (m *MTX) readHeader(l *formats.Lines) error {
 	head, err := l.Next()
 	if err != nil {
 		l.Close()
@@ -394,6 +407,9 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 	i := 0
 	odd := false
 	colMask, colWord, colLen, colNum := uint64(0), uint64(1), 0, 0 // no column yet: no word matches
+	// While a cell's rows rise, none can repeat and its genes go unmarked
+	// (marked all at once if a row falls back, and on return).
+	lastCol, lastRow, colStart, inOrder := -1, 0, 0, false
 	// Every line of b ends with '\n', so each digit scan stops inside b.
 	for i < len(b) && n < left {
 		j := i
@@ -478,15 +494,31 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 			break // out of order, past this chunk or outside the matrix: the general path
 		}
 		p := featPos[r-1]
-		if p >= 0 && mark[p] == int32(col)+1 {
-			break // repeated: the general path reports it
+		if col != lastCol {
+			// A cell met first in this call after another one has no
+			// entry yet; the call's first may have (marked).
+			inOrder = lastCol >= 0
+			lastCol, lastRow, colStart = col, 0, len(idx)
+		}
+		if inOrder && r > lastRow {
+			lastRow = r // rows rising within the cell: none repeated
+		} else {
+			if inOrder {
+				markAll(mark, idx[colStart:], col)
+				inOrder = false
+			}
+			if p >= 0 && mark[p] == int32(col)+1 {
+				break // repeated: the general path reports it
+			}
 		}
 		for cur < col {
 			ptr = append(ptr, int64(len(idx)))
 			cur++
 		}
 		if p >= 0 {
-			mark[p] = int32(col) + 1
+			if !inOrder {
+				mark[p] = int32(col) + 1
+			}
 			idx = append(idx, p)
 			val = append(val, float64(v))
 		} else if op := otherPos[r-1]; op >= 0 && v != 0 {
@@ -495,10 +527,20 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 		n++
 		i = j + 1
 	}
+	if inOrder { // the general path or the next call may go on with this cell
+		markAll(mark, idx[colStart:], lastCol)
+	}
 	m.lines.Skip(i, int(n))
 	m.seen += n
 	m.line += int(n)
 	return idx, val, ptr, cur, odd
+}
+
+// markAll marks the genes idx as met in cell col.
+func markAll(mark, idx []int32, col int) {
+	for _, q := range idx {
+		mark[q] = int32(col) + 1
+	}
 }
 
 func (m *MTX) readEntry() (entry, error) {
