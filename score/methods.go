@@ -65,11 +65,10 @@ func ucellU(sum float64, listed int, mr float64) float64 {
 // of the block below T. The result is deterministic and equals the mean of
 // AUCell over infinitely many seeds. Absent genes are dropped, as in AUCell.
 func aucellScore(r ranks, genes []int32, T int) float64 {
-	n := len(genes)
-	var maxAUC float64
-	for x := 1; x <= min(n, T-1); x++ {
-		maxAUC += float64(T - x)
-	}
+	// sum_{x=1}^{m} (T - x) = m T - m (m + 1) / 2: an integer, so the
+	// closed form has the bits of the sum taken term by term.
+	m := max(min(len(genes), T-1), 0)
+	maxAUC := float64(m*T - m*(m+1)/2)
 	if maxAUC == 0 {
 		return 0
 	}

@@ -366,6 +366,7 @@ func (m *MTX) readHeader(l *formats.Lines) error {
 	}
 	m.lines = l
 	m.line = l.N
+	clear(m.mark) // a pass before marked genes in cells this one will read again
 	m.slow = 0
 	m.pending = m.pending[:0]
 	m.seen = 0
