@@ -1,5 +1,7 @@
 package score
 
+import "github.com/lsc-bio/lsc/signature"
+
 // countRanks answers ranker's rank query for a cell of raw counts without
 // sorting it, as ucellCounts does for UCell: a gene's place in the cell's
 // decreasing order depends only on its count c, with ge[c+1] genes strictly
@@ -9,17 +11,38 @@ package score
 // cell, so aucellScore and singscoreScore give the same bits through either
 // (countranks_test.go). Cells with a value that is not a whole count in
 // [1, maxCount) are refused and go through the general ranker.
+//
+// Only the genes a caller will ask about (asked, the signatures' genes; nil:
+// all) have their count set, so a cell of 2,500 non-zero genes writes and
+// clears the few hundred of them that belong to a set.
 type countRanks struct {
-	G   int
-	n   int     // non-zero genes of the loaded cell
-	cnt []int32 // gene -> its count in the loaded cell (0: not in the cell)
-	ge  []int32 // ge[v] for v in 1..top+1; all zeros between cells
-	idx []int32 // a copy of the loaded cell's genes, to clear cnt (the chunk's own may be reused by then)
-	top int     // largest count of the loaded cell
+	G     int
+	asked []bool  // genes rank may be asked about (nil: every gene)
+	n     int     // non-zero genes of the loaded cell
+	cnt   []int32 // asked gene -> its count in the loaded cell (0: not in the cell)
+	ge    []int32 // ge[v] for v in 1..top+1; all zeros between cells
+	idx   []int32 // the loaded cell's genes whose count is set, to clear cnt (the chunk's own may be reused by then)
+	top   int     // largest count of the loaded cell
 }
 
-func newCountRanks(G int) *countRanks {
-	return &countRanks{G: G, cnt: make([]int32, G), ge: make([]int32, maxCount+1)}
+// newCountRanks answers for cells of G genes; asked (G long, or nil for
+// all) marks the only genes rank will be asked about.
+func newCountRanks(G int, asked []bool) *countRanks {
+	return &countRanks{G: G, asked: asked, cnt: make([]int32, G), ge: make([]int32, maxCount+1)}
+}
+
+// askedGenes marks the genes of the signatures (up and down).
+func askedGenes(G int, sigs []signature.Resolved) []bool {
+	a := make([]bool, G)
+	for s := range sigs {
+		for _, g := range sigs[s].Up {
+			a[g] = true
+		}
+		for _, g := range sigs[s].Down {
+			a[g] = true
+		}
+	}
+	return a
 }
 
 // load prepares the cell and reports true, or reports false (nothing
@@ -30,10 +53,21 @@ func (c *countRanks) load(idx []int32, val []float64) bool {
 	if !ok {
 		return false
 	}
-	for i, g := range idx {
-		c.cnt[g] = int32(val[i])
+	if c.asked == nil {
+		for i, g := range idx {
+			c.cnt[g] = int32(val[i])
+		}
+		c.idx = append(c.idx[:0], idx...)
+	} else {
+		set := c.idx[:0]
+		for i, g := range idx {
+			if c.asked[g] {
+				c.cnt[g] = int32(val[i])
+				set = append(set, g)
+			}
+		}
+		c.idx = set
 	}
-	c.idx = append(c.idx[:0], idx...)
 	c.n, c.top = len(idx), top
 	return true
 }
@@ -48,7 +82,7 @@ func (c *countRanks) reset() {
 }
 
 // rank is ranker.rank: the genes with a strictly greater count and the size
-// of g's tie block.
+// of g's tie block, for a gene marked asked.
 func (c *countRanks) rank(g int32) (greater, eq int) {
 	k := c.cnt[g]
 	if k == 0 {

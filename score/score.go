@@ -328,8 +328,9 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 			fast = append(fast, newUCellCounts(G, opt.MaxRank, out.Signatures))
 		}
 	case "aucell", "singscore":
+		asked := askedGenes(G, out.Signatures)
 		for range opt.Workers {
-			counts = append(counts, newCountRanks(G))
+			counts = append(counts, newCountRanks(G, asked))
 		}
 	}
 	err := stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
