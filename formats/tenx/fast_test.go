@@ -164,10 +164,7 @@ func FuzzFastSameAsLines(f *testing.F) {
 	f.Add([]byte("%%MatrixMarket matrix coordinate integer general\n4 3 3\n1 1 5\r\n2 1\n4\t2\t7\n"), uint8(2))
 	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n4 3 2\n1 2 0.5\n3 1 2\n"), uint8(3))
 	f.Fuzz(func(t *testing.T, b []byte, per uint8) {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\tGene Expression\ng2\tB\tAntibody Capture\ng3\tC\tGene Expression\ng4\tD\tGene Expression\n"), 0o644)
-		os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\nc3\n"), 0o644)
-		os.WriteFile(filepath.Join(dir, "matrix.mtx"), b, 0o644)
+		dir := mtxFolder(t, "g1\tA\tGene Expression\ng2\tB\tAntibody Capture\ng3\tC\tGene Expression\ng4\tD\tGene Expression\n", "c1\nc2\nc3\n", string(b))
 		n := 1 + int(per%4)
 		if want, got := readAll(t, dir, n, false), readAll(t, dir, n, true); want != got {
 			t.Fatalf("line by line:\n%s\nfast:\n%s", want, got)
@@ -179,10 +176,7 @@ func FuzzFastSameAsLines(f *testing.F) {
 // fast path hands over mid-cell (an odd line here), they must be marked so
 // that the general path still finds a repeat of one of them.
 func TestFastRepeatAfterHandOver(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\ng2\tB\ng3\tC\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "matrix.mtx"), []byte("%%MatrixMarket matrix coordinate integer general\n3 2 5\n1 1 1\n1 2 1\n3 2 1\n2\t2\t1\n3 2 4\n"), 0o644)
+	dir := mtxFolder(t, "g1\tA\ng2\tB\ng3\tC\n", "c1\nc2\n", "%%MatrixMarket matrix coordinate integer general\n3 2 5\n1 1 1\n1 2 1\n3 2 1\n2\t2\t1\n3 2 4\n")
 	for _, fast := range []bool{false, true} {
 		if got := readAll(t, dir, 2, fast); !strings.Contains(got, "entry (3, 2) repeated") {
 			t.Errorf("fast %v: %s", fast, got)
@@ -195,10 +189,7 @@ func TestFastRepeatAfterHandOver(t *testing.T) {
 // mark from the first pass was still there on the second (a false "entry
 // (1, 1) repeated" before marks were cleared on Rewind).
 func TestRewindForgetsMarks(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "features.tsv"), []byte("g1\tA\ng2\tB\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "barcodes.tsv"), []byte("c1\nc2\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "matrix.mtx"), []byte("%%MatrixMarket matrix coordinate integer general\n2 2 3\n1 1 5\n2 1 1\n2 2 7\n"), 0o644)
+	dir := mtxFolder(t, "g1\tA\ng2\tB\n", "c1\nc2\n", "%%MatrixMarket matrix coordinate integer general\n2 2 3\n1 1 5\n2 1 1\n2 2 7\n")
 	for _, fast := range []bool{false, true} {
 		lineByLine = !fast
 		m, err := OpenMTX(dir)
@@ -223,4 +214,17 @@ func TestRewindForgetsMarks(t *testing.T) {
 		m.Close()
 	}
 	lineByLine = false
+}
+
+// mtxFolder writes an MTX folder (plain features.tsv, barcodes.tsv and
+// matrix.mtx) in a temporary folder.
+func mtxFolder(t *testing.T, features, barcodes, mtx string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range map[string]string{"features.tsv": features, "barcodes.tsv": barcodes, "matrix.mtx": mtx} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -69,10 +69,7 @@ func TestAntibodyCaptureKept(t *testing.T) {
 // A symbol repeated in features.tsv is made unique and said so, with its
 // name, in the reader's notes (issue 11 item 15). Folder written here.
 func TestRepeatedGenesNoted(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(dir+"/features.tsv", []byte("E1\tTBCE\tGene Expression\nE2\tTBCE\tGene Expression\nE3\tHLF\tGene Expression\nE4\tPDE11A\tGene Expression\nE5\tPDE11A\tGene Expression\n"), 0o644)
-	os.WriteFile(dir+"/barcodes.tsv", []byte("c1\n"), 0o644)
-	os.WriteFile(dir+"/matrix.mtx", []byte("%%MatrixMarket matrix coordinate integer general\n5 1 1\n2 1 3\n"), 0o644)
+	dir := mtxFolder(t, "E1\tTBCE\tGene Expression\nE2\tTBCE\tGene Expression\nE3\tHLF\tGene Expression\nE4\tPDE11A\tGene Expression\nE5\tPDE11A\tGene Expression\n", "c1\n", "%%MatrixMarket matrix coordinate integer general\n5 1 1\n2 1 3\n")
 	m, err := OpenMTX(dir)
 	if err != nil {
 		t.Fatal(err)
