@@ -2,7 +2,9 @@ package table
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -120,5 +122,59 @@ func TestVanGalenAgainstNaiveSplit(t *testing.T) {
 	}
 	if nnz != len(m.Data) {
 		t.Errorf("%d stored values, %d non-zeros in the file", len(m.Data), nnz)
+	}
+}
+
+// A table whose non-zeros fill several of the reader's entry blocks (4,096,
+// 4,096, 8,192, ... entries) gives, cell by cell, the genes and values
+// written, with all-zero genes at the start, in the middle and at the end.
+func TestReadManyBlocks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const G, C = 2003, 47
+	val := make([][]float64, G)
+	var b strings.Builder
+	b.WriteString("gene")
+	for c := range C {
+		fmt.Fprintf(&b, "\tS%d", c)
+	}
+	b.WriteByte('\n')
+	for g := range G {
+		val[g] = make([]float64, C)
+		fmt.Fprintf(&b, "G%d", g)
+		empty := g < 3 || g == 1000 || g >= G-4
+		for c := range C {
+			if !empty && r.IntN(2) == 0 {
+				val[g][c] = float64(1+r.IntN(500)) / 4
+			}
+			fmt.Fprintf(&b, "\t%v", val[g][c])
+		}
+		b.WriteByte('\n')
+	}
+	m, err := Read(strings.NewReader(b.String()), "blocks.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cells) != C || len(m.Feats) != G {
+		t.Fatalf("%d cells, %d genes", len(m.Cells), len(m.Feats))
+	}
+	n := 0
+	for c := range C {
+		k := m.Indptr[c]
+		for g := range G {
+			if val[g][c] == 0 {
+				continue
+			}
+			if k >= m.Indptr[c+1] || int(m.Indices[k]) != g || m.Data[k] != val[g][c] {
+				t.Fatalf("cell %d: entry %d is gene %d = %v, want gene %d = %v", c, k, m.Indices[k], m.Data[k], g, val[g][c])
+			}
+			k++
+			n++
+		}
+		if k != m.Indptr[c+1] {
+			t.Fatalf("cell %d: %d entries, want %d", c, m.Indptr[c+1]-m.Indptr[c], k-m.Indptr[c])
+		}
+	}
+	if n < 40000 {
+		t.Fatalf("only %d non-zeros: the test wants several blocks", n)
 	}
 }
