@@ -33,6 +33,7 @@ type LanePoint struct {
 	X, Y, Lo, Hi float64
 	Below        bool
 	Title        string // hover/focus text: value, interval, sample, run, input file
+	Href         string // a page the point opens (its sample's), or "" for none
 }
 
 // RefLine is a horizontal reference line with a label.
@@ -154,16 +155,33 @@ func drawLane(c *Canvas, l Lane) {
 			if p.Below {
 				kind = "down"
 			}
-			c.put(`<g class="point" tabindex="0" data-lane="`)
+			// A point with a page is a link (focused and followed by
+			// keyboard like any link); one without takes focus itself.
+			if p.Href != "" {
+				c.put(`<a href="`)
+				c.escaped(p.Href)
+				c.put(`" aria-label="`)
+				c.escaped(p.Title)
+				c.put(`"><g class="point" data-lane="`)
+			} else {
+				c.put(`<g class="point" tabindex="0" data-lane="`)
+			}
 			c.escaped(l.ID)
 			c.put(`" data-series="`)
 			c.escaped(s.Name)
-			c.put(`" data-x="`, Num(p.X), `" data-y="`, Num(p.Y), `" aria-label="`)
-			c.escaped(p.Title)
+			c.put(`" data-x="`, Num(p.X), `" data-y="`, Num(p.Y))
+			if p.Href == "" {
+				c.put(`" aria-label="`)
+				c.escaped(p.Title)
+			}
 			c.put(`">`)
 			c.Marker(p.X, p.Y, kind, col, p.Title)
 			tip(c, p)
-			c.put("</g>\n")
+			c.put("</g>")
+			if p.Href != "" {
+				c.put("</a>")
+			}
+			c.put("\n")
 		}
 	}
 	// legend at the right, outside the data; a projection takes a second
@@ -336,8 +354,8 @@ func labelRows(marks []Mark, xmin, xmax, width float64) int {
 // TipCSS shows a point's tip (its value, CI, sample, run and file) while
 // the point is hovered or has keyboard focus; pages that show the figure
 // include it. Without it (a downloaded SVG, the PNG) tips stay hidden.
-const TipCSS = `g.point:hover text.tip,g.point:focus text.tip{visibility:visible}g.point:focus{outline:none}` +
-	`g.point:focus circle,g.point:focus path{stroke:#000;stroke-width:2.5}`
+const TipCSS = `g.point:hover text.tip,g.point:focus text.tip,a:focus>g.point text.tip{visibility:visible}g.point:focus,svg a:focus{outline:none}` +
+	`g.point:focus circle,g.point:focus path,a:focus>g.point circle,a:focus>g.point path{stroke:#000;stroke-width:2.5}`
 
 // tip writes the hidden text a point shows on hover or focus (TipCSS):
 // its title in lines of at most about 48 characters (cut at " · "),

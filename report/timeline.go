@@ -25,7 +25,9 @@ var metricNames = map[string]string{
 // TimelineFigure turns a store timeline into the lanes of plot.Timeline:
 // therapy start/stop pairs become shaded spans, other events marks,
 // points without a day are left out (and listed as undated on the page).
-func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
+// href, when not nil, gives the page each point opens (its sample's; ""
+// for none).
+func TimelineFigure(t *store.Timeline, href func(s store.Series, p store.Point) string) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
 	byKey := map[laneKey]*plot.Lane{}
 	var keys []laneKey
 	for _, s := range t.Series {
@@ -71,6 +73,9 @@ func TimelineFigure(t *store.Timeline) (lanes []plot.Lane, spans []plot.Span, ma
 				continue
 			}
 			lp := plot.LanePoint{X: *p.Day, Y: *p.Value, Lo: math.NaN(), Hi: math.NaN(), Title: pointTitle(s, p)}
+			if href != nil {
+				lp.Href = href(s, p)
+			}
 			if p.Lower != nil && p.Upper != nil {
 				lp.Lo, lp.Hi = *p.Lower, *p.Upper
 			}
@@ -233,7 +238,7 @@ below the detection limit; shaded spans are therapy lines; dashed lines with a b
 // TimelineHTML writes a self-contained page of one patient's timeline: the
 // figure, the events and every value with its sample and run.
 func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
-	lanes, spans, marks, skipped := TimelineFigure(t)
+	lanes, spans, marks, skipped := TimelineFigure(t, nil)
 	svg := plot.Timeline(lanes, spans, marks, plot.TimelineOptions{XLabel: "days from " + t.Day0Event})
 	return timelinePage.Execute(w, struct {
 		T       *store.Timeline

@@ -20,7 +20,7 @@ func TestTimelineFigureUndetectable(t *testing.T) {
 			{Date: &d, Day: f(92), Value: f(0), Label: "MR4", Sample: "2022-01-01 PB", Run: "r", File: "measurements.tsv", Line: 18},
 			{Date: &d, Day: f(123), Value: f(0.005), Label: "MR4.5", Sample: "2022-02-01 PB", Run: "r", File: "measurements.tsv", Line: 19, DetectionLimit: f(0.0025)},
 		}}}}
-	lanes, _, _, skipped := TimelineFigure(tl)
+	lanes, _, _, skipped := TimelineFigure(tl, nil)
 	if skipped != 1 || len(lanes) != 1 || len(lanes[0].Series[0].Points) != 2 {
 		t.Fatalf("skipped %d, lanes %+v", skipped, lanes)
 	}

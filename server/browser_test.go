@@ -144,6 +144,24 @@ func TestBrowserPatientTimeline(t *testing.T) {
 	if after := eval[int](t, ctx, `document.querySelectorAll('g.lane').length`); after != before-1 {
 		t.Errorf("lane toggle: %d -> %d lanes", before, after)
 	}
+	// a point opens its sample's page: the link the figure draws, clicked
+	href := eval[string](t, ctx, `document.querySelector('figure.timeline svg a').getAttribute('href')`)
+	sample := eval[string](t, ctx, `document.querySelector('figure.timeline svg a').getAttribute('aria-label')`)
+	do(t, ctx, chromedp.Click(css("figure.timeline svg a g.point circle")))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		// the page is being replaced: ask again until the sample's is in
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname.includes('/samples/') && document.readyState === 'complete'`))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("clicking a point: no sample page after 10 s (%v)", err)
+		}
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if title := eval[string](t, ctx, "document.title"); err != nil || !strings.HasSuffix(loc, href) || !strings.HasPrefix(title, "Sample ") || !strings.Contains(sample, strings.TrimSuffix(strings.TrimPrefix(title, "Sample "), " · lsc")) {
+		t.Errorf("point link %q (%q): at %q, title %q, %v", href, sample, loc, title, err)
+	}
 	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+study), chromedp.WaitVisible(css("h1")))
 	screenshot(t, ctx, "study")
 	do(t, ctx, chromedp.Click(css("header form button")), chromedp.WaitVisible(css("#user")))

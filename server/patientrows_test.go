@@ -134,7 +134,7 @@ func TestPatientRowsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := httptest.NewRequest("GET", "/x", nil)
-		svg, _, _ := (&Server{}).patientFigure(r, tl)
+		svg, _, _ := (&Server{}).patientFigure(r, tl, true)
 		if b, a := renderBoth(t, old, study, tl, svg); b != a {
 			t.Errorf("fixture patient %s: the page differs from the template's", p.Pseudonym)
 		}

@@ -474,7 +474,7 @@ func (s *Server) patientPNG(w http.ResponseWriter, r *http.Request, idn *identit
 		s.pageErr(w, r, err)
 		return
 	}
-	svg, _, _ := s.patientFigure(r, t)
+	svg, _, _ := s.patientFigure(r, t, false)
 	var b bytes.Buffer
 	if err := plot.PNG(&b, svg, scale); err != nil {
 		s.fail(w, r, err)

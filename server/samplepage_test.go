@@ -481,8 +481,11 @@ func TestBrowserSamplePage(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4"), chromedp.WaitVisible(css("figure.timeline")),
-		chromedp.Focus(css("g.point")))
+	do(t, ctx, chromedp.Navigate(ts.URL+"/studies/"+store.DefaultStudy+"/patients/P4"), chromedp.WaitVisible(css("figure.timeline")))
+	// the first point, or the link to its sample's page that holds it
+	if !eval[bool](t, ctx, `(p => { p = p.closest('a') || p; p.focus(); return document.activeElement === p })(document.querySelector('g.point'))`) {
+		t.Fatal("the first point takes no focus")
+	}
 	vis := eval[[]string](t, ctx, `[...document.querySelectorAll('g.point text.tip')].map(e => getComputedStyle(e).visibility)`)
 	tipText := eval[string](t, ctx, `document.querySelector('g.point text.tip').textContent`)
 	if len(vis) < 2 || vis[0] != "visible" || vis[1] != "hidden" || !strings.Contains(tipText, "sample 2022-01-01 PB") || !strings.Contains(tipText, "measurements.tsv line 17") ||

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,8 +39,22 @@ func (s *Server) pageErr(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-func (s *Server) patientFigure(r *http.Request, t *store.Timeline) (svg string, toggles []laneToggle, skipped int) {
-	lanes, spans, marks, skipped := report.TimelineFigure(t)
+// patientFigure draws the patient's lanes (those the lane form picked);
+// with links, each point with a sample opens the sample's page (the page's
+// figure; a downloaded SVG has none).
+func (s *Server) patientFigure(r *http.Request, t *store.Timeline, links bool) (svg string, toggles []laneToggle, skipped int) {
+	var href func(store.Series, store.Point) string
+	if links {
+		base := "/studies/" + url.PathEscape(r.PathValue("study")) + "/samples/"
+		query := "?patient=" + url.QueryEscape(t.Patient)
+		href = func(_ store.Series, p store.Point) string {
+			if p.Sample == "" {
+				return ""
+			}
+			return base + url.PathEscape(p.Sample) + query
+		}
+	}
+	lanes, spans, marks, skipped := report.TimelineFigure(t, href)
 	show := map[string]bool{}
 	chosen := r.URL.Query()["show"]
 	for _, id := range chosen {
@@ -82,7 +97,7 @@ func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identi
 	s.audit(r, idn.User.Name, "view-patient", study, patient, "ok")
 	p := s.pageFor(idn, "Patient "+t.Patient)
 	p.Study, p.Patient = study, t
-	svg, toggles, skipped := s.patientFigure(r, t)
+	svg, toggles, skipped := s.patientFigure(r, t, true)
 	p.Figure, p.Lanes, p.Skipped = template.HTML(svg), toggles, skipped
 	p.EventRows, p.ValueRows = eventRows(t), valueRows(study, t)
 	var body bytes.Buffer
@@ -112,7 +127,7 @@ func (s *Server) patientSVG(w http.ResponseWriter, r *http.Request, idn *identit
 			s.pageErr(w, r, err)
 			return
 		}
-		fig, _, _ := s.patientFigure(r, t)
+		fig, _, _ := s.patientFigure(r, t, false)
 		svg = []byte(fig)
 		if cacheable {
 			s.cache.put(&partEntry{key: key, body: svg})
