@@ -1,0 +1,64 @@
+package plot
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// esc returns s as SVG text or attribute content: html.EscapeString's
+// escapes, after bytes that are not UTF-8 and characters XML 1.0 does not
+// allow (controls other than tab, newline and carriage return; U+FFFE and
+// U+FFFF) become U+FFFD. Names come from users' files; a downloaded SVG
+// holding a NUL or a Latin-1 byte would not open as XML.
+func esc(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return html.EscapeString(xmlChars(s))
+}
+
+// xmlChars replaces what XML 1.0 cannot hold with U+FFFD.
+func xmlChars(s string) string {
+	ok := true
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !xmlAllowed(r, n) {
+			ok = false
+			break
+		}
+		i += n
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !xmlAllowed(r, n) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		i += n
+	}
+	return b.String()
+}
+
+func xmlAllowed(r rune, n int) bool {
+	switch {
+	case r == utf8.RuneError && n == 1: // a byte that is not UTF-8
+		return false
+	case r < 0x20:
+		return r == '\t' || r == '\n' || r == '\r'
+	case r == 0xFFFE || r == 0xFFFF:
+		return false
+	}
+	return true
+}
