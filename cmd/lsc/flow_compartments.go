@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +19,7 @@ import (
 	"github.com/lsc-bio/lsc/flow/compartment"
 	"github.com/lsc-bio/lsc/flow/fcs"
 	"github.com/lsc-bio/lsc/flow/gatingml"
+	"github.com/lsc-bio/lsc/internal/par"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/study"
 )
@@ -38,6 +41,7 @@ type flowCompartmentsFlags struct {
 	only                                  string // one sample into DIR/cache (a per-sample job of lsc workflow)
 	quantile                              float64
 	force, quiet                          bool
+	jobs                                  int
 }
 
 // compartmentFiles are the outputs besides the sample pages (in samples/).
@@ -78,11 +82,15 @@ the files it writes are the same bytes.`,
 	fl.BoolVar(&f.force, "force", false, "replace existing files in --out")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress line with --only")
 	fl.StringVar(&f.only, "only", "", "measure this one sample of --samples into DIR/cache and stop (a per-sample job of lsc workflow)")
+	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "files measured at once (output is the same for any value)")
 	c.MarkFlagRequired("out")
 	return c
 }
 
 func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFlags) error {
+	if f.jobs < 1 {
+		return usageError{fmt.Errorf("--jobs %d: give 1 or more", f.jobs)}
+	}
 	items, err := compartmentSamples(args, f.samples)
 	if err != nil {
 		return err
@@ -103,17 +111,41 @@ func runFlowCompartments(cmd *cobra.Command, args []string, f flowCompartmentsFl
 	var gates []byte             // the template on the first sample's panel
 	inputs := []map[string]any{} // per sample, for lsc study import
 	partName := compartmentPartName(f, name)
-	for _, it := range items {
-		in := compartmentInput(it)
-		part, ok, err := report.ReadCompartmentPart(filepath.Join(f.out, "cache", partName(in)))
-		if err != nil {
-			return err
+	// Files are checksummed and measured --jobs at a time; everything is
+	// then gathered in sample order, so the output does not depend on it.
+	ins := make([]map[string]any, len(items))
+	parts := make([]report.CompartmentPart, len(items))
+	cached := make([]bool, len(items))
+	if err := par.Each(len(items), f.jobs, func(i int) error {
+		ins[i] = compartmentInput(items[i])
+		var err error
+		parts[i], cached[i], err = report.ReadCompartmentPart(filepath.Join(f.out, "cache", partName(ins[i])))
+		return err
+	}); err != nil {
+		return err
+	}
+	// The first sample draws the template on its panel (gates.xml), or the
+	// first after cached ones that kept none.
+	wantGates := make([]bool, len(items))
+	for i, have := 0, false; i < len(items); i++ {
+		if cached[i] {
+			have = have || parts[i].Gates != nil
+		} else {
+			wantGates[i], have = !have, true
 		}
-		if !ok {
-			if part, err = measureCompartments(it, in["sha256"].(string), tp, rep, f.comp, gates == nil); err != nil {
-				return err
-			}
+	}
+	if err := par.Each(len(items), f.jobs, func(i int) error {
+		if cached[i] {
+			return nil
 		}
+		var err error
+		parts[i], err = measureCompartments(items[i], ins[i]["sha256"].(string), tp, rep, f.comp, wantGates[i])
+		return err
+	}); err != nil {
+		return err
+	}
+	for i, it := range items {
+		in, part := ins[i], parts[i]
 		if gates == nil {
 			gates = part.Gates
 		}
@@ -184,9 +216,10 @@ func compartmentInput(it study.Sample) map[string]any {
 func compartmentPartName(f flowCompartmentsFlags, tmplName string) func(in map[string]any) string {
 	params := map[string]any{"lsc_version": version, "template": tmplName, "template_sha256": sha(f.tmplPath),
 		"control": f.control, "control_sha256": sha(f.control), "quantile": f.quantile, "compensation": f.comp}
-	return func(in map[string]any) string {
-		params["input"] = in
-		key, _ := json.Marshal(params)
+	return func(in map[string]any) string { // called from several goroutines: params is only read
+		p := maps.Clone(params)
+		p["input"] = in
+		key, _ := json.Marshal(p)
 		h := sha256.Sum256(key)
 		return report.PartName(in["sample"].(string), hex.EncodeToString(h[:]), ".json")
 	}

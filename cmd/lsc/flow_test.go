@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,31 +231,38 @@ func TestFlowOutputsCheckedFirst(t *testing.T) {
 // events well inside the blast gate, CD34+ and CD38-): every missing marker
 // on stderr, the reason column, cautions on the built-in cuts, run.json
 // with each input's SHA-256 (computed here).
+// writeFCS writes dir/name: channels FL-<marker> ($PnS the marker; SSC-A as
+// itself) and ten copies of the event vals.
+func writeFCS(t *testing.T, dir, name string, labels []string, vals []float64) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	var ch []fcs.Channel
+	for _, l := range labels {
+		n := "FL-" + l
+		if l == "SSC-A" {
+			n = l
+		}
+		ch = append(ch, fcs.Channel{N: n, S: l})
+	}
+	var ev []float64
+	for i := 0; i < 10; i++ {
+		ev = append(ev, vals...)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := fcs.Write(f, ch, ev, nil); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestFlowCompartmentsCLI(t *testing.T) {
 	dir := t.TempDir()
-	mk := func(name string, labels []string, vals []float64) string {
-		p := filepath.Join(dir, name)
-		var ch []fcs.Channel
-		for _, l := range labels {
-			n := "FL-" + l
-			if l == "SSC-A" {
-				n = l
-			}
-			ch = append(ch, fcs.Channel{N: n, S: l})
-		}
-		var ev []float64
-		for i := 0; i < 10; i++ {
-			ev = append(ev, vals...)
-		}
-		f, _ := os.Create(p)
-		defer f.Close()
-		if err := fcs.Write(f, ch, ev, nil); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	a := mk("a.fcs", []string{"CD45", "SSC-A", "CD34", "CD38"}, []float64{1000, 50000, 10000, 0})
-	b := mk("b.fcs", []string{"CD45", "SSC-A", "CD38"}, []float64{1000, 50000, 0})
+	a := writeFCS(t, dir, "a.fcs", []string{"CD45", "SSC-A", "CD34", "CD38"}, []float64{1000, 50000, 10000, 0})
+	b := writeFCS(t, dir, "b.fcs", []string{"CD45", "SSC-A", "CD38"}, []float64{1000, 50000, 0})
 	out := filepath.Join(dir, "out")
 	code, _, errs := runLSC(t, "flow", "compartments", a, b, "--out", out)
 	if code != 0 {
@@ -336,5 +344,43 @@ func TestFlowSpilloverCLI(t *testing.T) {
 	}
 	if code, out, _ := runLSC(t, "flow", "events", d+"/060909.002", "--stage", "compensated", "--comp", m); code != 0 || strings.Count(out, "\n") < 100 {
 		t.Errorf("events with the matrix: %d", code)
+	}
+}
+
+// lsc flow compartments writes the same bytes and the same warnings whatever
+// --jobs, with one sample measured before by --only (its cached part used
+// in place of measuring it) and panels with and without CD34.
+func TestFlowCompartmentsJobsSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	sheet := "sample\tpatient\ttimepoint\tpath\n"
+	for i, v := range [][]float64{{1000, 50000, 10000, 0}, {1200, 40000, 9000, 300}, {900, 60000, 200, 5000}, {1000, 50000, 10000, 0}, {800, 30000, 12000, 50}} {
+		labels := []string{"CD45", "SSC-A", "CD34", "CD38"}
+		if i == 2 {
+			labels, v = []string{"CD45", "SSC-A", "CD38"}, []float64{v[0], v[1], v[3]}
+		}
+		name := string(rune('A'+i)) + ".fcs"
+		sheet += fmt.Sprintf("%c\tP%d\tday %d\t%s\n", 'A'+i, i%2, 30*i, writeFCS(t, dir, name, labels, v))
+	}
+	sh := filepath.Join(dir, "s.tsv")
+	os.WriteFile(sh, []byte(sheet), 0o644)
+	warnings := map[string]string{}
+	for _, j := range []string{"1", "4"} {
+		out := filepath.Join(dir, "j"+j)
+		if code, _, errs := runLSC(t, "flow", "compartments", "--samples", sh, "--only", "B", "--out", out, "-q"); code != 0 {
+			t.Fatal(errs)
+		}
+		code, _, errs := runLSC(t, "flow", "compartments", "--samples", sh, "--jobs", j, "--out", out, "--force")
+		if code != 0 {
+			t.Fatal(errs)
+		}
+		warnings[j] = errs
+	}
+	sameDirs(t, filepath.Join(dir, "j1"), filepath.Join(dir, "j4"), []string{"compartments.tsv", "report.html", "run.json", "gates.xml",
+		"samples/A.html", "samples/B.html", "samples/C.html", "samples/D.html", "samples/E.html"})
+	if warnings["1"] != warnings["4"] || !strings.Contains(warnings["1"], "C: CD34 is not in this panel") {
+		t.Errorf("warnings differ or lack C's:\n%s\n--\n%s", warnings["1"], warnings["4"])
+	}
+	if code, _, _ := runLSC(t, "flow", "compartments", "--samples", sh, "--jobs", "0", "--out", filepath.Join(dir, "j0")); code != 2 {
+		t.Errorf("--jobs 0: exit %d, want 2", code)
 	}
 }
