@@ -24,6 +24,16 @@ run() { # label, command...
 	echo "load $(cut -d' ' -f1 /proc/loadavg)"
 	/usr/bin/time -f "$l: $T" "$@"
 }
+# quiet waits until the 1-minute load average is under LSC_MAX_LOAD (default 1.5).
+quiet() {
+	while [ "$(awk -v m="${LSC_MAX_LOAD:-1.5}" '{ print ($1 < m) }' /proc/loadavg)" != 1 ]; do sleep 3; done
+}
+# wall runs a command after quiet and prints its wall seconds (GNU time) on stdout.
+wall() {
+	quiet
+	/usr/bin/time -f '%e' -o "$B/wall" "$@" >/dev/null 2>&1
+	cat "$B/wall"
+}
 
 case $what in
 score)
@@ -31,12 +41,22 @@ score)
 	D=${TMPDIR:-/tmp}/lsc-readers-$CELLS
 	[ -f "$D/matrix.mtx.gz" ] || go run ./bench/gen -cells "$CELLS" -out "$D"
 	[ -f "$D.h5" ] || go run ./bench/gen -cells "$CELLS" -out "$D-csr" -csr | /usr/bin/python3 bench/h5ad.py --10x "$D-csr" "$D.h5"
+	# Each R job runs once, then lsc LSC_RUNS times (default 5) right after
+	# it, every run waiting for a quiet machine; the ratio is R's wall time
+	# over lsc's median (this machine's speed drifts by more than the runs
+	# of one window differ, so R and lsc are compared within a window).
 	for m in ${METHODS:-ucell aucell singscore}; do
 		for in in "$D" "$D.h5"; do
 			n=$(basename "$in")
-			run "lsc $m $n" "$B/lsc" score "$in" -s "$D/sets.gmt" -m "$m" -o "$B/lsc-$m-$n.tsv" --force -q
 			for r in ${READERS:-droplet seurat}; do
-				run "R $r + $m $n" Rscript bench/peers-job.R "$in" "$D/sets.gmt" "$m" "$B/R-$r-$m-$n.tsv" "$r" 2
+				rw=$(wall Rscript bench/peers-job.R "$in" "$D/sets.gmt" "$m" "$B/R-$r-$m-$n.tsv" "$r" 2)
+				: >"$B/lsc-walls"
+				for k in $(seq "${LSC_RUNS:-5}"); do
+					wall "$B/lsc" score "$in" -s "$D/sets.gmt" -m "$m" -o "$B/lsc-$m-$n.tsv" --force -q >>"$B/lsc-walls"
+				done
+				sort -n "$B/lsc-walls" | awk -v r="$rw" -v what="$m $n, R reader $r" '{ w[NR] = $1; all = all " " $1 }
+					END { med = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
+					printf "%s: R %s s; lsc%s s (median %.2f): %.0fx\n", what, r, all, med, r / med }'
 			done
 		done
 	done
