@@ -30,6 +30,10 @@ type Chunk struct {
 	Indptr  []int
 	Indices []int32
 	Data    []float64
+	// Counts is set by a reader that parsed every value as a whole number
+	// >= 0 (the MTX reader's integer path): IsCounts then reads nothing.
+	// Reset clears it, and so does anything that changes the values.
+	Counts bool
 }
 
 // Row returns the gene positions and values of cell i of the chunk.
@@ -41,6 +45,7 @@ func (c *Chunk) Row(i int) ([]int32, []float64) {
 // Reset empties the chunk, keeping its buffers.
 func (c *Chunk) Reset(start int) {
 	c.Start = start
+	c.Counts = false
 	c.Cells = 0
 	c.Indptr = append(c.Indptr[:0], 0)
 	c.Indices = c.Indices[:0]
@@ -207,6 +212,9 @@ func ParseNormalization(s string) (Normalization, error) {
 // IsCounts reports whether every stored value of the chunk is a non-negative
 // integer (raw UMI or read counts).
 func IsCounts(c *Chunk) bool {
+	if c.Counts {
+		return true
+	}
 	for _, v := range c.Data {
 		// A value that comes back unchanged from int64 is an integer,
 		// and every integer below 2^63 does (the conversion is exact);
@@ -228,6 +236,7 @@ func IsCounts(c *Chunk) bool {
 // of scanpy normalize_total(target_sum=1e4) followed by log1p. Cells with a
 // zero total are left at zero.
 func Log1pCP10k(c *Chunk) {
+	c.Counts = false
 	for i := 0; i < c.Cells; i++ {
 		_, val := c.Row(i)
 		var tot float64

@@ -38,6 +38,13 @@ func readAll(t *testing.T, dir string, max int, fast bool) string {
 			fmt.Fprintf(&b, "error: %v\n", err)
 			return b.String()
 		}
+		if ch.Counts { // the reader's word must agree with a scan of the values
+			scan := ch
+			scan.Counts = false
+			if !matrix.IsCounts(&scan) {
+				t.Fatalf("chunk at cell %d flagged as counts, values %v", ch.Start, ch.Data)
+			}
+		}
 		fmt.Fprintf(&b, "%d %v %v %v\n", ch.Start, ch.Indptr, ch.Indices, ch.Data)
 	}
 	if len(m.Other()) > 0 {
@@ -227,4 +234,36 @@ func mtxFolder(t *testing.T, features, barcodes, mtx string) string {
 		}
 	}
 	return dir
+}
+
+// A chunk read through the integer fast path says it holds counts (so the
+// normaliser's IsCounts reads nothing); one with a value read by the
+// general path (a real value here) does not, and IsCounts then scans it.
+func TestChunkCountsFlag(t *testing.T) {
+	dir := mtxFolder(t, "g1\tA\ng2\tB\n", "c1\nc2\nc3\n", "%%MatrixMarket matrix coordinate real general\n2 3 4\n1 1 5\n2 1 1\n2 2 0.5\n1 3 7\n")
+	m, err := OpenMTX(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var got []bool
+	var ch matrix.Chunk
+	for {
+		if err := m.Next(&ch, 1); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ch.Counts)
+		if ch.Start == 1 && matrix.IsCounts(&ch) {
+			t.Error("cell 2 holds 0.5: not counts")
+		}
+	}
+	if len(got) != 3 || !got[0] || got[1] {
+		t.Errorf("Counts flags per cell %v, want true for cell 1 and false for cell 2", got)
+	}
+	ch.Reset(0)
+	if ch.Counts {
+		t.Error("Reset kept the flag")
+	}
 }

@@ -678,6 +678,7 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 		}
 	}
 	defer func() { m.ptr = ptr }()
+	general := false // a value of this chunk came through readEntry (it may be real)
 	for {
 		var e entry
 		if len(m.pending) > 0 {
@@ -742,10 +743,12 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 			m.mark[p] = int32(c) + 1
 			idx = append(idx, p)
 			val = append(val, e.v)
+			general = true
 		}
 	}
 	dst.Indices, dst.Data = idx, val
 	dst.AppendRows(ptr, len(idx))
+	dst.Counts = !general // fastEntries reads only unsigned integers
 	m.pos = end
 	return nil
 }
