@@ -25,40 +25,14 @@ func esc(s string) string {
 	return html.EscapeString(xmlChars(s))
 }
 
-// xmlChars replaces what XML 1.0 cannot hold with U+FFFD.
+// xmlChars replaces what XML 1.0 cannot hold with U+FFFD (strings.Map
+// writes U+FFFD for a byte that is not UTF-8 and returns s itself when
+// nothing changes).
 func xmlChars(s string) string {
-	ok := true
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !xmlAllowed(r, n) {
-			ok = false
-			break
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			return utf8.RuneError
 		}
-		i += n
-	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !xmlAllowed(r, n) {
-			r = utf8.RuneError
-		}
-		b.WriteRune(r)
-		i += n
-	}
-	return b.String()
-}
-
-func xmlAllowed(r rune, n int) bool {
-	switch {
-	case r == utf8.RuneError && n == 1: // a byte that is not UTF-8
-		return false
-	case r < 0x20:
-		return r == '\t' || r == '\n' || r == '\r'
-	case r == 0xFFFE || r == 0xFFFF:
-		return false
-	}
-	return true
+		return r
+	}, s)
 }

@@ -27,7 +27,7 @@ var metricNames = map[string]string{
 // points without a day are left out (and listed as undated on the page).
 // href, when not nil, gives the page each point opens (its sample's; ""
 // for none).
-func TimelineFigure(t *store.Timeline, href func(s store.Series, p store.Point) string) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
+func TimelineFigure(t *store.Timeline, href func(p store.Point) string) (lanes []plot.Lane, spans []plot.Span, marks []plot.Mark, skipped int) {
 	byKey := map[laneKey]*plot.Lane{}
 	var keys []laneKey
 	for _, s := range t.Series {
@@ -74,7 +74,7 @@ func TimelineFigure(t *store.Timeline, href func(s store.Series, p store.Point) 
 			}
 			lp := plot.LanePoint{X: *p.Day, Y: *p.Value, Lo: math.NaN(), Hi: math.NaN(), Title: pointTitle(s, p)}
 			if href != nil {
-				lp.Href = href(s, p)
+				lp.Href = href(p)
 			}
 			if p.Lower != nil && p.Upper != nil {
 				lp.Lo, lp.Hi = *p.Lower, *p.Upper

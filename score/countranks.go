@@ -12,12 +12,12 @@ import "github.com/lsc-bio/lsc/signature"
 // (countranks_test.go). Cells with a value that is not a whole count in
 // [1, maxCount) are refused and go through the general ranker.
 //
-// Only the genes a caller will ask about (asked, the signatures' genes; nil:
-// all) have their count set, so a cell of 2,500 non-zero genes writes and
-// clears the few hundred of them that belong to a set.
+// Only the genes a caller will ask about (asked, the signatures' genes) have
+// their count set, so a cell of 2,500 non-zero genes writes and clears the
+// few hundred of them that belong to a set.
 type countRanks struct {
 	G     int
-	asked []bool  // genes rank may be asked about (nil: every gene)
+	asked []bool  // genes rank may be asked about
 	n     int     // non-zero genes of the loaded cell
 	cnt   []int32 // asked gene -> its count in the loaded cell (0: not in the cell)
 	ge    []int32 // ge[v] for v in 1..top+1; all zeros between cells
@@ -25,8 +25,8 @@ type countRanks struct {
 	top   int     // largest count of the loaded cell
 }
 
-// newCountRanks answers for cells of G genes; asked (G long, or nil for
-// all) marks the only genes rank will be asked about.
+// newCountRanks answers for cells of G genes; asked (G long) marks the only
+// genes rank will be asked about.
 func newCountRanks(G int, asked []bool) *countRanks {
 	return &countRanks{G: G, asked: asked, cnt: make([]int32, G), ge: make([]int32, maxCount+1)}
 }
@@ -53,22 +53,14 @@ func (c *countRanks) load(idx []int32, val []float64) bool {
 	if !ok {
 		return false
 	}
-	if c.asked == nil {
-		for i, g := range idx {
+	set := c.idx[:0]
+	for i, g := range idx {
+		if c.asked[g] {
 			c.cnt[g] = int32(val[i])
+			set = append(set, g)
 		}
-		c.idx = append(c.idx[:0], idx...)
-	} else {
-		set := c.idx[:0]
-		for i, g := range idx {
-			if c.asked[g] {
-				c.cnt[g] = int32(val[i])
-				set = append(set, g)
-			}
-		}
-		c.idx = set
 	}
-	c.n, c.top = len(idx), top
+	c.idx, c.n, c.top = set, len(idx), top
 	return true
 }
 

@@ -24,23 +24,8 @@ func TestUCellCountsSameBitsAsRanker(t *testing.T) {
 		rk := newRanker(G)
 		got := make([]float64, len(sigs))
 		for cell := 0; cell < 20; cell++ {
-			var idx []int32
-			var val []float64
-			top := []int{1, 3, 40, 70000}[r.IntN(4)]
-			for g := 0; g < G; g++ {
-				if r.Float64() < 0.3 {
-					idx = append(idx, int32(g))
-					val = append(val, float64(1+r.IntN(top)))
-				}
-			}
-			if r.IntN(10) == 0 && len(val) > 0 {
-				val[r.IntN(len(val))] = []float64{0, 2.5, -1, math.NaN()}[r.IntN(4)]
-			}
+			idx, val, top, want := randomCountCell(r, G, 0.3, nil, nil)
 			ok := u.score(idx, val, got)
-			want := true
-			for _, v := range val {
-				want = want && v >= 1 && v < 65536 && v == math.Trunc(v)
-			}
 			if ok != want {
 				t.Fatalf("trial %d: histogram path took=%v a cell with values up to %d (%v)", trial, ok, top, val)
 			}
@@ -81,4 +66,28 @@ func randomSets(r *rand.Rand, G int) []signature.Resolved {
 		sigs = append(sigs, rs)
 	}
 	return sigs
+}
+
+// randomCountCell draws a cell of G genes at density dens into idx and val
+// (their buffers reused): counts from 1 to top, top 1, 3, 40 or 70,000 (past
+// the histogram's range), and in one cell of ten one value the histogram
+// refuses (0, 2.5, -1, NaN). want is whether every value is a whole count in
+// [1, 65536), the cells the histogram takes.
+func randomCountCell(r *rand.Rand, G int, dens float64, idx []int32, val []float64) (_ []int32, _ []float64, top int, want bool) {
+	idx, val = idx[:0], val[:0]
+	top = []int{1, 3, 40, 70000}[r.IntN(4)]
+	for g := 0; g < G; g++ {
+		if r.Float64() < dens {
+			idx = append(idx, int32(g))
+			val = append(val, float64(1+r.IntN(top)))
+		}
+	}
+	if r.IntN(10) == 0 && len(val) > 0 {
+		val[r.IntN(len(val))] = []float64{0, 2.5, -1, math.NaN()}[r.IntN(4)]
+	}
+	want = true
+	for _, v := range val {
+		want = want && v >= 1 && v < 65536 && v == math.Trunc(v)
+	}
+	return idx, val, top, want
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -30,25 +29,16 @@ var updateFigures = flag.Bool("update-figures", false, "rewrite testdata/figures
 // fixture patient and of hostile timelines (patientrows_test.go), as drawn
 // before (go test ./server -run TestFigureGolden -update-figures).
 func TestFigureGolden(t *testing.T) {
-	_, st, study := studyServer(t)
-	ctx := context.Background()
-	ps, err := st.Patients(ctx, study, store.Page{Limit: 100})
-	if err != nil || len(ps) == 0 {
-		t.Fatal(len(ps), err)
-	}
+	_, names, tls := fixtureTimelines(t)
 	var lines []string
 	figure := func(name, query string, tl *store.Timeline) {
 		svg, _, _ := (&Server{}).patientFigure(httptest.NewRequest("GET", "/x"+query, nil), tl, false)
 		sum := sha256.Sum256([]byte(svg))
 		lines = append(lines, fmt.Sprintf("%s %s %d", hex.EncodeToString(sum[:]), name, len(svg)))
 	}
-	for _, p := range ps {
-		tl, err := st.Timeline(ctx, study, p.Pseudonym)
-		if err != nil {
-			t.Fatal(err)
-		}
-		figure("fixture-"+p.Pseudonym, "", tl)
-		figure("fixture-"+p.Pseudonym+"-lanes", "?lanes=1&show=stem", tl)
+	for i, tl := range tls {
+		figure("fixture-"+names[i], "", tl)
+		figure("fixture-"+names[i]+"-lanes", "?lanes=1&show=stem", tl)
 	}
 	for seed := uint64(0); seed < 40; seed++ {
 		figure(fmt.Sprintf("hostile-%d", seed), "", hostileTimeline(hostile[int(seed)%len(hostile)], seed))
@@ -72,24 +62,19 @@ func TestFigureGolden(t *testing.T) {
 // page (path and patient escaped, the SVG well-formed for hostile names);
 // points without a sample, projections and the downloaded figure have none.
 func TestFigurePointsLinkSamples(t *testing.T) {
-	_, st, study := studyServer(t)
-	ctx := context.Background()
-	ps, err := st.Patients(ctx, study, store.Page{Limit: 100})
-	if err != nil || len(ps) == 0 {
-		t.Fatal(len(ps), err)
-	}
+	study, names, tls := fixtureTimelines(t)
 	link := regexp.MustCompile(`<a href="([^"]*)" aria-label="[^"]*"><g class="point" `)
 	check := func(name, study string, tl *store.Timeline) int {
 		r := httptest.NewRequest("GET", "/x", nil)
 		r.SetPathValue("study", study)
 		svg, _, _ := (&Server{}).patientFigure(r, tl, true)
+		plain, _, _ := (&Server{}).patientFigure(r, tl, false)
 		// hostile names carry bytes that are not UTF-8 and control
 		// characters: drawn as U+FFFD, so the SVG is XML either way
-		for _, text := range []string{svg, plainFigure(r, tl)} {
-			checkXML(t, name, text)
-		}
+		checkXML(t, name, svg)
+		checkXML(t, name, plain)
 		var want []string // the samples of the points drawn, as the figure draws them
-		lanes, _, _, _ := report.TimelineFigure(tl, func(_ store.Series, p store.Point) string { return p.Sample })
+		lanes, _, _, _ := report.TimelineFigure(tl, func(p store.Point) string { return p.Sample })
 		for _, l := range lanes {
 			for _, s := range l.Series {
 				if s.Projection {
@@ -123,19 +108,14 @@ func TestFigurePointsLinkSamples(t *testing.T) {
 		if n := strings.Count(svg, `<g class="point" `); n < len(got) {
 			t.Fatalf("%s: %d points, %d links", name, n, len(got))
 		}
-		plain, _, _ := (&Server{}).patientFigure(r, tl, false)
 		if strings.Contains(plain, "<a ") {
 			t.Fatalf("%s: the downloaded figure has links", name)
 		}
 		return len(got)
 	}
 	links := 0
-	for _, p := range ps {
-		tl, err := st.Timeline(ctx, study, p.Pseudonym)
-		if err != nil {
-			t.Fatal(err)
-		}
-		links += check("fixture-"+p.Pseudonym, study, tl)
+	for i, tl := range tls {
+		links += check("fixture-"+names[i], study, tl)
 	}
 	if links == 0 {
 		t.Fatal("no fixture point links to a sample")
@@ -143,11 +123,6 @@ func TestFigurePointsLinkSamples(t *testing.T) {
 	for seed := uint64(0); seed < 40; seed++ {
 		check(fmt.Sprintf("hostile-%d", seed), hostile[int(seed+1)%len(hostile)], hostileTimeline(hostile[int(seed)%len(hostile)], seed))
 	}
-}
-
-func plainFigure(r *http.Request, tl *store.Timeline) string {
-	svg, _, _ := (&Server{}).patientFigure(r, tl, false)
-	return svg
 }
 
 // checkXML fails unless text is well-formed XML.
@@ -161,4 +136,24 @@ func checkXML(t *testing.T, name, text string) {
 			t.Fatalf("%s: the figure is not well-formed XML: %v", name, err)
 		}
 	}
+}
+
+// fixtureTimelines returns the fixture study and its patients' names and
+// timelines, in the store's order.
+func fixtureTimelines(t *testing.T) (study string, names []string, tls []*store.Timeline) {
+	t.Helper()
+	_, st, study := studyServer(t)
+	ctx := context.Background()
+	ps, err := st.Patients(ctx, study, store.Page{Limit: 100})
+	if err != nil || len(ps) == 0 {
+		t.Fatal(len(ps), err)
+	}
+	for _, p := range ps {
+		tl, err := st.Timeline(ctx, study, p.Pseudonym)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, tls = append(names, p.Pseudonym), append(tls, tl)
+	}
+	return study, names, tls
 }

@@ -43,11 +43,11 @@ func (s *Server) pageErr(w http.ResponseWriter, r *http.Request, err error) {
 // with links, each point with a sample opens the sample's page (the page's
 // figure; a downloaded SVG has none).
 func (s *Server) patientFigure(r *http.Request, t *store.Timeline, links bool) (svg string, toggles []laneToggle, skipped int) {
-	var href func(store.Series, store.Point) string
+	var href func(store.Point) string
 	if links {
 		base := "/studies/" + url.PathEscape(r.PathValue("study")) + "/samples/"
 		query := "?patient=" + url.QueryEscape(t.Patient)
-		href = func(_ store.Series, p store.Point) string {
+		href = func(p store.Point) string {
 			if p.Sample == "" {
 				return ""
 			}

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command webstub is the ceiling for bench/webload on this machine: a server
 // that does no work at all. It answers webload's requests with bytes held in
 // memory (a patient page and a timeline recorded from a real `lsc serve`), so
@@ -6,7 +8,8 @@
 // -import-cpu D an import POST keeps one core busy for D of CPU time (the CPU
 // a real import spends, measured beside it) before it answers 201, so the
 // "readers while an import runs" case can be measured the same way.
-// It listens on a loopback address only. See bench/README.md.
+// It listens on a loopback address only, and builds on Linux (it reads the
+// thread's CPU clock). See bench/README.md.
 //
 //	go run ./bench/webstub -page page.html -timeline timeline.json -patients 10000 -addr 127.0.0.1:18099 -import-cpu 9s
 package main
