@@ -30,6 +30,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/lsc-bio/lsc/internal/hugepage"
 	"github.com/lsc-bio/lsc/matrix"
 	"github.com/lsc-bio/lsc/signature"
 )
@@ -152,8 +153,11 @@ func Run(src matrix.Source, sigs []signature.Signature, opt Options) (*Result, e
 	}
 	cells := src.CellNames()
 	out := &Result{Method: opt.Method, Cells: cells, Signatures: res, Scores: make([][]float64, len(res)), Params: map[string]any{}}
+	// One array for the table, on huge pages where Linux gives them
+	// (10k cells x 50 signatures: 4 MB, a fault per 2 MiB, not per 4 KiB).
+	all := hugepage.Slice[float64](len(res) * len(cells))
 	for i := range out.Scores {
-		out.Scores[i] = make([]float64, len(cells))
+		out.Scores[i] = all[i*len(cells) : (i+1)*len(cells) : (i+1)*len(cells)]
 	}
 	for _, r := range res {
 		if len(r.Missing) > 0 {
