@@ -1,12 +1,10 @@
 package report
 
 import (
-	"bufio"
 	"io"
 	"math"
 	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/lsc-bio/lsc/score"
 )
@@ -16,14 +14,16 @@ import (
 // each score in the shortest form that reads back to the same float64 (to
 // the same float32 for res.Float32: numeric scores of float32 data).
 func Scores(w io.Writer, res *score.Result) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString("cell")
+	head := []byte("cell")
 	for _, s := range res.Signatures {
-		bw.WriteString("\t" + s.Sig.Name)
+		head = append(append(head, '\t'), s.Sig.Name...)
 	}
-	bw.WriteByte('\n')
+	if _, err := w.Write(append(head, '\n')); err != nil {
+		return err
+	}
 	// Numbers are formatted in blocks of cells on all cores (formatting 50
-	// million floats took 5 s on one) and written in cell order.
+	// million floats took 5 s on one) and written in cell order, each
+	// block straight from its buffer.
 	bits := 64
 	if res.Float32 {
 		bits = 32 // the shortest form of the float32 nearest: no digits the source never had
@@ -34,18 +34,38 @@ func Scores(w io.Writer, res *score.Result) error {
 	for i := range out {
 		out[i] = make(chan []byte, 1)
 	}
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0)+1)
+	// At most par blocks are in hand at once, and their buffers and
+	// number caches are reused from block to block within this call: on
+	// a fresh process every new page costs a fault, and a 10k x 50 table
+	// formatted into new memory per block took 13 MB of them, the whole
+	// tail of a 0.7 s job (a sync.Pool is emptied by the collections a
+	// job like this runs between blocks).
+	par := runtime.GOMAXPROCS(0) + 1
+	bufs := make(chan []byte, par)
+	caches := make(chan *fmtCache, par)
+	for range par {
+		bufs <- nil
+		caches <- nil
+	}
 	go func() {
 		for b := range nb {
-			sem <- struct{}{}
+			buf := <-bufs // a free slot: at most par blocks in hand
 			go func() {
-				// A buffer written already (blocks are alike in size):
-				// no growing from empty, no zeroed allocation per block.
-				var buf []byte
-				if p, ok := lineBufs.Get().(*[]byte); ok {
-					buf = (*p)[:0]
+				fc := <-caches
+				if fc == nil {
+					fc = new(fmtCache)
 				}
-				fc := fmtCaches.Get().(*fmtCache)
+				if buf == nil {
+					// Sized for the block (name, and 24 bytes a score at
+					// most), so it never grows: each doubling copied
+					// into new pages.
+					n := 0
+					for c := b * block; c < min(len(res.Cells), (b+1)*block); c++ {
+						n += len(res.Cells[c]) + 1 + 24*len(res.Signatures)
+					}
+					buf = make([]byte, 0, n)
+				}
+				buf = buf[:0]
 				for c := b * block; c < min(len(res.Cells), (b+1)*block); c++ {
 					buf = append(buf, res.Cells[c]...)
 					for s := range res.Signatures {
@@ -54,22 +74,21 @@ func Scores(w io.Writer, res *score.Result) error {
 					}
 					buf = append(buf, '\n')
 				}
-				fmtCaches.Put(fc)
+				caches <- fc
 				out[b] <- buf
 			}()
 		}
 	}()
+	var err error
 	for b := range nb {
 		buf := <-out[b]
-		bw.Write(buf)
-		lineBufs.Put(&buf)
-		<-sem
+		if err == nil {
+			_, err = w.Write(buf)
+		}
+		bufs <- buf
 	}
-	return bw.Flush()
+	return err
 }
-
-// lineBufs recycles the text blocks of Scores.
-var lineBufs sync.Pool
 
 // fmtCache remembers the text of recently formatted numbers: score tables
 // repeat values (UCell's are a rank sum over a few thousand levels, many
@@ -89,8 +108,6 @@ const (
 	fmtSlots = 1 << fmtLog
 	fmtMax   = 31 // longer than any shortest float64 ('g', -1)
 )
-
-var fmtCaches = sync.Pool{New: func() any { return new(fmtCache) }}
 
 // append appends v as strconv.AppendFloat(dst, v, 'g', -1, bits) does.
 func (fc *fmtCache) append(dst []byte, v float64, bits int) []byte {

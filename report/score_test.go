@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -91,6 +92,73 @@ func TestFmtCacheIsStrconv(t *testing.T) {
 			if want := "x" + strconv.FormatFloat(v, 'g', -1, bits); got != want {
 				t.Fatalf("value %d (%v, %d bits): %q, strconv gives %q", i, v, bits, got, want)
 			}
+		}
+	}
+}
+
+// Blocks reuse their buffers and number caches within a call: 25 blocks
+// whose cell names grow from block to block (so a reused buffer sized for
+// an earlier block must grow) give the text built line by line with
+// strconv here, and a second call on the same result the same bytes.
+func TestScoresBlocksReuse(t *testing.T) {
+	const n = 25*1024 - 7
+	r := rand.New(rand.NewPCG(5, 6))
+	res := &score.Result{Signatures: []signature.Resolved{{Sig: signature.Signature{Name: "x"}}, {Sig: signature.Signature{Name: "y"}}, {Sig: signature.Signature{Name: "z"}}}}
+	res.Scores = make([][]float64, 3)
+	var want strings.Builder
+	want.WriteString("cell\tx\ty\tz\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d-%s", i, strings.Repeat("N", i/1024*7))
+		res.Cells = append(res.Cells, name)
+		want.WriteString(name)
+		for s := range 3 {
+			v := float64(r.IntN(500)) / 499 // repeats: cache hits
+			if s == 2 {
+				v = r.NormFloat64()
+			}
+			res.Scores[s] = append(res.Scores[s], v)
+			want.WriteString("\t" + strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		want.WriteString("\n")
+	}
+	for range 2 {
+		var buf bytes.Buffer
+		if err := Scores(&buf, res); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != want.String() {
+			t.Fatalf("table differs from strconv's (%d bytes, want %d)", buf.Len(), want.Len())
+		}
+	}
+}
+
+// failAfter accepts n bytes, then fails every write.
+type failAfter struct{ n int }
+
+var errFull = errors.New("disk full")
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, errFull
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// A writer that fails (at the header, in the first block, in a later one)
+// gives its error back, and Scores returns instead of waiting on blocks
+// nobody writes.
+func TestScoresWriteError(t *testing.T) {
+	res := &score.Result{Signatures: []signature.Resolved{{Sig: signature.Signature{Name: "a"}}}, Scores: [][]float64{nil}}
+	for i := range 5000 {
+		res.Cells = append(res.Cells, fmt.Sprintf("cell%d", i))
+		res.Scores[0] = append(res.Scores[0], float64(i)/7)
+	}
+	for _, n := range []int{0, 3, 100, 30000, 60000} {
+		if err := Scores(&failAfter{n: n}, res); !errors.Is(err, errFull) {
+			t.Fatalf("failing after %d bytes: %v, want %v", n, err, errFull)
 		}
 	}
 }
