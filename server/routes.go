@@ -25,6 +25,10 @@ type route struct {
 	method, pattern, summary string
 	access                   access
 	responses                map[string]string // status -> description, for the API document
+	// stream: the response is a file sent in blocks with a write deadline
+	// each (sendBlocks), not held whole by the request timeout's buffer
+	// (withTimeouts).
+	stream bool
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, idn *identity)

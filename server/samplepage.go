@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lsc-bio/lsc/auth"
 	"github.com/lsc-bio/lsc/plot"
@@ -33,7 +34,7 @@ func (s *Server) registerSamplePages() {
 	s.handle(route{method: "GET", pattern: "/studies/{study}/samples/{sample}", summary: "sample page: scores, flow compartments and density plots, MRD rows, provenance, files (?patient= when the name is in several patients)", access: read}, s.samplePage)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/samples/{sample}/density/{run}/{n}", summary: "the n-th flow density plot (SVG) of a sample's stored flow page", access: read}, s.densitySVG)
 	s.handle(route{method: "GET", pattern: "/studies/{study}/patients/{patient}/timeline.png", summary: "patient timeline figure as PNG (?scale=1|2|3)", access: read}, s.patientPNG)
-	s.handle(route{method: "GET", pattern: "/studies/{study}/runs/{run}/files/{name...}", summary: "a stored file of a run, as an attachment", access: read}, s.runFile)
+	s.handle(route{method: "GET", pattern: "/studies/{study}/runs/{run}/files/{name...}", summary: "a stored file of a run, as an attachment", access: read, stream: true}, s.runFile)
 }
 
 // mrdShown are the columns of lsc mrd assess's measurements.tsv the sample
@@ -431,7 +432,28 @@ func (s *Server) runFile(w http.ResponseWriter, r *http.Request, idn *identity) 
 	w.Header().Set("Content-Disposition", `attachment; filename="`+attachmentName(name)+`"`)
 	w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	w.Header().Set("Cache-Control", "private, no-cache")
-	io.Copy(w, fh)
+	sendBlocks(w, fh, s.cfg.RequestTimeout)
+}
+
+// sendBlocks writes r to w in blocks of 256 KiB, each with a write deadline
+// of timeout from when it is sent: a client that keeps reading gets the
+// whole file however long it takes, one that stops is cut off. (Where the
+// writer has no deadlines, as in tests, the blocks are written without.)
+func sendBlocks(w http.ResponseWriter, r io.Reader, timeout time.Duration) {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(timeout))
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // attachmentName is a file's base name with characters that could break

@@ -172,14 +172,30 @@ const importPath = "/api/v1/imports"
 // import (POST /api/v1/imports): its upload of up to 1 GiB, the import
 // transaction and the commit of its audit row get Config.ImportTimeout, so
 // a large import under load is not cut off (and answered 503) after it
-// succeeded.
+// succeeded. A streamed route (route.stream: a stored file, which may be
+// hundreds of MB) is not buffered by http.TimeoutHandler, which holds a
+// whole response in memory before its first byte: its lookup keeps the
+// request deadline in its context, and each block sent gets its own write
+// deadline (sendBlocks).
 func (s *Server) withTimeouts(h http.Handler) http.Handler {
 	const msg = `{"error":"request timed out"}`
 	short := http.TimeoutHandler(h, s.cfg.RequestTimeout, msg)
 	long := http.TimeoutHandler(h, s.cfg.ImportTimeout, msg)
+	streamed := map[string]bool{}
+	for _, rt := range s.routes {
+		if rt.stream {
+			streamed[rt.method+" "+rt.pattern] = true
+		}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == importPath {
 			long.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := s.mux.Handler(r); streamed[pattern] {
+			ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+			defer cancel()
+			h.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		short.ServeHTTP(w, r)
