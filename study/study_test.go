@@ -35,3 +35,18 @@ func TestRead(t *testing.T) {
 		t.Errorf("no diagnosis: %v", err)
 	}
 }
+
+// Checksum is the SHA-256 of the file's bytes (the expectation: sha256sum of
+// "abc\n", edeaaff3...); an unreadable path gives "".
+func TestChecksum(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, []byte("abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := Checksum(p), "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb"; got != want {
+		t.Fatalf("Checksum: %s, want %s", got, want)
+	}
+	if got := Checksum(filepath.Join(t.TempDir(), "missing")); got != "" {
+		t.Fatalf("missing file: %q", got)
+	}
+}

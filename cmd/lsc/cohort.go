@@ -1,11 +1,8 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +12,7 @@ import (
 	"github.com/lsc-bio/lsc/formats/input"
 	"github.com/lsc-bio/lsc/report"
 	"github.com/lsc-bio/lsc/stats"
+	"github.com/lsc-bio/lsc/study"
 )
 
 type cohortFlags struct {
@@ -114,7 +112,7 @@ func runCohort(cmd *cobra.Command, f cohortFlags) error {
 	}
 	meta := report.CohortMeta{Version: version, Expression: f.expr, Clinical: f.clin, Time: f.time, Event: f.event, Response: f.response,
 		TimeLabel: f.timeLabel, Covariates: f.covariates}
-	run := report.CohortRun{ExpressionSHA256: sha(f.expr), ClinicalSHA256: sha(f.clin), Normalize: f.normalize, Cut: f.cut, Ties: f.ties, MinProp: f.minProp, Ref: opt.Ref}
+	run := report.CohortRun{ExpressionSHA256: study.Checksum(f.expr), ClinicalSHA256: study.Checksum(f.clin), Normalize: f.normalize, Cut: f.cut, Ties: f.ties, MinProp: f.minProp, Ref: opt.Ref}
 	fill := []func(io.Writer) error{
 		func(w io.Writer) error { return report.CohortScores(w, res) },
 		func(w io.Writer) error { return report.KMTable(w, res.KM) },
@@ -156,16 +154,4 @@ func (f cohortFlags) cohortOptions(method string) (cohort.Options, input.Options
 	}
 	return cohort.Options{Score: so, IDColumn: f.id, Time: f.time, Event: f.event,
 		Response: f.response, Covariates: f.covariates, Ref: refs, Ties: ties, Cut: f.cut, MinProp: f.minProp}, inOpt, nil
-}
-
-// sha returns the SHA-256 of a file in hex, "" when it cannot be read.
-func sha(path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	h := sha256.New()
-	io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/lsc-bio/lsc/flow/fcs"
+	"github.com/lsc-bio/lsc/internal/fcstest"
 )
 
 // In-repo fixtures (see each testdata/README.md).
@@ -231,38 +232,10 @@ func TestFlowOutputsCheckedFirst(t *testing.T) {
 // events well inside the blast gate, CD34+ and CD38-): every missing marker
 // on stderr, the reason column, cautions on the built-in cuts, run.json
 // with each input's SHA-256 (computed here).
-// writeFCS writes dir/name: channels FL-<marker> ($PnS the marker; SSC-A as
-// itself) and ten copies of the event vals.
-func writeFCS(t *testing.T, dir, name string, labels []string, vals []float64) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	var ch []fcs.Channel
-	for _, l := range labels {
-		n := "FL-" + l
-		if l == "SSC-A" {
-			n = l
-		}
-		ch = append(ch, fcs.Channel{N: n, S: l})
-	}
-	var ev []float64
-	for i := 0; i < 10; i++ {
-		ev = append(ev, vals...)
-	}
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := fcs.Write(f, ch, ev, nil); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestFlowCompartmentsCLI(t *testing.T) {
 	dir := t.TempDir()
-	a := writeFCS(t, dir, "a.fcs", []string{"CD45", "SSC-A", "CD34", "CD38"}, []float64{1000, 50000, 10000, 0})
-	b := writeFCS(t, dir, "b.fcs", []string{"CD45", "SSC-A", "CD38"}, []float64{1000, 50000, 0})
+	a := fcstest.Write(t, dir, "a.fcs", []string{"CD45", "SSC-A", "CD34", "CD38"}, []float64{1000, 50000, 10000, 0})
+	b := fcstest.Write(t, dir, "b.fcs", []string{"CD45", "SSC-A", "CD38"}, []float64{1000, 50000, 0})
 	out := filepath.Join(dir, "out")
 	code, _, errs := runLSC(t, "flow", "compartments", a, b, "--out", out)
 	if code != 0 {
@@ -359,7 +332,7 @@ func TestFlowCompartmentsJobsSameBytes(t *testing.T) {
 			labels, v = []string{"CD45", "SSC-A", "CD38"}, []float64{v[0], v[1], v[3]}
 		}
 		name := string(rune('A'+i)) + ".fcs"
-		sheet += fmt.Sprintf("%c\tP%d\tday %d\t%s\n", 'A'+i, i%2, 30*i, writeFCS(t, dir, name, labels, v))
+		sheet += fmt.Sprintf("%c\tP%d\tday %d\t%s\n", 'A'+i, i%2, 30*i, fcstest.Write(t, dir, name, labels, v))
 	}
 	sh := filepath.Join(dir, "s.tsv")
 	os.WriteFile(sh, []byte(sheet), 0o644)

@@ -15,6 +15,7 @@ import (
 	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/mrd"
 	"github.com/lsc-bio/lsc/report"
+	"github.com/lsc-bio/lsc/study"
 )
 
 func mrdCmd() *cobra.Command {
@@ -247,7 +248,9 @@ func mrdCached(f mrdFlags, p mrd.Params, sums mrdSums) func(id string) string {
 // none), read once per run.
 type mrdSums struct{ data, patients string }
 
-func mrdInputSums(f mrdFlags) mrdSums { return mrdSums{sha(f.data), sha(f.patients)} }
+func mrdInputSums(f mrdFlags) mrdSums {
+	return mrdSums{study.Checksum(f.data), study.Checksum(f.patients)}
+}
 
 // mrdOnly assesses the patient --only names from that patient's rows (and
 // record) alone and writes the patient's page into DIR/cache: every rule

@@ -253,7 +253,7 @@ func stemRunJSON(f stemFlags, opt score.Options, ao stemcell.Options, sig string
 		cut = ao.Fixed
 	}
 	return map[string]any{
-		"lsc_version": version, "sheet": f.samples, "sheet_sha256": sha(f.samples), "inputs": inputs,
+		"lsc_version": version, "sheet": f.samples, "sheet_sha256": study.Checksum(f.samples), "inputs": inputs,
 		"parameters": map[string]any{"signature": sig, "method": opt.Method, "normalize": f.normalize, "threshold": ao.Method, "cut": cut,
 			"keep": f.keep, "reference": f.reference, "ref_quantile": f.refQ, "bands": ao.Bands, "bootstrap": f.bootstrap, "seed": f.seed,
 			"max_rank": f.maxRank, "nbin": f.nbin, "ctrl": f.ctrl},

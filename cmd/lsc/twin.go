@@ -12,6 +12,7 @@ import (
 	"github.com/lsc-bio/lsc/atomicfile"
 	"github.com/lsc-bio/lsc/mrd"
 	"github.com/lsc-bio/lsc/report"
+	"github.com/lsc-bio/lsc/study"
 	"github.com/lsc-bio/lsc/twin"
 )
 
@@ -137,7 +138,7 @@ func runTwin(cmd *cobra.Command, f twinFlags) error {
 	}
 	run := map[string]any{
 		"lsc_version": version,
-		"inputs":      map[string]string{"data": f.data, "data_sha256": sha(f.data), "patients": f.patients, "patients_sha256": sha(f.patients)},
+		"inputs":      map[string]string{"data": f.data, "data_sha256": study.Checksum(f.data), "patients": f.patients, "patients_sha256": study.Checksum(f.patients)},
 		"parameters":  map[string]any{"model": f.model, "horizon_days": f.horizon, "stop_at": f.stopAt, "stop_day": f.stopDay, "michor_params": f.michorParams},
 		"assumptions": rep.Assumptions,
 		"disclaimer":  twin.Disclaimer,

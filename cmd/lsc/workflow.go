@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/lsc-bio/lsc/atomicfile"
+	"github.com/lsc-bio/lsc/flowstudy"
 	"github.com/lsc-bio/lsc/mrd"
 	"github.com/lsc-bio/lsc/signature"
 	"github.com/lsc-bio/lsc/stemcell"
@@ -173,7 +174,7 @@ func flowJobs(f flowCompartmentsFlags) (*workflow.Flow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, _, _, err := compartmentTemplate(f); err != nil {
+	if _, err := flowstudy.Prepare(f.options()); err != nil {
 		return nil, err
 	}
 	fl := &workflow.Flow{Sheet: f.samples, Results: []string{"compartments.tsv", "report.html", "run.json", "gates.xml"},
@@ -191,7 +192,7 @@ func flowJobs(f flowCompartmentsFlags) (*workflow.Flow, error) {
 		fl.Args = append(fl.Args, "--control="+f.control)
 	}
 	var total int64
-	parts := compartmentPartPaths(f, items)
+	parts := flowstudy.PartPaths(items, f.options())
 	for i, it := range items {
 		n := size(it.Path)
 		total += n
