@@ -9,8 +9,10 @@ import "github.com/lsc-bio/lsc/signature"
 // count >= v), and every gene at zero has all n non-zero genes above it and
 // G-n tied with it. These are the numbers ranker.rank returns for the same
 // cell, so aucellScore and singscoreScore give the same bits through either
-// (countranks_test.go). Cells with a value that is not a whole count in
-// [1, maxCount) are refused and go through the general ranker.
+// (countranks_test.go). The runner uses it for the AUCell cells that
+// aucellCounts refuses because their zero block reaches under the
+// threshold. Cells with a value that is not a whole count in [1, maxCount)
+// are refused and go through the general ranker.
 //
 // Only the genes a caller will ask about (asked, the signatures' genes) have
 // their count set, so a cell of 2,500 non-zero genes writes and clears the

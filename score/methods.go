@@ -102,10 +102,7 @@ func singscoreScore(r ranks, G0 int, rs *signature.Resolved) float64 {
 			gr, eq := r.rank(g)
 			sum += G - float64(gr) - float64(eq) + 1
 		}
-		mean := sum / float64(len(genes))
-		n := float64(listed)
-		lo, hi := (n+1)/2, (2*G-n+1)/2
-		return (mean - lo) / (hi - lo)
+		return singscoreScaled(sum, len(genes), listed, G)
 	}
 	up := scaled(rs.Up, rs.UpTotal) - 0.5
 	if len(rs.Down) == 0 {
@@ -113,6 +110,16 @@ func singscoreScore(r ranks, G0 int, rs *signature.Resolved) float64 {
 	}
 	down := 1 - scaled(rs.Down, rs.DownTotal) - 0.5
 	return up + down
+}
+
+// singscoreScaled is singscore's scaled mean rank of a set from the sum of
+// its found genes' ranks: the mean over the found genes, scaled between
+// (n+1)/2 and (2G-n+1)/2 for n listed genes.
+func singscoreScaled(sum float64, found, listed int, G float64) float64 {
+	mean := sum / float64(found)
+	n := float64(listed)
+	lo, hi := (n+1)/2, (2*G-n+1)/2
+	return (mean - lo) / (hi - lo)
 }
 
 // ssgseaRaw is GSVA 1.46 ssGSEA (Barbie et al., Nature 2009; GSVA

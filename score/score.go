@@ -322,18 +322,27 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 	}
 	// On raw counts, ranks come from a histogram of the cell's counts
 	// instead of a sort, with the same bits as the general ranker: for
-	// UCell summed per signature in one pass (ucellcounts.go), for AUCell
-	// and singscore answered gene by gene (countranks.go).
-	var fast []*ucellCounts
+	// UCell and singscore summed per signature in one pass
+	// (ucellcounts.go), for AUCell likewise when the zero block lies past
+	// the threshold (aucellcounts.go), otherwise answered gene by gene
+	// (countranks.go).
+	var fast []interface {
+		score(idx []int32, val []float64, out []float64) bool
+	}
 	var counts []*countRanks
 	switch opt.Method {
 	case "ucell":
 		for range opt.Workers {
 			fast = append(fast, newUCellCounts(G, opt.MaxRank, out.Signatures))
 		}
-	case "aucell", "singscore":
+	case "singscore":
+		for range opt.Workers {
+			fast = append(fast, newSingscoreCounts(G, out.Signatures))
+		}
+	case "aucell":
 		asked := askedGenes(G, out.Signatures)
 		for range opt.Workers {
+			fast = append(fast, newAUCellCounts(G, T, out.Signatures))
 			counts = append(counts, newCountRanks(G, asked))
 		}
 	}

@@ -16,15 +16,22 @@ import (
 // signature is the one ucellScore forms: every term is a multiple of 1/2
 // far below 2^52, so float64 adds them exactly in any order and the scores
 // are the same bits.
+//
+// Built by newSingscoreCounts, the same pass sums singscore's per-gene
+// value G - (genes above) - (genes tied) + 1 (ties.method "min" rank,
+// increasing order): integers, also added exactly in any order; every gene
+// at zero has the value 1. The sums then go through singscoreScore's
+// formula (singscoreScaled), hence its bits.
 type ucellCounts struct {
-	G       int
-	maxRank float64
-	sigs    []signature.Resolved
-	off     []int32 // gene g's memberships: member[off[g]:off[g+1]]
-	member  []int32 // 2*signature + 1 for a down gene
-	ge      []int32 // ge[v]: genes of the cell with a count >= v (v >= 1); maxCount+1 long
-	sum     []float64
-	found   []int32
+	G         int
+	singscore bool // sums for singscore, not UCell
+	maxRank   float64
+	sigs      []signature.Resolved
+	off       []int32 // gene g's memberships: member[off[g]:off[g+1]]
+	member    []int32 // 2*signature + 1 for a down gene
+	ge        []int32 // ge[v]: genes of the cell with a count >= v (v >= 1); maxCount+1 long
+	sum       []float64
+	found     []int32
 }
 
 // maxCount bounds the counts the histogram handles (larger: the general
@@ -51,6 +58,13 @@ func newUCellCounts(G, maxRank int, sigs []signature.Resolved) *ucellCounts {
 	u.member = make([]int32, u.off[G])
 	next := append([]int32(nil), u.off[:G]...)
 	each(func(g, m int32) { u.member[next[g]] = m; next[g]++ })
+	return u
+}
+
+// newSingscoreCounts sums singscore's per-gene values (see ucellCounts).
+func newSingscoreCounts(G int, sigs []signature.Resolved) *ucellCounts {
+	u := newUCellCounts(G, G, sigs)
+	u.singscore = true
 	return u
 }
 
@@ -91,7 +105,7 @@ func (u *ucellCounts) score(idx []int32, val []float64, out []float64) bool {
 	defer clear(ge[:top+1])
 	clear(u.sum)
 	clear(u.found)
-	mr := u.maxRank
+	mr, G := u.maxRank, float64(u.G)
 	for k, g := range idx {
 		a, b := u.off[g], u.off[g+1]
 		if a == b {
@@ -99,13 +113,32 @@ func (u *ucellCounts) score(idx []int32, val []float64, out []float64) bool {
 		}
 		c := int(val[k])
 		greater, eq := ge[c+1], ge[c]-ge[c+1]
-		r := min(float64(greater)+float64(eq+1)/2, mr)
+		var r float64
+		if u.singscore {
+			r = G - float64(greater) - float64(eq) + 1
+		} else {
+			r = min(float64(greater)+float64(eq+1)/2, mr)
+		}
 		for _, m := range u.member[a:b] {
 			u.sum[m] += r
 			u.found[m]++
 		}
 	}
 	n := len(idx)
+	if u.singscore {
+		for s := range u.sigs {
+			rs := &u.sigs[s]
+			// genes at zero: value 1 each
+			up := singscoreScaled(u.sum[2*s]+float64(len(rs.Up)-int(u.found[2*s])), len(rs.Up), rs.UpTotal, G) - 0.5
+			if len(rs.Down) == 0 {
+				out[s] = up
+				continue
+			}
+			down := 1 - singscoreScaled(u.sum[2*s+1]+float64(len(rs.Down)-int(u.found[2*s+1])), len(rs.Down), rs.DownTotal, G) - 0.5
+			out[s] = up + down
+		}
+		return true
+	}
 	zero := min(float64(n)+float64(u.G-n+1)/2, mr) // genes at zero: n above, G-n tied
 	for s := range u.sigs {
 		rs := &u.sigs[s]

@@ -91,3 +91,42 @@ func randomCountCell(r *rand.Rand, G int, dens float64, idx []int32, val []float
 	}
 	return idx, val, top, want
 }
+
+// The same pass for singscore gives the bits of singscoreScore through the
+// general ranker: up and up/down sets in listing order, sets with absent
+// genes, cells with no counts, every gene non-zero, heavy ties; it refuses
+// the values the histogram does not take.
+func TestSingscoreCountsSameBitsAsRanker(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 300; trial++ {
+		G := 5 + r.IntN(400)
+		sigs := randomSets(r, G)
+		for s := range sigs {
+			r.Shuffle(len(sigs[s].Up), func(i, j int) { sigs[s].Up[i], sigs[s].Up[j] = sigs[s].Up[j], sigs[s].Up[i] })
+		}
+		u := newSingscoreCounts(G, sigs)
+		rk := newRanker(G)
+		got := make([]float64, len(sigs))
+		var idx []int32
+		var val []float64
+		for cell := 0; cell < 20; cell++ {
+			var want bool
+			var top int
+			idx, val, top, want = randomCountCell(r, G, []float64{0, 0.05, 0.3, 0.9, 1}[r.IntN(5)], idx, val)
+			ok := u.score(idx, val, got)
+			if ok != want {
+				t.Fatalf("trial %d: histogram path took=%v a cell with values up to %d (%v)", trial, ok, top, val)
+			}
+			if !ok {
+				continue
+			}
+			rk.load(idx, val)
+			for s := range sigs {
+				w := singscoreScore(rk, G, &sigs[s])
+				if math.Float64bits(w) != math.Float64bits(got[s]) {
+					t.Fatalf("trial %d cell %d set %d: %v by histogram, %v by the ranker", trial, cell, s, got[s], w)
+				}
+			}
+		}
+	}
+}
