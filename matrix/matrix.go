@@ -30,8 +30,10 @@ type Chunk struct {
 	Indptr  []int
 	Indices []int32
 	Data    []float64
-	// Counts is set by a reader that parsed every value as a whole number
-	// >= 0 (the MTX reader's integer path): IsCounts then reads nothing.
+	// Counts is set by a reader that knows every value is a whole number
+	// >= 0 (the MTX reader: its integer path parses nothing else, and it
+	// checks the values of the lines it reads otherwise): IsCounts then
+	// reads nothing.
 	// Reset clears it, and so does anything that changes the values.
 	Counts bool
 }
@@ -216,19 +218,21 @@ func IsCounts(c *Chunk) bool {
 		return true
 	}
 	for _, v := range c.Data {
-		// A value that comes back unchanged from int64 is an integer,
-		// and every integer below 2^63 does (the conversion is exact);
-		// NaN, infinities and larger values come back as something else
-		// (implementation-defined), and from 2^62 up every finite value
-		// is an integer.
-		if float64(int64(v)) == v && v >= 0 {
-			continue
-		}
-		if !(v >= 1<<62 && v <= math.MaxFloat64) {
+		if !IsCount(v) {
 			return false
 		}
 	}
 	return true
+}
+
+// IsCount reports whether v is a non-negative integer (IsCounts' test of
+// one value).
+func IsCount(v float64) bool {
+	// A value that comes back unchanged from int64 is an integer, and every
+	// integer below 2^63 does (the conversion is exact); NaN, infinities
+	// and larger values come back as something else (implementation-
+	// defined), and from 2^62 up every finite value is an integer.
+	return float64(int64(v)) == v && v >= 0 || v >= 1<<62 && v <= math.MaxFloat64
 }
 
 // Log1pCP10k replaces each cell's values x by log(1 + x / total * 1e4), the

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -236,9 +237,10 @@ func mtxFolder(t *testing.T, features, barcodes, mtx string) string {
 	return dir
 }
 
-// A chunk read through the integer fast path says it holds counts (so the
-// normaliser's IsCounts reads nothing); one with a value read by the
-// general path (a real value here) does not, and IsCounts then scans it.
+// A chunk of whole counts says so (the normaliser's IsCounts then reads
+// nothing), whether its values came through the integer fast path (cell 1)
+// or line by line (cell 3, read so after the real value); one with a real
+// value (cell 2) does not, and IsCounts then scans it.
 func TestChunkCountsFlag(t *testing.T) {
 	dir := mtxFolder(t, "g1\tA\ng2\tB\n", "c1\nc2\nc3\n", "%%MatrixMarket matrix coordinate real general\n2 3 4\n1 1 5\n2 1 1\n2 2 0.5\n1 3 7\n")
 	m, err := OpenMTX(dir)
@@ -259,11 +261,54 @@ func TestChunkCountsFlag(t *testing.T) {
 			t.Error("cell 2 holds 0.5: not counts")
 		}
 	}
-	if len(got) != 3 || !got[0] || got[1] {
-		t.Errorf("Counts flags per cell %v, want true for cell 1 and false for cell 2", got)
+	if !slices.Equal(got, []bool{true, false, true}) {
+		t.Errorf("Counts flags per cell %v, want true, false, true", got)
 	}
 	ch.Reset(0)
 	if ch.Counts {
 		t.Error("Reset kept the flag")
+	}
+}
+
+// On a file of whole counts every chunk says so, including those whose
+// first entry was read line by line when the chunk before ended (the entry
+// that stopped it).
+func TestChunkCountsEveryChunk(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	var body strings.Builder
+	n := 0
+	for c := 1; c <= 50; c++ {
+		for g := 1; g <= 20; g++ {
+			if r.IntN(3) == 0 {
+				fmt.Fprintf(&body, "%d %d %d\n", g, c, 1+r.IntN(100))
+				n++
+			}
+		}
+	}
+	var feats, cells strings.Builder
+	for g := 1; g <= 20; g++ {
+		fmt.Fprintf(&feats, "g%d\tG%d\n", g, g)
+	}
+	for c := 1; c <= 50; c++ {
+		fmt.Fprintf(&cells, "c%d\n", c)
+	}
+	dir := mtxFolder(t, feats.String(), cells.String(), fmt.Sprintf("%%%%MatrixMarket matrix coordinate integer general\n20 50 %d\n%s", n, body.String()))
+	for _, max := range []int{1, 3, 7, 50} {
+		m, err := OpenMTX(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ch matrix.Chunk
+		for {
+			if err := m.Next(&ch, max); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if !ch.Counts {
+				t.Errorf("chunks of %d: the chunk at cell %d holds whole counts but is not flagged", max, ch.Start+1)
+			}
+		}
+		m.Close()
 	}
 }

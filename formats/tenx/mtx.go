@@ -699,7 +699,7 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 		}
 	}
 	defer func() { m.ptr = ptr }()
-	general := false // a value of this chunk came through readEntry (it may be real)
+	real := false // a value of this chunk, read line by line, is not a whole count
 	for {
 		var e entry
 		if len(m.pending) > 0 {
@@ -764,12 +764,12 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 			m.mark[p] = int32(c) + 1
 			idx = append(idx, p)
 			val = append(val, e.v)
-			general = true
+			real = real || !matrix.IsCount(e.v)
 		}
 	}
 	dst.Indices, dst.Data = idx, val
 	dst.AppendRows(ptr, len(idx))
-	dst.Counts = !general // fastEntries reads only unsigned integers
+	dst.Counts = !real // fastEntries reads only unsigned integers
 	m.pos = end
 	return nil
 }
