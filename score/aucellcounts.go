@@ -10,17 +10,21 @@ import (
 // cell's non-zero genes, as ucellCounts does for UCell, with the bits of
 // aucellScore: that function adds one term per set gene, in the set's
 // order, and skips the genes whose tie block lies wholly at or past the
-// threshold T. A gene's term depends only on its count (the histogram gives
-// its tie block), and when the cell has at least T-1 non-zero genes the zero
-// block starts at rank T or later, so every gene at zero is skipped. Such a
-// cell needs the terms of its non-zero set genes only: the pass over the
-// cell writes each one at the gene's place in its sets (a position in one
-// array holding every set's genes in order) and marks that place in a
-// bitmap; each set then adds its marked terms in position order, which is
-// the order and the terms of aucellScore, hence the same bits. A cell with
-// fewer non-zero genes (the zero block reaches under T), or with a value
-// that is not a whole count in [1, maxCount), is refused and scored gene by
-// gene as before.
+// threshold T. A gene's term depends only on its count (the histogram of
+// the cell's counts gives its tie block). The pass over the cell writes the
+// term of each non-zero set gene at the gene's place in its sets (a
+// position in one array holding every set's genes in order) and marks that
+// place in a bitmap; each set then adds its terms in position order, which
+// is aucellScore's order:
+//   - when the cell has at least T-1 non-zero genes, the zero block starts
+//     at rank T or later and all its genes are skipped: the set adds its
+//     marked terms only;
+//   - otherwise every gene at zero has the zero block's term, and every
+//     non-zero gene, ranked above the zero block, is under T: the set walks
+//     all its places, taking the marked term or the zero block's.
+//
+// Cells with a value that is not a whole count in [1, maxCount) are refused
+// and go through the general ranker.
 type aucellCounts struct {
 	G, T  int
 	sigs  []signature.Resolved
@@ -61,12 +65,6 @@ func newAUCellCounts(G, T int, sigs []signature.Resolved) *aucellCounts {
 // reports true, or reports false (out untouched) for a cell it refuses
 // (see aucellCounts).
 func (a *aucellCounts) score(idx []int32, val []float64, out []float64) bool {
-	T := a.T
-	n := len(idx)
-	// The zero block: n genes above, G-n tied; aucellScore's range for it.
-	if n < a.G && min(a.G, T-1) >= n+1 {
-		return false
-	}
 	if a.ge == nil {
 		a.ge = make([]int32, maxCount+1)
 	}
@@ -75,21 +73,20 @@ func (a *aucellCounts) score(idx []int32, val []float64, out []float64) bool {
 	if !ok {
 		return false
 	}
+	T, n := a.T, len(idx)
+	// The zero block: n genes above, G-n tied (none when n = G: then
+	// whole is false).
+	zero, whole := aucellTerm(n, a.G-n, T)
 	for k, g := range idx {
 		lo, hi := a.off[g], a.off[g+1]
 		if lo == hi {
 			continue
 		}
 		c := int(val[k])
-		gr, eq := int(ge[c+1]), int(ge[c]-ge[c+1])
-		// aucellScore's term for a gene with gr genes above and eq tied.
-		first := gr + 1
-		last := min(gr+eq, T-1)
-		if last < first {
+		t, in := aucellTerm(int(ge[c+1]), int(ge[c]-ge[c+1]), T)
+		if !in {
 			continue
 		}
-		kk := float64(last - first + 1)
-		t := (kk*float64(T) - float64(first+last)*kk/2) / float64(eq)
 		for _, p := range a.place[lo:hi] {
 			a.term[p] = t
 			a.mark[p>>6] |= 1 << (p & 63)
@@ -97,7 +94,13 @@ func (a *aucellCounts) score(idx []int32, val []float64, out []float64) bool {
 	}
 	clear(ge[:top+1])
 	for s := range a.sigs {
-		auc := a.take(int(a.start[s]), int(a.start[s+1]))
+		from, to := int(a.start[s]), int(a.start[s+1])
+		var auc float64
+		if whole {
+			auc = a.takeAll(from, to, zero)
+		} else {
+			auc = a.take(from, to)
+		}
 		m := max(min(len(a.sigs[s].Up), T-1), 0)
 		maxAUC := float64(m*T - m*(m+1)/2)
 		if maxAUC == 0 {
@@ -107,6 +110,19 @@ func (a *aucellCounts) score(idx []int32, val []float64, out []float64) bool {
 		out[s] = auc / maxAUC
 	}
 	return true
+}
+
+// aucellTerm is aucellScore's term for a gene with gr genes above it and eq
+// tied with it (itself included), and whether aucellScore adds it (false:
+// the tie block lies wholly at or past T; the term is then 0).
+func aucellTerm(gr, eq, T int) (float64, bool) {
+	first := gr + 1
+	last := min(gr+eq, T-1)
+	if last < first {
+		return 0, false
+	}
+	k := float64(last - first + 1)
+	return (k*float64(T) - float64(first+last)*k/2) / float64(eq), true
 }
 
 // take adds the terms of the marked places in [from, to) in place order and
@@ -127,6 +143,22 @@ func (a *aucellCounts) take(from, to int) float64 {
 		for in != 0 {
 			sum += a.term[w<<6+bits.TrailingZeros64(in)]
 			in &= in - 1
+		}
+	}
+	return sum
+}
+
+// takeAll adds, in place order over [from, to), the term of each marked
+// place or zero for an unmarked one, and clears the marks.
+func (a *aucellCounts) takeAll(from, to int, zero float64) float64 {
+	var sum float64
+	for p := from; p < to; p++ {
+		w, bit := p>>6, uint64(1)<<(p&63)
+		if a.mark[w]&bit != 0 {
+			sum += a.term[p]
+			a.mark[w] &^= bit
+		} else {
+			sum += zero
 		}
 	}
 	return sum

@@ -35,13 +35,6 @@ func ucellScore(r *ranker, rs *signature.Resolved, maxRank int) float64 {
 	return math.Max(up-one(rs.Down, rs.DownTotal), 0)
 }
 
-// ranks is what aucellScore and singscoreScore ask of a loaded cell: the
-// genes with a strictly greater value than g and the size of g's tie block
-// (ranker for any cell, countRanks for raw counts; the same numbers).
-type ranks interface {
-	rank(g int32) (greater, eq int)
-}
-
 // ucellU is UCell's score from the rank sum of a set of listed genes (absent
 // genes included at mr): 1 - (S - Smin)/(n*mr - Smin); 0 for an empty set.
 func ucellU(sum float64, listed int, mr float64) float64 {
@@ -64,7 +57,7 @@ func ucellU(sum float64, listed int, mr float64) float64 {
 // 1/m, so its expected contribution is the mean of (T - rank) over the ranks
 // of the block below T. The result is deterministic and equals the mean of
 // AUCell over infinitely many seeds. Absent genes are dropped, as in AUCell.
-func aucellScore(r ranks, genes []int32, T int) float64 {
+func aucellScore(r *ranker, genes []int32, T int) float64 {
 	// sum_{x=1}^{m} (T - x) = m T - m (m + 1) / 2: an integer, so the
 	// closed form has the bits of the sum taken term by term.
 	m := max(min(len(genes), T-1), 0)
@@ -75,13 +68,9 @@ func aucellScore(r ranks, genes []int32, T int) float64 {
 	var auc float64
 	for _, g := range genes {
 		gr, eq := r.rank(g)
-		a := gr + 1
-		b := min(gr+eq, T-1)
-		if b < a {
-			continue
+		if t, in := aucellTerm(gr, eq, T); in {
+			auc += t
 		}
-		k := float64(b - a + 1)
-		auc += (k*float64(T) - float64(a+b)*k/2) / float64(eq)
 	}
 	return auc / maxAUC
 }
@@ -94,7 +83,7 @@ func aucellScore(r ranks, genes []int32, T int) float64 {
 // (singscore counts listed genes, found or not), then centred by -0.5. With
 // a down set, the down score is 1 minus the scaled mean rank of the down
 // genes, centred likewise, and the total is their sum.
-func singscoreScore(r ranks, G0 int, rs *signature.Resolved) float64 {
+func singscoreScore(r *ranker, G0 int, rs *signature.Resolved) float64 {
 	G := float64(G0)
 	scaled := func(genes []int32, listed int) float64 {
 		var sum float64

@@ -321,29 +321,20 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 		out.Params["ssgsea_norm"] = opt.SSGSEANorm
 	}
 	// On raw counts, ranks come from a histogram of the cell's counts
-	// instead of a sort, with the same bits as the general ranker: for
-	// UCell and singscore summed per signature in one pass
-	// (ucellcounts.go), for AUCell likewise when the zero block lies past
-	// the threshold (aucellcounts.go), otherwise answered gene by gene
-	// (countranks.go).
+	// instead of a sort, and each signature's sum is formed in one pass
+	// over the cell's non-zero genes, with the same bits as the general
+	// ranker (ucellcounts.go for UCell and singscore, aucellcounts.go).
 	var fast []interface {
 		score(idx []int32, val []float64, out []float64) bool
 	}
-	var counts []*countRanks
-	switch opt.Method {
-	case "ucell":
-		for range opt.Workers {
+	for range opt.Workers {
+		switch opt.Method {
+		case "ucell":
 			fast = append(fast, newUCellCounts(G, opt.MaxRank, out.Signatures))
-		}
-	case "singscore":
-		for range opt.Workers {
+		case "singscore":
 			fast = append(fast, newSingscoreCounts(G, out.Signatures))
-		}
-	case "aucell":
-		asked := askedGenes(G, out.Signatures)
-		for range opt.Workers {
+		case "aucell":
 			fast = append(fast, newAUCellCounts(G, T, out.Signatures))
-			counts = append(counts, newCountRanks(G, asked))
 		}
 	}
 	err := stream(src, opt, norm, func(w int, c *matrix.Chunk) error {
@@ -359,12 +350,7 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 					continue
 				}
 			}
-			var rk ranks = r
-			if counts != nil && counts[w].load(c.Row(i)) {
-				rk = counts[w]
-			} else {
-				r.load(c.Row(i))
-			}
+			r.load(c.Row(i))
 			for s := range out.Signatures {
 				rs := &out.Signatures[s]
 				var v float64
@@ -372,9 +358,9 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 				case "ucell":
 					v = ucellScore(r, rs, opt.MaxRank)
 				case "aucell":
-					v = aucellScore(rk, rs.Up, T)
+					v = aucellScore(r, rs.Up, T)
 				case "singscore":
-					v = singscoreScore(rk, G, rs)
+					v = singscoreScore(r, G, rs)
 				case "ssgsea":
 					v = ssgseaRaw(r, rs.Up, opt.Alpha)
 				}
