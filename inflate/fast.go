@@ -30,7 +30,8 @@ import (
 // error before any copy). The tables are still indexed with checks. With
 // the compiler's checks, the loop decoded 690-720 MB of MTX text per CPU
 // second; without them 770-800 (BenchmarkGzip, 2026-12-03). FuzzDecode and
-// FuzzGzip hold it to compress/flate and compress/gzip.
+// FuzzGzip hold it to compress/flate and compress/gzip; TestDecodeStaysInBounds
+// decodes into and from buffers that end (and start) at inaccessible pages.
 func (d *Decoder) fastCodes(dst []byte, out int, lt *[litSize]uint32, dt *[distSize]uint32) (int, bool, error) {
 	src := d.src
 	pos, bits, nb := d.pos, d.bits, d.nb
