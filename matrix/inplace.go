@@ -12,6 +12,17 @@ func (c *Chunk) Extend(n int) (idx []int32, val []float64) {
 	return c.Indices[m:], c.Data[m:]
 }
 
+// AppendSortedRows is AppendRows for entries a reader knows need nothing
+// done: within each cell, gene positions rise and no value is zero or
+// position negative. The rows stand where they were written.
+func (c *Chunk) AppendSortedRows(ptr []int64, n int) {
+	base := len(c.Indices) - n
+	for k := 0; k+1 < len(ptr); k++ {
+		c.Indptr = append(c.Indptr, base+int(ptr[k+1]-ptr[0]))
+	}
+	c.Cells += len(ptr) - 1
+}
+
 // AppendRows adds len(ptr)-1 cells whose entries were written in the last
 // Extend: cell k holds entries ptr[k]-ptr[0] to ptr[k+1]-ptr[0] of it. As
 // AppendRow, zero values are dropped and rows sorted by gene position if

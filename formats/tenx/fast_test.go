@@ -47,6 +47,14 @@ func readAll(t *testing.T, dir string, max int, fast bool) string {
 				t.Fatalf("chunk at cell %d flagged as counts, values %v", ch.Start, ch.Data)
 			}
 		}
+		for i := 0; i < ch.Cells; i++ { // rows as every reader gives them
+			idx, val := ch.Row(i)
+			for k := range idx {
+				if val[k] == 0 || k > 0 && idx[k] <= idx[k-1] {
+					t.Fatalf("cell %d: genes %v values %v: not rising, or a zero kept", ch.Start+i+1, idx, val)
+				}
+			}
+		}
 		fmt.Fprintf(&b, "%d %v %v %v\n", ch.Start, ch.Indptr, ch.Indices, ch.Data)
 	}
 	if len(m.Other()) > 0 {
@@ -319,7 +327,33 @@ func TestChunkCountsEveryChunk(t *testing.T) {
 			if !ch.Counts {
 				t.Errorf("chunks of %d: the chunk at cell %d holds whole counts but is not flagged", max, ch.Start+1)
 			}
+			if m.messy { // rows rising, no zero: they stand as written (AppendSortedRows)
+				t.Errorf("chunks of %d: the chunk at cell %d was sorted again", max, ch.Start+1)
+			}
 		}
 		m.Close()
+	}
+}
+
+// A repeated (row, column) entry is an error wherever it is met: in a file
+// whose cells are out of order (read into memory whole) and among the
+// antibody (other-feature) entries, which the cell-by-cell reading does
+// not mark. Both were taken silently before, the first giving a cell the
+// same gene twice.
+func TestRepeatedEntryEverywhere(t *testing.T) {
+	feats := "g1\tA\tGene Expression\ng2\tB\tAntibody Capture\ng3\tC\tGene Expression\n"
+	for name, body := range map[string]string{
+		"cells out of order":    "3 2 6\n1 2 5\n3 1 1\n1 1 4\n3 2 2\n",
+		"antibody in order":     "1 1 4\n2 1 7\n2 1 7\n3 2 2\n1 2 5\n",
+		"antibody out of order": "2 2 7\n1 1 4\n2 2 1\n3 2 2\n1 2 5\n",
+	} {
+		n := strings.Count(body, "\n")
+		dir := mtxFolder(t, feats, "c1\nc2\n", fmt.Sprintf("%%%%MatrixMarket matrix coordinate integer general\n3 2 %d\n%s", n, body))
+		for _, fast := range []bool{false, true} {
+			got := readAll(t, dir, 1, fast)
+			if !strings.Contains(got, "repeated") || !strings.Contains(got, "may appear once") {
+				t.Errorf("%s, fast %v: no error for the repeated entry:\n%s", name, fast, got)
+			}
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -51,6 +52,12 @@ type MTX struct {
 	ptr          []int64 // row ends within the block being read (reused)
 	line         int     // line of the entry last read
 	slow         int     // entries to read line by line before trying fastEntries again
+	// The chunk being built: fastEntries' last cell and gene position, and
+	// whether an entry broke rising gene positions within a cell or was
+	// zero (then AppendRows sorts and drops; otherwise the rows stand).
+	rowCol  int
+	rowLast int32
+	messy   bool
 }
 
 type entry struct {
@@ -443,6 +450,7 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 	// While a cell's rows rise, none can repeat and its genes go unmarked
 	// (marked all at once if a row falls back, and on return).
 	lastCol, lastRow, colStart, inOrder := -1, 0, 0, false
+	rowCol, rowLast, messy := m.rowCol, m.rowLast, m.messy
 	for i < len(b) && n < left {
 		j := i
 		r := 0
@@ -551,6 +559,13 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 			if !inOrder {
 				mark[p] = int32(col) + 1
 			}
+			if col != rowCol {
+				rowCol, rowLast = col, -1
+			}
+			if p <= rowLast || v == 0 {
+				messy = true
+			}
+			rowLast = p
 			idx = append(idx, p)
 			val = append(val, float64(v))
 		} else if op := otherPos[r-1]; op >= 0 && v != 0 {
@@ -562,6 +577,7 @@ func (m *MTX) fastEntries(idx []int32, val []float64, ptr []int64, cur, end int)
 	if inOrder { // the general path or the next call may go on with this cell
 		markAll(mark, idx[colStart:], lastCol)
 	}
+	m.rowCol, m.rowLast, m.messy = rowCol, rowLast, messy
 	m.lines.Skip(i, int(n))
 	m.seen += n
 	m.line += int(n)
@@ -644,23 +660,41 @@ func (m *MTX) OtherMatrix() (*matrix.CSR, error) {
 	for _, e := range m.otherEntries {
 		rows[e.col] = append(rows[e.col], e)
 	}
-	return rowsToCSR(rows, m.other, m.cells), nil
+	csr, pos, cell, dup := rowsToCSR(rows, m.other, m.cells)
+	if dup {
+		return nil, m.repeated(m.otherPos, pos, cell)
+	}
+	return csr, nil
 }
 
-// rowsToCSR builds a matrix from per-cell entries (row = feature position).
-func rowsToCSR(rows [][]entry, feats []matrix.Feature, cells []string) *matrix.CSR {
+// rowsToCSR builds a matrix from per-cell entries (row = feature position),
+// or reports the first feature position that a cell holds twice (dup).
+func rowsToCSR(rows [][]entry, feats []matrix.Feature, cells []string) (_ *matrix.CSR, pos int32, cell int, dup bool) {
 	var ch matrix.Chunk
 	ch.Reset(0)
 	var idx []int32
 	var val []float64
-	for _, r := range rows {
+	seen := make([]int32, len(feats)) // position -> 1 + the last cell holding it
+	for c, r := range rows {
 		idx, val = idx[:0], val[:0]
 		for _, e := range r {
+			if seen[e.row] == int32(c)+1 {
+				return nil, e.row, c, true
+			}
+			seen[e.row] = int32(c) + 1
 			idx, val = append(idx, e.row), append(val, e.v)
 		}
 		ch.AppendRow(idx, val)
 	}
-	return &matrix.CSR{Feats: feats, Cells: cells, Indptr: ch.Indptr, Indices: ch.Indices, Data: ch.Data}
+	return &matrix.CSR{Feats: feats, Cells: cells, Indptr: ch.Indptr, Indices: ch.Indices, Data: ch.Data}, 0, 0, false
+}
+
+// repeated is the error for a (row, column) entry found twice once the
+// entries were gathered per cell (position pos of a feature table whose
+// file rows positions gives), without the line of the repeat.
+func (m *MTX) repeated(positions []int32, pos int32, cell int) error {
+	row := slices.Index(positions, pos)
+	return formats.Errorf(m.mtxPath, 0, "", "each (row, column) may appear once", "entry (%d, %d) repeated", row+1, cell+1)
 }
 
 // CellNames returns the barcodes.
@@ -721,6 +755,7 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 	}
 	defer func() { m.ptr = ptr }()
 	real := false // a value of this chunk, read line by line, is not a whole count
+	m.rowCol, m.rowLast, m.messy = -1, -1, false
 	for {
 		var e entry
 		if len(m.pending) > 0 {
@@ -786,10 +821,19 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 			idx = append(idx, p)
 			val = append(val, e.v)
 			real = real || !matrix.IsCount(e.v)
+			if c != m.rowCol {
+				m.rowCol, m.rowLast = c, -1
+			}
+			m.messy = m.messy || p <= m.rowLast || e.v == 0
+			m.rowLast = p
 		}
 	}
 	dst.Indices, dst.Data = idx, val
-	dst.AppendRows(ptr, len(idx))
+	if m.messy {
+		dst.AppendRows(ptr, len(idx))
+	} else {
+		dst.AppendSortedRows(ptr, len(idx))
+	}
 	dst.Counts = !real // fastEntries reads only unsigned integers
 	m.pos = end
 	return nil
@@ -813,7 +857,10 @@ func (m *MTX) loadAll() error {
 			rows[e.col] = append(rows[e.col], entry{row: p, v: e.v})
 		}
 	}
-	csr := rowsToCSR(rows, m.feats, m.cells)
+	csr, pos, cell, dup := rowsToCSR(rows, m.feats, m.cells)
+	if dup {
+		return m.repeated(m.featPos, pos, cell)
+	}
 	m.notes = append(m.notes, "entries not in cell order: matrix read into memory")
 	m.mem = matrix.NewMemSource(csr)
 	return nil
