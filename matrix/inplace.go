@@ -26,8 +26,9 @@ func (c *Chunk) AppendSortedRows(ptr []int64, n int) {
 // AppendRows adds len(ptr)-1 cells whose entries were written in the last
 // Extend: cell k holds entries ptr[k]-ptr[0] to ptr[k+1]-ptr[0] of it. As
 // AppendRow, zero values are dropped and rows sorted by gene position if
-// needed; entries whose position is negative are dropped too (features a
-// reader keeps apart). Rows are compacted in place.
+// needed, a position met twice setting Repeat; entries whose position is
+// negative are dropped too (features a reader keeps apart). Rows are
+// compacted in place.
 func (c *Chunk) AppendRows(ptr []int64, n int) {
 	base := len(c.Indices) - n
 	idx, val := c.Indices, c.Data
@@ -65,7 +66,7 @@ func (c *Chunk) AppendRows(ptr []int64, n int) {
 			w++
 		}
 		if !sorted {
-			sortRow(idx[start:w], val[start:w])
+			c.sortRow(idx[start:w], val[start:w])
 		}
 		c.Cells++
 		c.Indptr = append(c.Indptr, w)

@@ -36,6 +36,10 @@ type Chunk struct {
 	// reads nothing.
 	// Reset clears it, and so does anything that changes the values.
 	Counts bool
+	// Repeat is 1 + the first cell of the chunk whose row, as given to
+	// AppendRow or AppendRows, lists a gene position twice (0: none). The
+	// row keeps both; a reader turns this into an error naming the cell.
+	Repeat int
 }
 
 // Row returns the gene positions and values of cell i of the chunk.
@@ -47,15 +51,15 @@ func (c *Chunk) Row(i int) ([]int32, []float64) {
 // Reset empties the chunk, keeping its buffers.
 func (c *Chunk) Reset(start int) {
 	c.Start = start
-	c.Counts = false
+	c.Counts, c.Repeat = false, 0
 	c.Cells = 0
 	c.Indptr = append(c.Indptr[:0], 0)
 	c.Indices = c.Indices[:0]
 	c.Data = c.Data[:0]
 }
 
-// AppendRow adds one cell. Values equal to zero are dropped; indices must be
-// unique. The row is sorted by gene position if needed.
+// AppendRow adds one cell. Values equal to zero are dropped. The row is
+// sorted by gene position if needed; a position met twice sets Repeat.
 func (c *Chunk) AppendRow(idx []int32, val []float64) {
 	base := len(c.Indices)
 	sorted := true
@@ -70,10 +74,41 @@ func (c *Chunk) AppendRow(idx []int32, val []float64) {
 		c.Data = append(c.Data, val[k])
 	}
 	if !sorted {
-		sortRow(c.Indices[base:], c.Data[base:])
+		c.sortRow(c.Indices[base:], c.Data[base:])
 	}
 	c.Cells++
 	c.Indptr = append(c.Indptr, len(c.Indices))
+}
+
+// RepeatedGene is the gene position that cell Repeat-1 of the chunk lists
+// twice (-1 when Repeat is 0).
+func (c *Chunk) RepeatedGene() int32 {
+	if c.Repeat == 0 {
+		return -1
+	}
+	idx, _ := c.Row(c.Repeat - 1)
+	for i := 1; i < len(idx); i++ {
+		if idx[i] == idx[i-1] {
+			return idx[i]
+		}
+	}
+	return -1
+}
+
+// sortRow sorts the row being added (cell c.Cells) and notes a position it
+// holds twice in Repeat. Only rows not already rising come here, and a row
+// with a repeat never rises, so every repeat is seen.
+func (c *Chunk) sortRow(idx []int32, val []float64) {
+	sortRow(idx, val)
+	if c.Repeat != 0 {
+		return
+	}
+	for i := 1; i < len(idx); i++ {
+		if idx[i] == idx[i-1] {
+			c.Repeat = c.Cells + 1
+			return
+		}
+	}
 }
 
 func sortRow(idx []int32, val []float64) {

@@ -472,7 +472,10 @@ func (a *File) Rewind() error {
 // Next fills dst with up to max cells.
 func (a *File) Next(dst *matrix.Chunk, max int) error {
 	if a.mem != nil {
-		return a.mem.Next(dst, max)
+		if err := a.mem.Next(dst, max); err != nil {
+			return err
+		}
+		return a.repeat(dst)
 	}
 	if a.pos >= a.nCells {
 		return io.EOF
@@ -523,8 +526,22 @@ func (a *File) Next(dst *matrix.Chunk, max int) error {
 		}
 		dst.AppendRows(a.indptr[a.pos:end+1], n)
 	}
+	if err := a.repeat(dst); err != nil {
+		return err
+	}
 	a.pos = end
 	return nil
+}
+
+// repeat is the error for a cell whose row lists a gene twice (a sparse
+// matrix not in canonical form), or nil.
+func (a *File) repeat(dst *matrix.Chunk) error {
+	if dst.Repeat == 0 {
+		return nil
+	}
+	c := dst.Start + dst.Repeat - 1
+	return a.fail("/"+a.mpath+"/indices", "sum the repeated entries first (Python: adata.X.sum_duplicates(), then write the file again)",
+		"cell %d (%s) lists gene %s twice", c+1, a.cells[c], a.feats[dst.RepeatedGene()].Name)
 }
 
 // Layers lists the names under layers/ (none for files without layers).

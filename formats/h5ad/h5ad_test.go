@@ -235,3 +235,19 @@ func TestLegacyMatchesAnnData(t *testing.T) {
 		}
 	}
 }
+
+// A CSR row that lists a gene twice (scipy's non-canonical form) is an
+// error naming the file, the cell and the gene, not a row holding the gene
+// twice. testdata/repeat_gene.h5ad: cell 2 (c2) lists g3 twice (README).
+func TestRepeatedGene(t *testing.T) {
+	a, err := Open("testdata/repeat_gene.h5ad", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var ch matrix.Chunk
+	err = a.Next(&ch, 10)
+	if err == nil || !strings.Contains(err.Error(), "repeat_gene.h5ad") || !strings.Contains(err.Error(), "cell 2 (c2) lists gene g3 twice") {
+		t.Fatalf("got %v", err)
+	}
+}

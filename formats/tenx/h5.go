@@ -263,6 +263,10 @@ func (h *H5) OtherMatrix() (*matrix.CSR, error) {
 			ch.AppendRow(ri, rv)
 		}
 	}
+	if ch.Repeat != 0 {
+		c := ch.Repeat - 1 // the chunk holds every cell
+		return nil, h.fail("dataset indices", "the file is damaged: each feature may appear once per barcode", "barcode %d (%s) lists feature %s twice", c+1, h.cells[c], h.other[ch.RepeatedGene()].Name)
+	}
 	out.Indptr, out.Indices, out.Data = ch.Indptr, ch.Indices, ch.Data
 	return out, nil
 }
@@ -304,6 +308,10 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 		idx[k] = h.featPos[g]
 	}
 	dst.AppendRows(h.indptr[h.pos:end+1], n)
+	if dst.Repeat != 0 {
+		c := dst.Start + dst.Repeat - 1
+		return h.fail("dataset indices", "the file is damaged: each feature may appear once per barcode", "barcode %d (%s) lists feature %s twice", c+1, h.cells[c], h.feats[dst.RepeatedGene()].Name)
+	}
 	h.pos = end
 	return nil
 }

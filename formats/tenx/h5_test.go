@@ -1,7 +1,10 @@
 package tenx
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/lsc-bio/lsc/matrix"
 )
 
 // testdata/cite_small.h5 (made with h5py, see its README): cell1 G1=1 CD3=7;
@@ -29,5 +32,21 @@ func TestH5AntibodyCapture(t *testing.T) {
 		if got[0] != w[0] || got[1] != w[1] {
 			t.Errorf("cell %d: %v, want %v", c+1, got, w)
 		}
+	}
+}
+
+// A barcode whose column lists a feature twice is an error naming the file,
+// the barcode and the feature. testdata/repeat_feature.h5: barcode 3
+// (AAAG-1) lists G2 twice (README).
+func TestH5RepeatedFeature(t *testing.T) {
+	h, err := OpenH5("testdata/repeat_feature.h5", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	var ch matrix.Chunk
+	err = h.Next(&ch, 10)
+	if err == nil || !strings.Contains(err.Error(), "repeat_feature.h5") || !strings.Contains(err.Error(), "barcode 3 (AAAG-1) lists feature G2 twice") {
+		t.Fatalf("got %v", err)
 	}
 }
