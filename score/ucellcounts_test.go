@@ -20,26 +20,53 @@ func TestUCellCountsSameBitsAsRanker(t *testing.T) {
 		G := 5 + r.IntN(400)
 		sigs := randomSets(r, G)
 		maxRank := []int{1, 3, 50, 1500}[r.IntN(4)]
-		u := newUCellCounts(G, maxRank, sigs)
-		rk := newRanker(G)
-		got := make([]float64, len(sigs))
-		for cell := 0; cell < 20; cell++ {
-			idx, val, top, want := randomCountCell(r, G, 0.3, nil, nil)
-			ok := u.score(idx, val, got)
-			if ok != want {
-				t.Fatalf("trial %d: histogram path took=%v a cell with values up to %d (%v)", trial, ok, top, val)
-			}
-			if !ok {
-				continue
-			}
-			rk.load(idx, val)
-			for s := range sigs {
-				w := ucellScore(rk, &sigs[s], maxRank)
-				if math.Float64bits(w) != math.Float64bits(got[s]) {
-					t.Fatalf("trial %d cell %d set %d: %v by histogram, %v by the ranker", trial, cell, s, got[s], w)
-				}
+		onePassCells(t, r, trial, G, len(sigs), newUCellCounts(G, maxRank, sigs),
+			func(rk *ranker, s int) float64 { return ucellScore(rk, &sigs[s], maxRank) }, []float64{0.3}, nil)
+	}
+}
+
+// countScorer scores a cell of raw counts in one pass, or refuses it.
+type countScorer interface {
+	score(idx []int32, val []float64, out []float64) bool
+}
+
+// onePassCells gives fast 20 random count cells of G genes at one of the
+// densities (row buffers reused from cell to cell, as a chunk's are) and
+// checks that it takes exactly the cells of whole counts in [1, 65536) and
+// scores each of its nsets sets with the bits of ref through the general
+// ranker. took, when given, sees each cell taken.
+func onePassCells(t *testing.T, r *rand.Rand, trial, G, nsets int, fast countScorer, ref func(rk *ranker, s int) float64, dens []float64, took func(idx []int32)) {
+	t.Helper()
+	rk := newRanker(G)
+	got := make([]float64, nsets)
+	var idx []int32
+	var val []float64
+	for cell := 0; cell < 20; cell++ {
+		var want bool
+		idx, val, _, want = randomCountCell(r, G, dens[r.IntN(len(dens))], idx, val)
+		ok := fast.score(idx, val, got)
+		if ok != want {
+			t.Fatalf("trial %d cell %d: one pass took=%v a cell with values %v", trial, cell, ok, val)
+		}
+		if !ok {
+			continue
+		}
+		if took != nil {
+			took(idx)
+		}
+		rk.load(idx, val)
+		for s := range nsets {
+			if w := ref(rk, s); math.Float64bits(w) != math.Float64bits(got[s]) {
+				t.Fatalf("trial %d cell %d set %d: %v in one pass, %v by the ranker", trial, cell, s, got[s], w)
 			}
 		}
+	}
+}
+
+// listingOrder shuffles each set's up genes: sets as listed, not sorted.
+func listingOrder(r *rand.Rand, sigs []signature.Resolved) {
+	for s := range sigs {
+		r.Shuffle(len(sigs[s].Up), func(i, j int) { sigs[s].Up[i], sigs[s].Up[j] = sigs[s].Up[j], sigs[s].Up[i] })
 	}
 }
 
@@ -101,32 +128,8 @@ func TestSingscoreCountsSameBitsAsRanker(t *testing.T) {
 	for trial := 0; trial < 300; trial++ {
 		G := 5 + r.IntN(400)
 		sigs := randomSets(r, G)
-		for s := range sigs {
-			r.Shuffle(len(sigs[s].Up), func(i, j int) { sigs[s].Up[i], sigs[s].Up[j] = sigs[s].Up[j], sigs[s].Up[i] })
-		}
-		u := newSingscoreCounts(G, sigs)
-		rk := newRanker(G)
-		got := make([]float64, len(sigs))
-		var idx []int32
-		var val []float64
-		for cell := 0; cell < 20; cell++ {
-			var want bool
-			var top int
-			idx, val, top, want = randomCountCell(r, G, []float64{0, 0.05, 0.3, 0.9, 1}[r.IntN(5)], idx, val)
-			ok := u.score(idx, val, got)
-			if ok != want {
-				t.Fatalf("trial %d: histogram path took=%v a cell with values up to %d (%v)", trial, ok, top, val)
-			}
-			if !ok {
-				continue
-			}
-			rk.load(idx, val)
-			for s := range sigs {
-				w := singscoreScore(rk, G, &sigs[s])
-				if math.Float64bits(w) != math.Float64bits(got[s]) {
-					t.Fatalf("trial %d cell %d set %d: %v by histogram, %v by the ranker", trial, cell, s, got[s], w)
-				}
-			}
-		}
+		listingOrder(r, sigs)
+		onePassCells(t, r, trial, G, len(sigs), newSingscoreCounts(G, sigs),
+			func(rk *ranker, s int) float64 { return singscoreScore(rk, G, &sigs[s]) }, []float64{0, 0.05, 0.3, 0.9, 1}, nil)
 	}
 }
