@@ -12,9 +12,14 @@
 //   - mean: mean normalised expression of the set (PLAID; scanpy score_genes
 //     without controls)
 //
-// Scores never depend on the order of genes in a signature or of cells in
-// the matrix (ssgsea alone orders equal-expression genes by their row in the
-// matrix, as GSVA does). The matrix is never densified: cells are read in
+// On raw counts, UCell, AUCell and singscore take a one-pass path with the
+// same bits (ucellcounts.go, aucellcounts.go).
+//
+// Scores never depend on the order of cells in the matrix, nor on the order
+// of genes in a signature beyond the last bits of AUCell's sum, which adds
+// its terms in the order the set lists its genes (ssgsea orders
+// equal-expression genes by their row in the matrix, as GSVA does). The
+// matrix is never densified: cells are read in
 // chunks and scored in parallel; memory is the chunk buffers plus the score
 // table (cells x signatures).
 package score
