@@ -15,13 +15,10 @@
 // On raw counts, UCell, AUCell and singscore take a one-pass path with the
 // same bits (ucellcounts.go, aucellcounts.go).
 //
-// Scores never depend on the order of cells in the matrix. The order of
-// genes in a signature changes at most the last bits of the methods that
-// add real numbers in the order the set lists its genes (aucell, ssgsea,
-// zscore, modulescore, weighted, mean); UCell's and singscore's sums are
-// exact in any order (ssgsea also orders equal-expression genes by their
-// row in the matrix, as GSVA does). The matrix is never densified: cells
-// are read in
+// Scores never depend on the order of genes in a signature (signature.Resolve
+// puts them in feature order, so sums run in one order) or of cells in the
+// matrix (ssgsea alone orders equal-expression genes by their row in the
+// matrix, as GSVA does). The matrix is never densified: cells are read in
 // chunks and scored in parallel; memory is the chunk buffers plus the score
 // table (cells x signatures).
 package score
