@@ -6,8 +6,8 @@ import (
 )
 
 // The one-pass AUCell path gives the bits of aucellScore through the
-// general ranker on random cells: sets in a random order (as listed, not
-// sorted), genes in several sets, heavy ties, thresholds T below and above
+// general ranker on random cells: set genes in a random order (not the
+// feature order Resolve gives), genes in several sets, heavy ties, thresholds T below and above
 // the number of non-zero genes and past the number of genes (so that the
 // zero block lies past T in some cells and reaches under it in others). It
 // refuses exactly the cells with a value that is not a whole count in
@@ -19,7 +19,7 @@ func TestAUCellCountsSameBitsAsRanker(t *testing.T) {
 	for trial := 0; trial < 300; trial++ {
 		G := 5 + r.IntN(400)
 		sigs := randomSets(r, G)
-		listingOrder(r, sigs)
+		shuffleSets(r, sigs)
 		if r.IntN(3) == 0 { // a gene in two sets
 			sigs = append(sigs, sigs[0])
 		}

@@ -85,30 +85,38 @@ func aucellScore(r *ranker, genes []int32, T int) float64 {
 // genes, centred likewise, and the total is their sum.
 func singscoreScore(r *ranker, G0 int, rs *signature.Resolved) float64 {
 	G := float64(G0)
-	scaled := func(genes []int32, listed int) float64 {
-		var sum float64
+	sum := func(genes []int32) float64 {
+		var s float64
 		for _, g := range genes {
 			gr, eq := r.rank(g)
-			sum += G - float64(gr) - float64(eq) + 1
+			s += G - float64(gr) - float64(eq) + 1
 		}
-		return singscoreScaled(sum, len(genes), listed, G)
+		return s
 	}
-	up := scaled(rs.Up, rs.UpTotal) - 0.5
-	if len(rs.Down) == 0 {
-		return up
+	var down float64
+	if len(rs.Down) > 0 {
+		down = sum(rs.Down)
 	}
-	down := 1 - scaled(rs.Down, rs.DownTotal) - 0.5
-	return up + down
+	return singscoreFromSums(sum(rs.Up), down, rs, G)
 }
 
-// singscoreScaled is singscore's scaled mean rank of a set from the sum of
-// its found genes' ranks: the mean over the found genes, scaled between
-// (n+1)/2 and (2G-n+1)/2 for n listed genes.
-func singscoreScaled(sum float64, found, listed int, G float64) float64 {
-	mean := sum / float64(found)
-	n := float64(listed)
-	lo, hi := (n+1)/2, (2*G-n+1)/2
-	return (mean - lo) / (hi - lo)
+// singscoreFromSums is singscore's score from the sums of the up and down
+// genes' ranks (down unused without a down set): each set's mean rank over
+// its found genes, scaled between (n+1)/2 and (2G-n+1)/2 for n listed
+// genes.
+func singscoreFromSums(up, down float64, rs *signature.Resolved, G float64) float64 {
+	scaled := func(sum float64, found, listed int) float64 {
+		mean := sum / float64(found)
+		n := float64(listed)
+		lo, hi := (n+1)/2, (2*G-n+1)/2
+		return (mean - lo) / (hi - lo)
+	}
+	u := scaled(up, len(rs.Up), rs.UpTotal) - 0.5
+	if len(rs.Down) == 0 {
+		return u
+	}
+	d := 1 - scaled(down, len(rs.Down), rs.DownTotal) - 0.5
+	return u + d
 }
 
 // ssgseaRaw is GSVA 1.46 ssGSEA (Barbie et al., Nature 2009; GSVA

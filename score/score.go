@@ -328,9 +328,7 @@ func runRank(src matrix.Source, out *Result, opt Options, norm *normalizer) erro
 	// instead of a sort, and each signature's sum is formed in one pass
 	// over the cell's non-zero genes, with the same bits as the general
 	// ranker (ucellcounts.go for UCell and singscore, aucellcounts.go).
-	var fast []interface {
-		score(idx []int32, val []float64, out []float64) bool
-	}
+	var fast []countScorer
 	for range opt.Workers {
 		switch opt.Method {
 		case "ucell":

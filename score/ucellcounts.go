@@ -21,7 +21,7 @@ import (
 // value G - (genes above) - (genes tied) + 1 (ties.method "min" rank,
 // increasing order): integers, also added exactly in any order; every gene
 // at zero has the value 1. The sums then go through singscoreScore's
-// formula (singscoreScaled), hence its bits.
+// formula (singscoreFromSums), hence its bits.
 type ucellCounts struct {
 	G         int
 	singscore bool // sums for singscore, not UCell
@@ -32,6 +32,12 @@ type ucellCounts struct {
 	ge        []int32 // ge[v]: genes of the cell with a count >= v (v >= 1); maxCount+1 long
 	sum       []float64
 	found     []int32
+}
+
+// countScorer scores a cell of raw counts in one pass (ucellCounts,
+// aucellCounts), or refuses it.
+type countScorer interface {
+	score(idx []int32, val []float64, out []float64) bool
 }
 
 // maxCount bounds the counts the histogram handles (larger: the general
@@ -129,13 +135,9 @@ func (u *ucellCounts) score(idx []int32, val []float64, out []float64) bool {
 		for s := range u.sigs {
 			rs := &u.sigs[s]
 			// genes at zero: value 1 each
-			up := singscoreScaled(u.sum[2*s]+float64(len(rs.Up)-int(u.found[2*s])), len(rs.Up), rs.UpTotal, G) - 0.5
-			if len(rs.Down) == 0 {
-				out[s] = up
-				continue
-			}
-			down := 1 - singscoreScaled(u.sum[2*s+1]+float64(len(rs.Down)-int(u.found[2*s+1])), len(rs.Down), rs.DownTotal, G) - 0.5
-			out[s] = up + down
+			up := u.sum[2*s] + float64(len(rs.Up)-int(u.found[2*s]))
+			down := u.sum[2*s+1] + float64(len(rs.Down)-int(u.found[2*s+1]))
+			out[s] = singscoreFromSums(up, down, rs, G)
 		}
 		return true
 	}

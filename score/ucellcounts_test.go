@@ -25,11 +25,6 @@ func TestUCellCountsSameBitsAsRanker(t *testing.T) {
 	}
 }
 
-// countScorer scores a cell of raw counts in one pass, or refuses it.
-type countScorer interface {
-	score(idx []int32, val []float64, out []float64) bool
-}
-
 // onePassCells gives fast 20 random count cells of G genes at one of the
 // densities (row buffers reused from cell to cell, as a chunk's are) and
 // checks that it takes exactly the cells of whole counts in [1, 65536) and
@@ -63,8 +58,9 @@ func onePassCells(t *testing.T, r *rand.Rand, trial, G, nsets int, fast countSco
 	}
 }
 
-// listingOrder shuffles each set's up genes: sets as listed, not sorted.
-func listingOrder(r *rand.Rand, sigs []signature.Resolved) {
+// shuffleSets puts each set's up genes in a random order: Resolve gives
+// them in feature order, which the one-pass paths must not rely on.
+func shuffleSets(r *rand.Rand, sigs []signature.Resolved) {
 	for s := range sigs {
 		r.Shuffle(len(sigs[s].Up), func(i, j int) { sigs[s].Up[i], sigs[s].Up[j] = sigs[s].Up[j], sigs[s].Up[i] })
 	}
@@ -128,7 +124,7 @@ func TestSingscoreCountsSameBitsAsRanker(t *testing.T) {
 	for trial := 0; trial < 300; trial++ {
 		G := 5 + r.IntN(400)
 		sigs := randomSets(r, G)
-		listingOrder(r, sigs)
+		shuffleSets(r, sigs)
 		onePassCells(t, r, trial, G, len(sigs), newSingscoreCounts(G, sigs),
 			func(rk *ranker, s int) float64 { return singscoreScore(rk, G, &sigs[s]) }, []float64{0, 0.05, 0.3, 0.9, 1}, nil)
 	}

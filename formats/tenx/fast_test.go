@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/lsc-bio/lsc/formats"
+	"github.com/lsc-bio/lsc/internal/guardpage"
 	"github.com/lsc-bio/lsc/matrix"
 )
 
@@ -172,7 +173,8 @@ func TestFastSameAsLines(t *testing.T) {
 			}
 			// The same text ending at an inaccessible page (Linux): the
 			// fast path reads nothing past it.
-			gb := guarded(t, []byte(text))
+			gb := guardpage.Buf(t, len(text), false)
+			copy(gb, text)
 			path := filepath.Join(dir, name)
 			openLines = func(string) (*formats.Lines, error) { return formats.NewLinesBytes(gb, path), nil }
 			got = readAll(t, dir, per, true)

@@ -5,40 +5,16 @@ import (
 	"compress/flate"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"syscall"
 	"testing"
-)
 
-// guardedBuf returns n bytes next to an inaccessible page: ending where it
-// begins (after) or starting where it ends (before), so that a read or a
-// write past that side faults.
-func guardedBuf(t *testing.T, n int, before bool) []byte {
-	t.Helper()
-	page := os.Getpagesize()
-	size := (n + page - 1) / page * page
-	mem, err := syscall.Mmap(-1, 0, size+page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Munmap(mem) })
-	if before {
-		if err := syscall.Mprotect(mem[:page], syscall.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-		return mem[page : page+n : page+n]
-	}
-	if err := syscall.Mprotect(mem[size:], syscall.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
-	return mem[size-n : size : size]
-}
+	"github.com/lsc-bio/lsc/internal/guardpage"
+)
 
 // The decoder's fast loop loads and stores without bounds checks (fast.go):
 // on random streams it reads nothing past the end of its input and writes
-// and reads nothing outside its output, which here end at (or, for the
-// output, also start at) an inaccessible page and are sized exactly, so an
-// access out of bounds faults. The output equals compress/flate's input.
+// and reads nothing outside its output. Both are sized exactly and end at
+// (the output also starts at) an inaccessible page on Linux (guardpage), so
+// an access out of bounds faults. The output equals compress/flate's input.
 func TestDecodeStaysInBounds(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for trial := 0; trial < 300; trial++ {
@@ -48,10 +24,10 @@ func TestDecodeStaysInBounds(t *testing.T) {
 		w, _ := flate.NewWriter(&z, level)
 		w.Write(data)
 		w.Close()
-		src := guardedBuf(t, z.Len(), false)
+		src := guardpage.Buf(t, z.Len(), false)
 		copy(src, z.Bytes())
 		for _, before := range []bool{false, true} {
-			dst := guardedBuf(t, len(data), before)
+			dst := guardpage.Buf(t, len(data), before)
 			n, read, err := Decode(dst, src)
 			if err != nil || n != len(data) || read != len(src) || !bytes.Equal(dst[:n], data) {
 				t.Fatalf("trial %d (level %d, %d bytes, guard before %v): n %d of %d, read %d of %d, err %v", trial, level, len(data), before, n, len(data), read, len(src), err)
