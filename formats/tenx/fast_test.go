@@ -359,3 +359,66 @@ func TestRepeatedEntryEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestRewindKeepsFreshFile: a Rewind before anything was read keeps the
+// file OpenMTX opened (score.Run rewinds before its first pass, and
+// reopening restarted the inflating); after a read or a Close it opens the
+// file again. Every pass reads the same cells.
+func TestRewindKeepsFreshFile(t *testing.T) {
+	dir := mtxFolder(t, "g1\tA\ng2\tB\n", "c1\nc2\n", "%%MatrixMarket matrix coordinate integer general\n2 2 3\n1 1 5\n2 1 1\n2 2 7\n")
+	opened := 0
+	defer func(f func(string) (*formats.Lines, error)) { openLines = f }(openLines)
+	openLines = func(p string) (*formats.Lines, error) { opened++; return formats.NewLines(p) }
+	m, err := OpenMTX(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	read := func() string {
+		t.Helper()
+		var out []string
+		var ch matrix.Chunk
+		for {
+			err := m.Next(&ch, 1)
+			if errors.Is(err, io.EOF) {
+				return strings.Join(out, ";")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(ch.Indices, ch.Data))
+		}
+	}
+	const want = "[0 1] [5 1];[1] [7]"
+	steps := []struct {
+		name   string
+		do     func() error
+		opened int
+	}{
+		{"fresh", m.Rewind, 1},
+		{"fresh again", m.Rewind, 1},
+		{"after a pass", m.Rewind, 2},
+		{"after Close", func() error { m.Close(); return m.Rewind() }, 3},
+	}
+	for i, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if opened != s.opened {
+			t.Errorf("%s: matrix opened %d times, want %d", s.name, opened, s.opened)
+		}
+		if i == 0 {
+			continue // the next step rewinds a fresh file again
+		}
+		if got := read(); got != want {
+			t.Errorf("%s: read %s, want %s", s.name, got, want)
+		}
+	}
+	if err := m.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if err := m.Next(&matrix.Chunk{}, 1); err == nil || !strings.Contains(err.Error(), "after Close") {
+		t.Errorf("Next after Close: %v, want an error", err)
+	}
+}
