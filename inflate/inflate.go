@@ -246,7 +246,7 @@ func (d *Decoder) dynamic() error {
 		}
 	}
 	if 2*uint(short) <= litBits {
-		pairLiterals(&d.lit)
+		pairLiterals(&d.lit, lens[:nlit])
 	}
 	return nil
 }
