@@ -56,6 +56,17 @@ func ParseMethod(s string) (string, error) {
 	return "", fmt.Errorf("%w %q: use one of %s", ErrUnknownMethod, s, strings.Join(Methods, ", "))
 }
 
+// DefaultChunk is the number of cells per chunk unless Options say
+// otherwise. A chunk of 64 cells (about 2 MB of indices and values at 2,600
+// detected genes a cell) is written by the reader and read by a scorer
+// while it is still in a core's 2 MB L2 cache; chunks of 128 were not. The
+// whole job, 10k x 30k, 6-8 alternating runs each (2026-12-03): from .h5
+// UCell 0.41 -> 0.38 s and AUCell 0.44 -> 0.405 s; from h5ad 0.415 ->
+// 0.395 and 0.45 -> 0.43 s; from MTX UCell 0.515 -> 0.50 s, AUCell 0.52 s
+// both (0.98 -> 0.975 CPU s); the 1M-cell h5ad 37.1-37.6 -> 34.1-34.7 s.
+// Chunks of 32 were no faster than 64. Scores do not depend on it.
+const DefaultChunk = 64
+
 // Options tune the methods; zero values take the documented defaults.
 type Options struct {
 	Method     string
@@ -67,7 +78,7 @@ type Options struct {
 	NBin       int     // modulescore expression bins (default 24)
 	NCtrl      int     // modulescore control genes per signature gene (default 100)
 	Normalize  matrix.Normalization
-	ChunkSize  int // cells per chunk (default 128: a chunk of 128 cells stays in cache)
+	ChunkSize  int // cells per chunk (default 64: a chunk's arrays, about 2 MB for 2,600 genes a cell, stay in a core's L2 cache)
 	Workers    int // scoring goroutines (default GOMAXPROCS)
 	Limits     signature.Limits
 	Progress   func(done, total int)
@@ -107,7 +118,7 @@ func (o *Options) defaults() {
 		o.Normalize = matrix.NormAuto
 	}
 	if o.ChunkSize <= 0 {
-		o.ChunkSize = 128
+		o.ChunkSize = DefaultChunk
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)

@@ -68,7 +68,7 @@ func addScoringFlags(c *cobra.Command, f *scoringFlags, d scoringDefaults) {
 	fl.IntVar(&f.ctrl, "ctrl", 100, "modulescore: control genes per signature gene")
 	fl.IntVar(&f.minGenes, "min-genes", 1, "fail when fewer signature genes are found")
 	fl.Float64Var(&f.maxMissing, "max-missing", 0.5, "fail when a larger fraction of a signature's genes is missing")
-	fl.IntVar(&f.chunk, "chunk", 128, "cells per chunk (memory grows with it)")
+	fl.IntVar(&f.chunk, "chunk", score.DefaultChunk, "cells per chunk (memory grows with it)")
 	addJobs(fl, &f.jobs)
 }
 
