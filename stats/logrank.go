@@ -172,21 +172,30 @@ func levels(g []string) []string {
 
 // SortLevels orders factor levels as R's factor() does for these values:
 // numerically when every level is a number, else as strings (byte order;
-// R's locale collation may differ for mixed case).
+// R's locale collation may differ for mixed case). Levels that are the same
+// number written differently ("1", "1.0") keep byte order among
+// themselves, so the order never depends on the input's.
 func SortLevels(l []string) {
-	nums := make([]float64, len(l))
-	numeric := true
+	type level struct {
+		v float64
+		s string
+	}
+	nums := make([]level, len(l))
 	for i, s := range l {
 		v, err := parseFloat(s)
 		if err != nil {
-			numeric = false
-			break
+			sort.Strings(l)
+			return
 		}
-		nums[i] = v
+		nums[i] = level{v, s}
 	}
-	if numeric {
-		sort.Slice(l, func(a, b int) bool { fa, _ := parseFloat(l[a]); fb, _ := parseFloat(l[b]); return fa < fb })
-		return
+	sort.Slice(nums, func(a, b int) bool {
+		if nums[a].v != nums[b].v {
+			return nums[a].v < nums[b].v
+		}
+		return nums[a].s < nums[b].s
+	})
+	for i := range nums {
+		l[i] = nums[i].s
 	}
-	sort.Strings(l)
 }

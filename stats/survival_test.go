@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -125,5 +126,28 @@ func TestConcordanceByHand(t *testing.T) {
 	}
 	if c := Concordance([]float64{1, 2, 3}, []bool{true, true, false}, []float64{1, 1, 1}); c != 0.5 {
 		t.Errorf("C = %v, want 0.5", c)
+	}
+}
+
+// TestSortLevels: levels that are all numbers in numeric order, as R orders
+// the factor of a column it read as numbers (R 4.2.2:
+// levels(factor(c(10, 2, 1))) is "1" "2" "10"; levels(factor(c(-1, 0.5,
+// 1e1))) is "-1" "0.5" "10"); the same number written two ways keeps byte
+// order whatever the input order (R would merge them; lsc keeps the groups
+// apart, in an order that does not depend on the input's); anything else
+// as strings.
+func TestSortLevels(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"10", "2", "1"}, []string{"1", "2", "10"}},
+		{[]string{"1.0", "2", "1"}, []string{"1", "1.0", "2"}},
+		{[]string{"1", "2", "1.0"}, []string{"1", "1.0", "2"}},
+		{[]string{"-1", "0.5", "1e1"}, []string{"-1", "0.5", "1e1"}},
+		{[]string{"b", "10", "A"}, []string{"10", "A", "b"}},
+	} {
+		got := append([]string(nil), c.in...)
+		SortLevels(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("SortLevels(%v) = %v, want %v", c.in, got, c.want)
+		}
 	}
 }
