@@ -20,12 +20,14 @@ func Map(f *os.File, size int64) ([]byte, error) {
 	return b, nil
 }
 
-// Release tells the system that b[from:to] (rounded inwards to whole
-// pages) will not be read again: its pages leave the process's resident
-// set and stay in the page cache. Advice only; errors are ignored.
+// Release tells the system that b[:to] will not be read again, and gives
+// back the pages from the one holding b[from] up to the last whole page
+// below to (a caller passes the to of its previous call as from): they
+// leave the process's resident set and stay in the page cache. Advice
+// only; errors are ignored.
 func Release(b []byte, from, to int) {
 	page := os.Getpagesize()
-	from = (from + page - 1) / page * page
+	from = from / page * page
 	to = to / page * page
 	if from < to && to <= len(b) {
 		_ = syscall.Madvise(b[from:to], syscall.MADV_DONTNEED)

@@ -10,7 +10,7 @@ import (
 )
 
 // TestMapReleaseKeepsBytes: a mapped file holds the bytes written; after
-// Release of a range (inner pages only) every byte still reads as written,
+// Release of a range (whole pages below its end) every byte still reads as written,
 // from the page cache. Elsewhere than Linux, Map says it is unsupported.
 func TestMapReleaseKeepsBytes(t *testing.T) {
 	want := make([]byte, 3<<20+123)
