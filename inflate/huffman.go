@@ -210,8 +210,8 @@ func build(table []uint32, lengths []uint8, tbits uint, tmpl []uint32) bool {
 // 2^(len(a)+len(b)) from the index whose low bits are a's code then b's
 // (codes enter the table bit-reversed, first bit lowest). The pairs number
 // at most 2^litBits (Kraft's inequality bounds, for each a, the literals b
-// that fit with it by 2^(litBits-len(a))), so the pass costs at most one
-// visit per entry and reads no entries. An entry-by-entry pass over the
+// that fit with it by 2^(litBits-len(a)), and only those are visited), so
+// the pass costs at most one visit per entry and reads no entries. An entry-by-entry pass over the
 // whole table, reading each entry and the one for the bits after its
 // literal, cost 4 % of the inflating in the MTX job (2026-12-03), its
 // branches being taken at random; TestPairLiteralsAsEntryByEntry holds the
@@ -228,12 +228,24 @@ func pairLiterals(t *[litSize]uint32, lens []uint8) {
 		code = (code + count[n-1]) << 1
 		next[n] = code
 	}
-	// Canonical codes of the literals (symbols below 256 take their codes
-	// before every length symbol of the same code length).
+	// Canonical codes of the literals shorter than the primary bits
+	// (symbols below 256 take their codes before every length symbol of
+	// the same code length), kept in order of code length: upto[m] is the
+	// number of them with a code of at most m bits, so the second code of
+	// a pair is looked for only among those that fit.
+	var upto [litBits + 1]int
+	for _, n := range lens[:256] {
+		if n != 0 && n < litBits {
+			upto[n]++
+		}
+	}
+	for m := 1; m <= litBits; m++ {
+		upto[m] += upto[m-1]
+	}
+	place := upto // place[n-1]: where the next literal of n bits goes
 	var sym [256]uint8
 	var ln [256]uint8
 	var rev [256]uint16
-	k := 0
 	for s, n := range lens[:256] {
 		if n == 0 {
 			continue
@@ -241,18 +253,16 @@ func pairLiterals(t *[litSize]uint32, lens []uint8) {
 		c := next[n]
 		next[n]++
 		if n < litBits {
+			k := place[n-1]
+			place[n-1]++
 			sym[k], ln[k], rev[k] = uint8(s), n, bits.Reverse16(c)>>(16-n)
-			k++
 		}
 	}
-	for a := range k {
+	for a := range upto[litBits-1] {
 		la := uint(ln[a])
 		first := fLit | fTwo | uint32(sym[a])<<16 | uint32(la)<<8
-		for b := range k {
+		for b := range upto[litBits-la] {
 			lb := uint(ln[b])
-			if la+lb > litBits {
-				continue
-			}
 			e := first | uint32(sym[b])<<24 | uint32(la+lb)
 			step := 1 << (la + lb)
 			for i := int(rev[a]) | int(rev[b])<<la; i < 1<<litBits; i += step {

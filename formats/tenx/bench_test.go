@@ -15,7 +15,7 @@ import (
 
 // BenchmarkMTXParse: LSC_BENCH_MTX=DIR (an MTX folder with matrix.mtx.gz,
 // as bench/gen writes) parsed from text already inflated into memory: every
-// cell read into chunks of 128 cells, as lsc score reads them, on this
+// cell read into chunks of 64 cells (score.DefaultChunk), as lsc score reads them, on this
 // goroutine alone. cpu-s/op is the process's user + system CPU per pass.
 func BenchmarkMTXParse(b *testing.B) {
 	dir := os.Getenv("LSC_BENCH_MTX")
@@ -43,7 +43,7 @@ func BenchmarkMTXParse(b *testing.B) {
 			b.Fatal(err)
 		}
 		for {
-			if err := m.Next(&ch, 128); errors.Is(err, io.EOF) {
+			if err := m.Next(&ch, 64); errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
 				b.Fatal(err)
