@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,22 +73,36 @@ Start with:  lsc demo`,
 		SilenceErrors: true,
 	}
 	// Profiles for benchmarking (bench/README.md); hidden from help.
-	var cpuProfile string
+	var cpuProfile, traceFile string
 	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentFlags().StringVar(&traceFile, "trace", "", "write an execution trace (go tool trace) to this file")
+	root.PersistentFlags().MarkHidden("trace")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if cpuProfile == "" {
-			return nil
+		if cpuProfile != "" {
+			f, err := os.Create(cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
 		}
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
+		if traceFile != "" {
+			f, err := os.Create(traceFile)
+			if err != nil {
+				return err
+			}
+			return trace.Start(f)
 		}
-		return pprof.StartCPUProfile(f)
+		return nil
 	}
 	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
 		if cpuProfile != "" {
 			pprof.StopCPUProfile()
+		}
+		if traceFile != "" {
+			trace.Stop()
 		}
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
