@@ -6,12 +6,10 @@ import (
 	"errors"
 	"io"
 	"os"
-	"runtime/debug"
 	"sync"
 
 	"github.com/lsc-bio/lsc/inflate"
 	"github.com/lsc-bio/lsc/internal/hugepage"
-	"github.com/lsc-bio/lsc/internal/mapfile"
 )
 
 // OpenText opens a plain or gzip-compressed text file (recognised by its magic
@@ -39,18 +37,17 @@ func OpenText(path string) (io.ReadCloser, error) {
 		if err == nil {
 			size = min(max(4*st.Size(), size), 1<<20)
 		}
-		// A large regular file is mapped (internal/mapfile), and the
-		// inflater reads it where the page cache holds it: read(2) had
-		// copied every compressed byte once more, on the inflating core
-		// (the UCell MTX job, 10k cells, 8 alternating runs, 2026-12-03:
-		// 0.53 -> 0.505 s median). Elsewhere, or when mapping fails, the
-		// file is read.
-		if err == nil && st.Mode().IsRegular() && st.Size() >= mapMin {
-			if m, err := mapfile.Map(f, st.Size()); err == nil {
-				return newReadAhead(inflate.NewGzipReaderBytes(m), f, path, int(size), m), nil
-			}
-		}
-		return newReadAhead(inflate.NewGzipReader(src), f, path, int(size), nil), nil
+		// The file is read, in the inflating goroutine, into the
+		// inflater's own input buffer. Mapping it instead (read in
+		// place from the page cache) was tried: on the VM of
+		// 2026-12-03 an earlier session measured it 5 % faster for the
+		// UCell MTX job, and on this session's VM it was 5 % slower
+		// (0.685 s median against 0.65 s, 8 alternating runs; reading
+		// the 94 MB mapping costs 60 ms there against 20 ms for
+		// read(2) and its copy), with a larger resident set and a
+		// SIGBUS to recover if the file shrinks: bench/README.md,
+		// "Mapping undone".
+		return newReadAhead(inflate.NewGzipReader(src), f, path, int(size)), nil
 	}
 	return &plainFile{Reader: bufio.NewReaderSize(src, 1<<20), f: f}, nil
 }
@@ -232,7 +229,6 @@ type readAhead struct {
 	z     *inflate.GzipReader
 	f     *os.File
 	path  string
-	mem   []byte // the mapped file the inflater reads, or nil
 	ch    chan block
 	free  chan []byte
 	held  []byte // the buffer of the block last returned by next
@@ -251,16 +247,7 @@ type block struct {
 // BenchmarkReadAheadRing).
 var aheadRing = 16
 
-// mapMin is the size from which a gzip file is mapped rather than read (a
-// variable for tests).
-var mapMin int64 = 1 << 20
-
-// releaseEvery is how far the inflater reads a mapped file before its pages
-// behind are released (mapfile.Release), so that the resident set holds at
-// most this much of the file, not all of it.
-const releaseEvery = 8 << 20
-
-func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int, mem []byte) *readAhead {
+func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *readAhead {
 	ahead, ring := 4, 4
 	var slab []byte
 	if size >= 1<<20 {
@@ -276,7 +263,7 @@ func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int, mem 
 		ahead, ring = 8, aheadRing
 		slab = hugepage.Bytes(ring * size)
 	}
-	r := &readAhead{z: z, f: f, path: path, mem: mem, ch: make(chan block, ahead), free: make(chan []byte, ring), done: make(chan struct{})}
+	r := &readAhead{z: z, f: f, path: path, ch: make(chan block, ahead), free: make(chan []byte, ring), done: make(chan struct{})}
 	for i := range ring {
 		if slab != nil {
 			r.free <- slab[i*size : (i+1)*size : (i+1)*size]
@@ -286,7 +273,6 @@ func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int, mem 
 	}
 	go func() {
 		defer close(r.ch)
-		released := 0
 		for {
 			var b []byte
 			select {
@@ -294,13 +280,7 @@ func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int, mem 
 			case <-r.done:
 				return
 			}
-			text, err := r.fill(b)
-			if r.mem != nil {
-				if at := int(r.z.InputOffset()); at-released >= releaseEvery {
-					mapfile.Release(r.mem, released, at)
-					released = at
-				}
-			}
+			text, err := r.z.Fill(b)
 			if len(text) > 0 {
 				select {
 				case r.ch <- block{b: text, buf: b}:
@@ -323,27 +303,6 @@ func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int, mem 
 		}
 	}()
 	return r
-}
-
-// fill inflates the next text into b. A mapped file that shrinks while it
-// is read faults past its new end: the fault is recovered here and becomes
-// an error (mapfile).
-func (r *readAhead) fill(b []byte) (text []byte, err error) {
-	if r.mem == nil {
-		return r.z.Fill(b)
-	}
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		p := recover()
-		if p == nil {
-			return
-		}
-		if _, ok := p.(interface{ Addr() uintptr }); !ok {
-			panic(p)
-		}
-		text, err = nil, Errorf(r.path, 0, "", "another program changed or truncated the file while it was read: read it again once it is complete", "the file changed while it was read (%v)", p)
-	}()
-	return r.z.Fill(b)
 }
 
 // next returns the next block of text (block).
@@ -384,10 +343,6 @@ func (r *readAhead) Read(p []byte) (int, error) {
 func (r *readAhead) Close() error {
 	r.close.Do(func() { close(r.done) })
 	for range r.ch { // let the goroutine finish before closing its file
-	}
-	if r.mem != nil {
-		mapfile.Unmap(r.mem)
-		r.mem = nil
 	}
 	return r.f.Close()
 }

@@ -36,7 +36,7 @@
 // input), enough for a whole stored block or dynamic header, so neither
 // needs a resumable form; the last input bytes, where the fast loop cannot
 // run, go to the general loop with that room kept. NewGzipReaderBytes takes
-// the whole input in memory instead (a mapped file): the decoder reads it
+// the whole input in memory instead: the decoder reads it
 // where it lies, never writes it, and never moves or refills an input
 // buffer. The gzip framing (RFC 1952
 // section 2.3: header with FEXTRA, FNAME, FCOMMENT and FHCRC; trailer with

@@ -80,7 +80,7 @@ func NewGzipReader(r io.Reader) *GzipReader {
 }
 
 // NewGzipReaderBytes returns a reader of the gzip data b, held whole in
-// memory (a mapped file, say): the decoder reads b where it is, with no
+// memory: the decoder reads b where it is, with no
 // input buffer and no copy. b is never written.
 func NewGzipReaderBytes(b []byte) *GzipReader {
 	z := &GzipReader{in: b, n: len(b), eof: true, held: true, hist: make([]byte, 0, window)}
