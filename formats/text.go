@@ -35,7 +35,7 @@ func OpenText(path string) (io.ReadCloser, error) {
 		size := int64(inflate.MinBuffer)
 		st, err := f.Stat()
 		if err == nil {
-			size = min(max(4*st.Size(), size), 1<<20)
+			size = min(max(4*st.Size(), size), aheadBuf)
 		}
 		// The file is read, in the inflating goroutine, into the
 		// inflater's own input buffer. Mapping it instead (read in
@@ -243,24 +243,33 @@ type block struct {
 	err    error
 }
 
-// aheadRing is the number of buffers in a large file's ring (a variable for
-// BenchmarkReadAheadRing).
-var aheadRing = 16
+// aheadRing is the number of buffers in a large file's ring, and aheadBuf
+// their largest size (variables for BenchmarkReadAheadRing).
+var (
+	aheadRing = 12
+	aheadBuf  = int64(4 << 20)
+)
 
 func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *readAhead {
 	ahead, ring := 4, 4
 	var slab []byte
 	if size >= 1<<20 {
-		// A large file: 8 MiB ahead, so that it inflates while the
-		// reader opens its other files, from a ring of 16 buffers taken
-		// in turn, in one slab advised for huge pages: its first use
-		// costs a few faults instead of 4,000 (internal/hugepage; about
-		// 9 us each on the benchmark VM). The UCell MTX job, 7 runs of
-		// each alternating (2026-12-03): 1 MiB buffers of the heap 0.63 s
-		// median; the slab with 8 buffers 0.60 s, with 16 0.59 s (in a
-		// slower window 0.74 and 0.67; 32 and 64 no better and 96-129
-		// MB at peak). BenchmarkReadAheadRing times the ring alone.
-		ahead, ring = 8, aheadRing
+		// A large file: a ring of 12 buffers of up to 4 MiB, 10 of them
+		// ahead of the reader, in one slab advised for huge pages (its
+		// first use costs a few faults instead of thousands:
+		// internal/hugepage). With 1 MiB buffers the reader, faster than
+		// the inflater, caught up with it every 1.3 ms or so, and the
+		// inflater spent 555-585 ms of CPU on the 10k-cell MTX against
+		// 444-475 ms with 4 MiB buffers (its thread's CPU clock; 410 ms
+		// alone in BenchmarkGzip, and 444-465 ms with 1 MiB buffers when
+		// its thread had a core to itself): the frequent hand-overs, not
+		// the decoding, cost the difference. The UCell MTX job,
+		// 8 runs of each alternating (2026-12-03): a ring of 16 x 1 MiB
+		// 0.60 s median, 12 x 4 MiB (10 ahead) 0.515 s, 8 x 4 MiB (6
+		// ahead) 0.52 s; peak RSS 78 -> 115 MB (bench/README.md, "Larger
+		// blocks to the parser"). BenchmarkReadAheadRing times the ring
+		// alone.
+		ahead, ring = aheadRing-2, aheadRing
 		slab = hugepage.Bytes(ring * size)
 	}
 	r := &readAhead{z: z, f: f, path: path, ch: make(chan block, ahead), free: make(chan []byte, ring), done: make(chan struct{})}

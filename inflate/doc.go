@@ -24,7 +24,7 @@
 //
 // Streaming (gzip.go) keeps that decoder as it is. A DEFLATE match reaches at
 // most 32 KiB back (RFC 1951 section 2.1), so GzipReader.Fill decodes into a
-// large buffer (up to 1 MiB in lsc's text readers) whose first 32 KiB are a
+// large buffer (up to 4 MiB in lsc's text readers) whose first 32 KiB are a
 // copy of the last output of the previous buffer: to the decoder the buffer
 // is one output holding all the history it may refer to. The fast loop already stops
 // between two symbols, where its state is only the bit buffer and the
