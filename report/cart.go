@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/cart"
 	"github.com/lsc-bio/lsc/plot"
@@ -135,7 +136,8 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 	return c.SVG()
 }
 
-var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": sig4, "join": strings.Join}).Parse(`<!doctype html>
+var cartPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("cart").Funcs(template.FuncMap{"num": sig4, "join": strings.Join}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc cart</title><style>{{.CSS}} svg{margin:4px 12px 12px 0;vertical-align:top}</style></head><body>
 <h1>CAR-T study: CAR+ cells, T-cell states, clonality, responders</h1>
 <p class="meta">lsc {{.Meta.Version}} · sheet {{.Meta.Sheet}} · groups {{range .R.Groups}}{{.}} {{end}}· CAR+ = summed CAR feature count above the threshold (Rade et al. 2024)</p>
@@ -159,6 +161,7 @@ var cartPage = template.Must(template.New("cart").Funcs(template.FuncMap{"num": 
 {{if .R.Notes}}<h2>Notes</h2><ul>{{range .R.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </body></html>
 `))
+})
 
 // CartMeta is what the HTML report says about the run.
 type CartMeta struct{ Version, Sheet, StateMethod string }
@@ -180,7 +183,7 @@ func CartHTML(w io.Writer, r *cart.Result, m CartMeta) error {
 	if method == "" {
 		method = "ucell"
 	}
-	return cartPage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "GA": ga, "StateMethod": method,
+	return cartPage().Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "GA": ga, "StateMethod": method,
 		"CARPlot":    template.HTML(car),
 		"StatePlot":  template.HTML(StateBars(r)),
 		"CloneBars":  template.HTML(CloneSizeBars(r)),

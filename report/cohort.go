@@ -1,17 +1,17 @@
 package report
 
 import (
-	"github.com/lsc-bio/lsc/plot"
-
 	"bufio"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/clinical"
 	"github.com/lsc-bio/lsc/cohort"
+	"github.com/lsc-bio/lsc/plot"
 	"github.com/lsc-bio/lsc/stats"
 )
 
@@ -145,33 +145,34 @@ func CohortHTML(w io.Writer, r *cohort.Result, m CohortMeta) error {
 	if r.ROC != nil {
 		roc = ROCPlot(r.ROC)
 	}
-	return cohortTmpl.Execute(w, map[string]any{"R": r, "M": m, "KM": template.HTML(km), "ROC": template.HTML(roc), "CSS": css(),
+	return cohortTmpl().Execute(w, map[string]any{"R": r, "M": m, "KM": template.HTML(km), "ROC": template.HTML(roc), "CSS": css(),
 		"Covs": strings.Join(m.Covariates, ", ")})
 }
 
-var cohortTmpl = template.Must(template.New("cohort").Funcs(template.FuncMap{
-	"num": func(v float64) string { return Num(round6(v)) },
-	"numna": func(v float64) string {
-		if math.IsNaN(v) {
-			return "NA"
-		}
-		return Num(round6(v))
-	},
-	"p": FormatP,
-	"dict": func(kv ...any) map[string]*clinical.CoxResult {
-		m := map[string]*clinical.CoxResult{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i].(string)], _ = kv[i+1].(*clinical.CoxResult)
-		}
-		return m
-	},
-	"hr": func(t stats.CoxTerm) string {
-		if math.IsInf(t.Upper95, 1) {
-			return "not estimable"
-		}
-		return fmt.Sprintf("%.3g (%.3g–%.3g)", t.HR, t.Lower95, t.Upper95)
-	},
-}).Parse(`<!DOCTYPE html>
+var cohortTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("cohort").Funcs(template.FuncMap{
+		"num": func(v float64) string { return Num(round6(v)) },
+		"numna": func(v float64) string {
+			if math.IsNaN(v) {
+				return "NA"
+			}
+			return Num(round6(v))
+		},
+		"p": FormatP,
+		"dict": func(kv ...any) map[string]*clinical.CoxResult {
+			m := map[string]*clinical.CoxResult{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)], _ = kv[i+1].(*clinical.CoxResult)
+			}
+			return m
+		},
+		"hr": func(t stats.CoxTerm) string {
+			if math.IsInf(t.Upper95, 1) {
+				return "not estimable"
+			}
+			return fmt.Sprintf("%.3g (%.3g–%.3g)", t.HR, t.Lower95, t.Upper95)
+		},
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc cohort: {{.R.Signature}}</title><style>{{.CSS}}</style></head><body>
 <h1>{{.R.Signature}} and outcome</h1>
 <p class="meta">lsc {{.M.Version}} · expression {{.M.Expression}} · clinical {{.M.Clinical}} · method {{.R.Method}} · time {{.M.Time}}, event {{.M.Event}}{{if .Covs}} · covariates {{.Covs}}{{end}}</p>
@@ -193,6 +194,7 @@ Cut {{num .R.Cut}} ({{.R.CutMethod}}): samples above it are <b>high</b>.{{range 
 <p>{{.R.Responders}} responders, {{.R.NonResponders}} non-responders. {{with .R.MannWhitney}}Mann-Whitney W = {{num .W}}, p = {{p .P}}.{{end}}</p>{{end}}
 </body></html>
 `))
+})
 
 // CohortRun is what run.json records besides the results: inputs with
 // their SHA-256, parameters, version.

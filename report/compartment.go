@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/flow/compartment"
 )
@@ -142,7 +143,7 @@ func CompartmentHTML(w io.Writer, rows []CompartmentSample, run CompartmentRepor
 		}
 		views[i] = v
 	}
-	return compSummaryTmpl.Execute(w, map[string]any{"Rows": views, "Cols": cols, "Never": never, "Template": run.Template, "Version": run.Version,
+	return compSummaryTmpl().Execute(w, map[string]any{"Rows": views, "Cols": cols, "Never": never, "Template": run.Template, "Version": run.Version,
 		"Cautions": run.Cautions, "CSS": css()})
 }
 
@@ -160,7 +161,7 @@ func CompartmentSampleHTML(w io.Writer, rows []CompartmentSample, i int, run Com
 		}
 		plots = append(plots, template.HTML(dp.SVG()))
 	}
-	return compSampleTmpl.Execute(w, map[string]any{"S": s, "Plots": plots, "Template": run.Template, "Version": run.Version,
+	return compSampleTmpl().Execute(w, map[string]any{"S": s, "Plots": plots, "Template": run.Template, "Version": run.Version,
 		"Cautions": run.Cautions, "CSS": css()})
 }
 
@@ -183,8 +184,9 @@ const compHead = `<!DOCTYPE html>
 const compCautions = `{{range .Cautions}}<p class="caution"><b>Caution:</b> {{.}}</p>
 {{end}}`
 
-var compSummaryTmpl = template.Must(template.New("comp").Funcs(compFuncs).Parse(
-	strings.Replace(compHead, "{{.Title}}", "lsc stem-cell compartments", 1) + `<h1>Stem-cell compartments by flow cytometry</h1>
+var compSummaryTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("comp").Funcs(compFuncs).Parse(
+		strings.Replace(compHead, "{{.Title}}", "lsc stem-cell compartments", 1) + `<h1>Stem-cell compartments by flow cytometry</h1>
 <p class="meta">lsc {{.Version}} · template {{.Template}} · {{len .Rows}} sample(s) · events and % of parent per compartment; each sample's page (linked) has its density plots with the gates and the % of parent, of CD34+, of blasts and of all events with Clopper-Pearson 95% intervals</p>
 ` + compCautions + `<h2>Samples</h2>
 <p class="meta">Each compartment cell: events · % of parent.{{if .Never}} Not measured in any sample: {{join .Never "; "}}.{{end}}</p>
@@ -195,9 +197,11 @@ var compSummaryTmpl = template.Must(template.New("comp").Funcs(compFuncs).Parse(
 {{end}}</table>
 </body></html>
 `))
+})
 
-var compSampleTmpl = template.Must(template.New("compSample").Funcs(compFuncs).Parse(
-	strings.Replace(compHead, "{{.Title}}", "{{.S.Sample}} · lsc stem-cell compartments", 1) + `<p class="meta"><a href="../report.html">← all samples</a> · lsc {{.Version}} · template {{.Template}} · frequencies in % with Clopper-Pearson 95% intervals</p>
+var compSampleTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("compSample").Funcs(compFuncs).Parse(
+		strings.Replace(compHead, "{{.Title}}", "{{.S.Sample}} · lsc stem-cell compartments", 1) + `<p class="meta"><a href="../report.html">← all samples</a> · lsc {{.Version}} · template {{.Template}} · frequencies in % with Clopper-Pearson 95% intervals</p>
 ` + compCautions + `{{with .S}}<h1>{{.Sample}}{{if .Patient}} · {{.Patient}} · {{.Timepoint}}{{end}}</h1>
 <p class="meta">{{.Path}} · {{.Events}} events{{if .Missing}} · markers not in this panel: {{join .Missing ", "}}{{end}}</p>
 {{range .Warnings}}<p class="meta">warning: {{.}}</p>{{end}}{{end}}
@@ -207,3 +211,4 @@ var compSampleTmpl = template.Must(template.New("compSample").Funcs(compFuncs).P
 {{end}}</table>
 </body></html>
 `))
+})

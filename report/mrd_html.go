@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/mrd"
 )
@@ -145,7 +146,7 @@ func MRDHTML(w io.Writer, a *mrd.Assessment, meta MRDMeta) error {
 			flagged++
 		}
 	}
-	return mrdCohortTmpl.Execute(w, map[string]any{"Title": "lsc MRD report", "A": a, "Meta": meta, "Patients": views, "CSS": css(),
+	return mrdCohortTmpl().Execute(w, map[string]any{"Title": "lsc MRD report", "A": a, "Meta": meta, "Patients": views, "CSS": css(),
 		"TFR": counts(tfr), "Latest": counts(latest), "Flagged": flagged})
 }
 
@@ -173,7 +174,7 @@ func counts(m map[string]int) []count {
 // to ../report.html.
 func MRDPatientHTML(w io.Writer, a *mrd.Assessment, i int, meta MRDMeta) error {
 	v := mrdView(a, a.Patients[i], "")
-	return mrdPatientTmpl.Execute(w, map[string]any{"Title": v.P.ID + " · lsc MRD report", "A": a, "Meta": meta, "V": v, "CSS": css()})
+	return mrdPatientTmpl().Execute(w, map[string]any{"Title": v.P.ID + " · lsc MRD report", "A": a, "Meta": meta, "V": v, "CSS": css()})
 }
 
 // sig formats v with n significant digits, the shortest form of that
@@ -212,7 +213,8 @@ const mrdRules = `<p class="meta">Rules: ELN 2020 (Hochhaus et al., Leukemia 202
 Kinetics and the persistence flag are lsc's own definitions (see <code>lsc help mrd</code>).</p>
 `
 
-var mrdCohortTmpl = template.Must(template.New("cohort").Funcs(mrdFuncs).Parse(mrdHead + `<h1>Molecular residual disease</h1>
+var mrdCohortTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("cohort").Funcs(mrdFuncs).Parse(mrdHead + `<h1>Molecular residual disease</h1>
 <p class="meta">lsc {{.Meta.Version}} · measurements {{.Meta.Measurements}}{{if .Meta.Patients}} · patients {{.Meta.Patients}}{{end}} ·
 {{len .A.Rows}} rows, {{len .A.Samples}} qPCR samples, {{len .Patients}} patients · milestone window ±{{.A.Params.WindowDays}} days · decline threshold {{.A.Params.DeclineLog}} log</p>
 ` + mrdRules + `<h2>Cohort</h2>
@@ -228,8 +230,10 @@ var mrdCohortTmpl = template.Must(template.New("cohort").Funcs(mrdFuncs).Parse(m
 {{end}}</table>
 </body></html>
 `))
+})
 
-var mrdPatientTmpl = template.Must(template.New("patient").Funcs(mrdFuncs).Parse(mrdHead + `<p class="meta"><a href="../report.html">← cohort summary</a> · lsc {{.Meta.Version}} · measurements {{.Meta.Measurements}}{{if .Meta.Patients}} · patients {{.Meta.Patients}}{{end}} · milestone window ±{{.A.Params.WindowDays}} days · decline threshold {{.A.Params.DeclineLog}} log</p>
+var mrdPatientTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("patient").Funcs(mrdFuncs).Parse(mrdHead + `<p class="meta"><a href="../report.html">← cohort summary</a> · lsc {{.Meta.Version}} · measurements {{.Meta.Measurements}}{{if .Meta.Patients}} · patients {{.Meta.Patients}}{{end}} · milestone window ±{{.A.Params.WindowDays}} days · decline threshold {{.A.Params.DeclineLog}} log</p>
 {{with .V}}<h1>{{.P.ID}}</h1>
 <p>{{if .P.Record}}{{.P.Record.Diagnosis}} · {{.Therapy}}{{end}}{{range .P.Notes}}<br><span class="meta">{{.}}</span>{{end}}</p>
 {{if .P.Persistence}}<p class="flag">Persistence: BCR::ABL1 does not decline in {{join .P.Persistence ", "}} while another fraction does (the Chu et al. 2011 pattern).</p>{{end}}
@@ -249,3 +253,4 @@ var mrdPatientTmpl = template.Must(template.New("patient").Funcs(mrdFuncs).Parse
 <td>{{est .ChangeLog}}</td><td>{{if .Persistent}}<span class="flag">{{.Note}}</span>{{else}}{{.Note}}{{end}}</td></tr>{{end}}</table>{{end}}
 {{end}}</body></html>
 `))
+})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/lsc-bio/lsc/airr"
 	"github.com/lsc-bio/lsc/plot"
@@ -136,7 +137,8 @@ func CloneSizePlot(r *repertoire.Result) string {
 // RepertoireMeta is what the HTML report says about the run.
 type RepertoireMeta struct{ Version, Command string }
 
-var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"num": sig4}).Parse(`<!doctype html>
+var repertoirePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("rep").Funcs(template.FuncMap{"num": sig4}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc repertoire</title><style>{{.CSS}}</style></head><body>
 <h1>Immune receptor repertoire</h1>
 <p class="meta">lsc {{.Meta.Version}} · {{.Meta.Command}} · clonotypes by junction {{.R.Options.Sequence}} identity, receptor_arms {{.R.Options.ReceptorArms}}, dual_ir {{.R.Options.DualIR}}{{if not .R.Options.NoGroup}}, within receptor_type{{end}} (scirpy's define_clonotypes)</p>
@@ -151,10 +153,11 @@ var repertoirePage = template.Must(template.New("rep").Funcs(template.FuncMap{"n
 <p class="meta">Shannon uses natural logarithms; normalised Shannon = Shannon / ln(clonotypes) (scirpy); clonality = 1 - normalised Shannon; D50 = fewest clonotypes holding half the cells (count as immunarch, % of clonotypes as scirpy); Chao1 as vegan's estimateR with a log-normal 95% interval (Chao 1987).</p>
 </body></html>
 `))
+})
 
 // RepertoireHTML writes the self-contained report.
 func RepertoireHTML(w io.Writer, r *repertoire.Result, m RepertoireMeta) error {
-	return repertoirePage.Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "SizePlot": template.HTML(CloneSizePlot(r))})
+	return repertoirePage().Execute(w, map[string]any{"CSS": css(), "Meta": m, "R": r, "SizePlot": template.HTML(CloneSizePlot(r))})
 }
 
 // sig4 formats a number for HTML tables with 4 significant digits (the TSV

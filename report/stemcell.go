@@ -1,15 +1,15 @@
 package report
 
 import (
-	"github.com/lsc-bio/lsc/plot"
-
 	"bufio"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
 	"strings"
+	"sync"
 
+	"github.com/lsc-bio/lsc/plot"
 	"github.com/lsc-bio/lsc/stats"
 	"github.com/lsc-bio/lsc/stemcell"
 )
@@ -346,20 +346,21 @@ func StemHTML(w io.Writer, r *stemcell.Result, m StemMeta) error {
 	if r.Cohort != nil {
 		co = CohortStrip(r.Cohort)
 	}
-	return stemTmpl.Execute(w, map[string]any{"R": r, "M": m, "CSS": css(),
+	return stemTmpl().Execute(w, map[string]any{"R": r, "M": m, "CSS": css(),
 		"Hist": template.HTML(ScoreHistograms(r, m)), "Frac": template.HTML(FractionPlot(r)), "Traj": template.HTML(TrajectoryPlot(r)), "Cohort": template.HTML(co)})
 }
 
-var stemTmpl = template.Must(template.New("stem").Funcs(template.FuncMap{
-	"num": func(v float64) string { return Num(round6(v)) },
-	"pct": func(v float64) string {
-		if math.IsNaN(v) {
-			return ""
-		}
-		return fmt.Sprintf("%.2f", v*100)
-	},
-	"p": FormatP,
-}).Parse(`<!DOCTYPE html>
+var stemTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("stem").Funcs(template.FuncMap{
+		"num": func(v float64) string { return Num(round6(v)) },
+		"pct": func(v float64) string {
+			if math.IsNaN(v) {
+				return ""
+			}
+			return fmt.Sprintf("%.2f", v*100)
+		},
+		"p": FormatP,
+	}).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc stem-like cells</title><style>{{.CSS}}</style></head><body>
 <h1>Stem-like leukemia cells</h1>
 <p class="meta">lsc {{.M.Version}} · sheet {{.M.Sheet}} · signature {{.M.Signature}} · method {{.M.Method}}{{if .M.Keep}} · cells counted: {{range .M.Keep}}{{.}} {{end}}{{end}}</p>
@@ -375,3 +376,4 @@ var stemTmpl = template.Must(template.New("stem").Funcs(template.FuncMap{
 {{if .Cohort}}<h2>Relapse vs no relapse</h2>{{.Cohort}}{{end}}
 </body></html>
 `))
+})

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/plot"
 	"github.com/lsc-bio/lsc/store"
@@ -206,20 +207,21 @@ func pointTitle(s store.Series, p store.Point) string {
 	return b.String()
 }
 
-var timelinePage = template.Must(template.New("timeline").Funcs(template.FuncMap{
-	"deref": func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	},
-	"num": func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return Num(*v)
-	},
-}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patient {{.T.Patient}} · lsc timeline</title>
+var timelinePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("timeline").Funcs(template.FuncMap{
+		"deref": func(s *string) string {
+			if s == nil {
+				return ""
+			}
+			return *s
+		},
+		"num": func(v *float64) string {
+			if v == nil {
+				return ""
+			}
+			return Num(*v)
+		},
+	}).Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Patient {{.T.Patient}} · lsc timeline</title>
 <style>{{.CSS}}</style></head><body>
 <h1>Patient {{.T.Patient}}</h1>
 <p class="meta">lsc {{.Version}} · day 0 = {{.T.Day0Event}}{{if .T.Day0}} on {{.T.Day0}}{{end}} · research use: results support, and do not replace, clinical judgement.</p>
@@ -234,13 +236,14 @@ below the detection limit; shaded spans are therapy lines; dashed lines with a b
 <td>{{deref .Date}}</td><td>{{num .Day}}</td><td>{{num .Value}} {{$s.Unit}}</td><td>{{if .Lower}}{{num .Lower}}–{{num .Upper}}{{end}}</td><td>{{.Label}}</td><td>{{.Sample}}</td><td>{{.Run}}</td></tr>{{end}}{{end}}</table>
 </body></html>
 `))
+})
 
 // TimelineHTML writes a self-contained page of one patient's timeline: the
 // figure, the events and every value with its sample and run.
 func TimelineHTML(w io.Writer, t *store.Timeline, version string) error {
 	lanes, spans, marks, skipped := TimelineFigure(t, nil)
 	svg := plot.Timeline(lanes, spans, marks, plot.TimelineOptions{XLabel: "days from " + t.Day0Event})
-	return timelinePage.Execute(w, struct {
+	return timelinePage().Execute(w, struct {
 		T       *store.Timeline
 		SVG     template.HTML // built by plot, text escaped
 		CSS     template.CSS

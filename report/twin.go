@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/plot"
 	"github.com/lsc-bio/lsc/twin"
@@ -226,10 +227,11 @@ func TwinHTML(w io.Writer, r *twin.Report, meta TwinMeta) error {
 	for _, p := range r.Panels {
 		views = append(views, twinPanelView{P: p, SVG: template.HTML(TwinPlot(p))})
 	}
-	return twinTmpl.Execute(w, map[string]any{"R": r, "Meta": meta, "Panels": views, "CSS": css(), "Disclaimer": twin.Disclaimer})
+	return twinTmpl().Execute(w, map[string]any{"R": r, "Meta": meta, "Panels": views, "CSS": css(), "Disclaimer": twin.Disclaimer})
 }
 
-var twinTmpl = template.Must(template.New("twin").Parse(`<!DOCTYPE html>
+var twinTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("twin").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>lsc patient twin ({{.R.Model}})</title><style>{{.CSS}}
 .disclaimer{border:2px solid #D55E00;background:#fff6ef;padding:8px 12px;margin:10px 0}</style></head><body>
 <h1>Patient twin: {{.R.Model}} model</h1>
@@ -244,3 +246,4 @@ var twinTmpl = template.Must(template.New("twin").Parse(`<!DOCTYPE html>
 <p class="meta">Dashed curves and hatched bands beyond the last sample are model projections with pointwise profile-likelihood 95% intervals; they are not measurements.</p>
 </body></html>
 `))
+})

@@ -5,9 +5,10 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
-var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+var pathParam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([a-z_]+)\}`) })
 
 // OpenAPI returns the OpenAPI 3.0 document of the /api/v1 routes, built
 // from the route table the server registers.
@@ -31,7 +32,7 @@ func (s *Server) OpenAPI() map[string]any {
 			op["security"] = []any{}
 		}
 		var params []any
-		for _, m := range pathParam.FindAllStringSubmatch(rt.pattern, -1) {
+		for _, m := range pathParam().FindAllStringSubmatch(rt.pattern, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "string"}})
 		}
 		if params != nil {
@@ -57,7 +58,7 @@ func (s *Server) OpenAPI() map[string]any {
 }
 
 func opID(rt route) string {
-	p := pathParam.ReplaceAllString(rt.pattern, "by_$1")
+	p := pathParam().ReplaceAllString(rt.pattern, "by_$1")
 	p = strings.NewReplacer("/api/v1/", "", "/", "_", ".", "_").Replace(p)
 	return strings.ToLower(rt.method) + "_" + strings.Trim(p, "_")
 }

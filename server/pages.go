@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/lsc-bio/lsc/report"
@@ -33,7 +34,9 @@ var pageFuncs = template.FuncMap{
 	},
 }
 
-var pages = template.Must(template.New("").Funcs(pageFuncs).ParseFS(webFS, "web/*.html"))
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(pageFuncs).ParseFS(webFS, "web/*.html"))
+})
 
 // page is what every template gets; each page fills its own fields.
 type page struct {
@@ -65,7 +68,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 	p.Version = s.cfg.Version
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
+	if err := pages().ExecuteTemplate(w, name, p); err != nil {
 		s.log.Error("template", "name", name, "err", err.Error())
 	}
 }

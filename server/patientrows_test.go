@@ -93,11 +93,11 @@ func renderBoth(t *testing.T, old *template.Template, study string, tl *store.Ti
 	}
 	p.EventRows, p.ValueRows = eventRows(tl), valueRows(study, tl)
 	var body, after bytes.Buffer
-	if err := pages.ExecuteTemplate(&body, "patientbody.html", p); err != nil {
+	if err := pages().ExecuteTemplate(&body, "patientbody.html", p); err != nil {
 		t.Fatal(err)
 	}
 	p.Body = template.HTML(body.Bytes())
-	if err := pages.ExecuteTemplate(&after, "patient.html", p); err != nil {
+	if err := pages().ExecuteTemplate(&after, "patient.html", p); err != nil {
 		t.Fatal(err)
 	}
 	return before.String(), after.String()

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lsc-bio/lsc/auth"
@@ -324,7 +325,7 @@ func flowPage(run *store.Run, sample string) (store.RunFile, bool) {
 	return store.RunFile{}, false
 }
 
-var svgRe = regexp.MustCompile(`(?s)<svg[ >].*?</svg>`)
+var svgRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<svg[ >].*?</svg>`) })
 
 // flowSVGs returns the SVG figures of a stored flow sample page.
 func (s *Server) flowSVGs(run *store.Run, sample string) ([]string, string) {
@@ -340,7 +341,7 @@ func (s *Server) flowSVGs(run *store.Run, sample string) ([]string, string) {
 	if err != nil {
 		return nil, "the stored page could not be read"
 	}
-	return svgRe.FindAllString(string(b), -1), ""
+	return svgRe().FindAllString(string(b), -1), ""
 }
 
 func (s *Server) densityFigure(run *store.Run, sample string) densityFigure {

@@ -101,7 +101,7 @@ func (s *Server) patientPage(w http.ResponseWriter, r *http.Request, idn *identi
 	p.Figure, p.Lanes, p.Skipped = template.HTML(svg), toggles, skipped
 	p.EventRows, p.ValueRows = eventRows(t), valueRows(study, t)
 	var body bytes.Buffer
-	if err := pages.ExecuteTemplate(&body, "patientbody.html", p); err != nil {
+	if err := pages().ExecuteTemplate(&body, "patientbody.html", p); err != nil {
 		s.fail(w, r, fmt.Errorf("patient page: %w", err))
 		return
 	}

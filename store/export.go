@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lsc-bio/lsc/atomicfile"
@@ -299,13 +300,13 @@ func (r *redactor) offset(patient string) int {
 	return v
 }
 
-var dateRe = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`)
+var dateRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\b`) })
 
 func (r *redactor) shiftText(s *string, days int) {
 	if s == nil {
 		return
 	}
-	out := dateRe.ReplaceAllStringFunc(*s, func(d string) string {
+	out := dateRe().ReplaceAllStringFunc(*s, func(d string) string {
 		t, err := time.Parse("2006-01-02", d)
 		if err != nil {
 			return d

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lsc-bio/lsc/formats"
 	"github.com/lsc-bio/lsc/formats/sheet"
@@ -61,8 +62,10 @@ func eventKind(s string) (string, bool) {
 }
 
 var (
-	identifying = regexp.MustCompile(`^(name|names|firstname|lastname|surname|fullname|patientname|givenname|familyname|forename|nom|prenom|vorname|nachname|dob|dateofbirth|birthdate|birthday|daystobirth|geburtsdatum|initials)$`)
-	nameLike    = regexp.MustCompile(`^\p{Lu}\p{Ll}+,? +\p{Lu}\p{Ll}+$`)
+	identifying = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(name|names|firstname|lastname|surname|fullname|patientname|givenname|familyname|forename|nom|prenom|vorname|nachname|dob|dateofbirth|birthdate|birthday|daystobirth|geburtsdatum|initials)$`)
+	})
+	nameLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\p{Lu}\p{Ll}+,? +\p{Lu}\p{Ll}+$`) })
 )
 
 func squash(h string) string {
@@ -115,7 +118,7 @@ func readPatients(path string, opt PatientOptions) (*bundle, error) {
 	}
 	drop := map[int]bool{}
 	for i, h := range sh.Header {
-		if identifying.MatchString(squash(h)) {
+		if identifying().MatchString(squash(h)) {
 			drop[i] = true
 			b.warnings = append(b.warnings, fmt.Sprintf("%s: column %q looks like a name or a date of birth: not stored (the store keeps pseudonyms only; remove the column from the sheet)", path, h))
 		}
@@ -131,7 +134,7 @@ func readPatients(path string, opt PatientOptions) (*bundle, error) {
 		if id == "" {
 			return nil, formats.Errorf(path, r.Line, "column "+opt.ID, "give every row the patient's pseudonym", "empty patient")
 		}
-		if nameLike.MatchString(id) && !warnedName {
+		if nameLike().MatchString(id) && !warnedName {
 			warnedName = true
 			b.warnings = append(b.warnings, fmt.Sprintf("%s line %d: patient %q looks like a person's name: use the lab's pseudonyms", path, r.Line, id))
 		}

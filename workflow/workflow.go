@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"sync"
 	"text/template"
 
 	"github.com/lsc-bio/lsc/atomicfile"
@@ -145,7 +146,9 @@ func MRDResources(dataBytes int64) Resources {
 //go:embed templates/*
 var templates embed.FS
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"q": quote}).ParseFS(templates, "templates/*"))
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{"q": quote}).ParseFS(templates, "templates/*"))
+})
 
 // quote writes s as a YAML double-quoted scalar (a JSON string is one).
 func quote(s string) string {
@@ -182,7 +185,7 @@ func Write(dir string, o Options, force bool) error {
 	}
 	for _, name := range Files {
 		var buf bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&buf, templateOf[name], data); err != nil {
+		if err := tmpl().ExecuteTemplate(&buf, templateOf[name], data); err != nil {
 			return fmt.Errorf("workflow template %s: %w", name, err)
 		}
 		p := filepath.Join(dir, name)
