@@ -195,6 +195,7 @@ func (h *H5) readFeatureNames(v3 bool) (ids, names, types []string, err error) {
 // others (antibodies ...) apart, and makes repeated symbols unique.
 func (h *H5) splitFeatures(ids, names, types []string) {
 	h.featPos = make([]int32, len(ids))
+	h.feats = make([]matrix.Feature, 0, len(ids)) // all Gene Expression, as a rule: no regrowth
 	for i := range ids {
 		ft := matrix.Feature{ID: ids[i], Name: names[i]}
 		if types != nil {
