@@ -749,10 +749,13 @@ func (m *MTX) Next(dst *matrix.Chunk, max int) error {
 	m.started = true
 	dst.Reset(m.pos)
 	end := min(len(m.cells), m.pos+max)
-	// Entries go straight into the chunk's arrays (room for the average
-	// cell's entries reserved up front); rows are made in place at the end.
+	// Entries go straight into the chunk's arrays (room for half as many
+	// again as the average cell's entries reserved up front, so that a
+	// reused chunk seldom grows: with an eighth more, growing by append
+	// cost 1,000-1,800 of the 10k-cell job's 6,200-7,600 page faults);
+	// rows are made in place at the end.
 	if len(m.cells) > 0 {
-		hint := int(m.nnz/int64(len(m.cells))+1) * (end - m.pos) * 9 / 8
+		hint := int(m.nnz/int64(len(m.cells))+1) * (end - m.pos) * 3 / 2
 		// A chunk's arrays (several MB) on huge pages where Linux gives
 		// them: a fault per 2 MiB instead of per 4 KiB on first use.
 		dst.Indices = hugepage.Grow(dst.Indices, hint)
