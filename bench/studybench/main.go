@@ -21,7 +21,6 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/lsc-bio/lsc/store"
@@ -169,14 +168,6 @@ func newTSV(path, header string) *tsvFile {
 func (w *tsvFile) close() {
 	check(w.Flush())
 	check(w.f.Close())
-}
-
-// cpuSeconds is the user + system CPU time of this process (the machine
-// may be shared: wall time alone hides how much work the import is).
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 func check(err error) {

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package cluster brings up a one-node Slurm cluster on loopback for tests:
 // munged with a fresh key, slurmctld and slurmd with a generated slurm.conf,
 // everything under one temporary directory, no systemd and no system
