@@ -32,8 +32,9 @@ type Chunk struct {
 	Data    []float64
 	// Counts is set by a reader that knows every value is a whole number
 	// >= 0 (the MTX reader: its integer path parses nothing else, and it
-	// checks the values of the lines it reads otherwise): IsCounts then
-	// reads nothing.
+	// checks the values of the lines it reads otherwise; the 10x .h5
+	// reader: integer data with no negative value): IsCounts then reads
+	// nothing.
 	// Reset clears it, and so does anything that changes the values.
 	Counts bool
 	// Repeat is 1 + the first cell of the chunk whose row, as given to

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/scigolib/hdf5"
 
@@ -537,6 +538,38 @@ func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
 	}
 	copy(out, v)
 	return nil
+}
+
+// ReadCountsInto is ReadFloatsInto that also reports whether every value
+// read is a count (a whole number >= 0) when the type says so: true for an
+// integer dataset with no negative value in the range (unsigned types need
+// no look at the values), false for anything else, floating-point data
+// included, whose values a caller checks itself (matrix.IsCounts).
+func (f *File) ReadCountsInto(d *hdf5.Dataset, off int, out []float64) (bool, error) {
+	ix := f.fastIndex(d)
+	if ix == nil || ix.rank != 1 || off < 0 || ix.class != 0 {
+		return false, f.ReadFloatsInto(d, off, out)
+	}
+	var negative atomic.Bool
+	if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
+		if raw == nil {
+			clear(out[at : at+n])
+			return nil
+		}
+		ix.convert(raw, out[at:at+n])
+		if ix.signed {
+			for _, v := range out[at : at+n] {
+				if v < 0 {
+					negative.Store(true)
+					break
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		return false, fmt.Errorf("dataset %s: %w", d.Name(), err)
+	}
+	return !negative.Load(), nil
 }
 
 // ReadIndicesInto reads elements [off, off+len(out)) of a 1-D integer

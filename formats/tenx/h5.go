@@ -295,7 +295,11 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 	dst.Reset(h.pos)
 	n := int(b - a)
 	idx, val := dst.Extend(n)
-	if err := h.f.ReadFloatsInto(h.data, int(a), val); err != nil {
+	// Cell Ranger stores counts as integers: the type and one sign test
+	// per value tell that they are counts, so the scorer need not test
+	// each for a whole number (matrix.Chunk.Counts).
+	counts, err := h.f.ReadCountsInto(h.data, int(a), val)
+	if err != nil {
 		return h.fail("dataset data", "", "%v", err)
 	}
 	if err := h.f.ReadIndicesInto(h.indices, int(a), idx, len(h.featPos)); err != nil {
@@ -309,6 +313,7 @@ func (h *H5) Next(dst *matrix.Chunk, max int) error {
 		idx[k] = h.featPos[g]
 	}
 	dst.AppendRows(h.indptr[h.pos:end+1], n)
+	dst.Counts = counts
 	if dst.Repeat != 0 {
 		c := dst.Start + dst.Repeat - 1
 		return h.fail("dataset indices", "the file is damaged: each feature may appear once per barcode", "barcode %d (%s) lists feature %s twice", c+1, h.cells[c], h.feats[dst.RepeatedGene()].Name)
