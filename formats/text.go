@@ -32,10 +32,16 @@ func OpenText(path string) (io.ReadCloser, error) {
 		src = io.MultiReader(bytes.NewReader(magic[:n]), f)
 	}
 	if n == 2 && magic == [2]byte{0x1f, 0x8b} {
-		size := int64(inflate.MinBuffer)
+		// Buffers of about the text's size (4x the compressed size) up
+		// to aheadBuf, and a ring no larger than the text needs: a 300
+		// KB file takes 4 buffers of 1.2 MB, not a 48 MiB slab to clear
+		// (each OpenText of a command reading many files pays for its
+		// ring's new memory).
+		size, ring := int64(inflate.MinBuffer), 4
 		st, err := f.Stat()
 		if err == nil {
 			size = min(max(4*st.Size(), size), aheadBuf)
+			ring = min(max(int(4*st.Size()/size)+2, 4), aheadRing)
 		}
 		// The file is read, in the inflating goroutine, into the
 		// inflater's own input buffer. Mapping it instead (read in
@@ -47,7 +53,7 @@ func OpenText(path string) (io.ReadCloser, error) {
 		// read(2) and its copy), with a larger resident set and a
 		// SIGBUS to recover if the file shrinks: bench/README.md,
 		// "Mapping undone".
-		return newReadAhead(inflate.NewGzipReader(src), f, path, int(size)), nil
+		return newReadAhead(inflate.NewGzipReader(src), f, path, int(size), ring), nil
 	}
 	return &plainFile{Reader: bufio.NewReaderSize(src, 1<<20), f: f}, nil
 }
@@ -250,8 +256,8 @@ var (
 	aheadBuf  = int64(4 << 20)
 )
 
-func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *readAhead {
-	ahead, ring := 4, 4
+func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size, ring int) *readAhead {
+	ahead := min(4, ring)
 	var slab []byte
 	if size >= 1<<20 {
 		// A large file: a ring of 12 buffers of up to 4 MiB, 10 of them
@@ -269,7 +275,7 @@ func newReadAhead(z *inflate.GzipReader, f *os.File, path string, size int) *rea
 		// ahead) 0.52 s; peak RSS 78 -> 115 MB (bench/README.md, "Larger
 		// blocks to the parser"). BenchmarkReadAheadRing times the ring
 		// alone.
-		ahead, ring = aheadRing-2, aheadRing
+		ahead = ring - 2
 		slab = hugepage.Bytes(ring * size)
 	}
 	r := &readAhead{z: z, f: f, path: path, ch: make(chan block, ahead), free: make(chan []byte, ring), done: make(chan struct{})}
