@@ -40,7 +40,7 @@ func Alluvial(title string, lanes []string, flows []Flow, xLabel, yLabel string)
 	}
 	c.Axes(xt, ticks, xLabel, yLabel)
 	if title != "" {
-		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s</text>`+"\n", Px(c.Left), esc(title))
+		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s</text>`+"\n", Px(c.Left), Esc(title))
 	}
 	const bw = 26.0
 	// block bottoms and tops per lane and flow
@@ -81,7 +81,7 @@ func Alluvial(title string, lanes []string, flows []Flow, xLabel, yLabel string)
 			}
 			y1, y2 := c.Y(top[k][i]), c.Y(lo[k][i])
 			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="white" stroke-width="0.5"><title>%s at %s: %s</title></rect>`+"\n",
-				Px(x), Px(y1), Px(bw), Px(math.Max(y2-y1, 0.5)), colour(i), esc(f.Label), esc(lanes[k]), esc(num(math.Round(f.Values[k]*100)/100)))
+				Px(x), Px(y1), Px(bw), Px(math.Max(y2-y1, 0.5)), colour(i), Esc(f.Label), Esc(lanes[k]), Esc(num(math.Round(f.Values[k]*100)/100)))
 		}
 	}
 	legend(c, flows)
@@ -98,7 +98,7 @@ func legend(c *Canvas, flows []Flow) {
 			label = label[:23] + "…"
 		}
 		c.Raw(`<rect x="%s" y="%s" width="10" height="10" fill="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			Px(x), Px(y), Palette[i%len(Palette)], Px(x+14), Px(y+9), esc(label))
+			Px(x), Px(y), Palette[i%len(Palette)], Px(x+14), Px(y+9), Esc(label))
 	}
 }
 
@@ -132,12 +132,12 @@ func StackedBars(rows, series []string, values [][]float64, xLabel string) strin
 	c.Axes(NiceTicks(0, 100, 5), nil, xLabel, "")
 	for i, s := range series {
 		c.Raw(`<rect x="%s" y="%s" width="10" height="10" fill="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			Px(pos[i].x), Px(pos[i].y), Palette[i%len(Palette)], Px(pos[i].x+14), Px(pos[i].y+9), esc(s))
+			Px(pos[i].x), Px(pos[i].y), Palette[i%len(Palette)], Px(pos[i].x+14), Px(pos[i].y+9), Esc(s))
 	}
 	for r, name := range rows {
 		y := c.Y(float64(len(rows)-r)) + 3
 		h := c.Y(0) - c.Y(1) - 6
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", Px(c.Left-6), Px(y+h/2+4), esc(name))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", Px(c.Left-6), Px(y+h/2+4), Esc(name))
 		tot := 0.0
 		for _, v := range values[r] {
 			if v > 0 {
@@ -156,7 +156,7 @@ func StackedBars(rows, series []string, values [][]float64, xLabel string) strin
 			p := v / tot * 100
 			c.Raw(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s, %s: %s%%</title></rect>`+"\n",
 				Px(c.X(cum)), Px(y), Px(c.X(cum+p)-c.X(cum)), Px(h), Palette[i%len(Palette)],
-				esc(name), esc(series[i]), strings.TrimSuffix(num(math.Round(p*10)/10), ".0"))
+				Esc(name), Esc(series[i]), strings.TrimSuffix(num(math.Round(p*10)/10), ".0"))
 			cum += p
 		}
 	}

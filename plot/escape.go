@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// esc returns s as SVG text or attribute content: html.EscapeString's
+// Esc returns s as SVG text or attribute content: html.EscapeString's
 // escapes, after bytes that are not UTF-8 and characters XML 1.0 does not
 // allow (controls other than tab, newline and carriage return; U+FFFE and
 // U+FFFF) become U+FFFD. Names come from users' files; a downloaded SVG
 // holding a NUL or a Latin-1 byte would not open as XML.
-func esc(s string) string {
+func Esc(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' {

@@ -20,12 +20,12 @@ func TestEsc(t *testing.T) {
 		{"\uFFFE\uFFFF", "\uFFFD\uFFFD"},
 		{"", ""},
 	} {
-		got := esc(c.in)
+		got := Esc(c.in)
 		if got != c.want {
-			t.Errorf("esc(%q) = %q, want %q", c.in, got, c.want)
+			t.Errorf("Esc(%q) = %q, want %q", c.in, got, c.want)
 		}
 		if err := xml.Unmarshal([]byte(`<t a="`+got+`">`+got+`</t>`), new(struct{})); err != nil {
-			t.Errorf("esc(%q) = %q is not XML text: %v", c.in, got, err)
+			t.Errorf("Esc(%q) = %q is not XML text: %v", c.in, got, err)
 		}
 	}
 }

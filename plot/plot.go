@@ -69,9 +69,9 @@ func (c *Canvas) px(v float64) {
 	c.b.Write(appendPx(c.scratch[:0], v))
 }
 
-// escaped appends esc(s).
+// escaped appends Esc(s).
 func (c *Canvas) escaped(s string) {
-	c.b.WriteString(esc(s))
+	c.b.WriteString(Esc(s))
 }
 
 // Line draws a polyline through the points (data units).
@@ -96,7 +96,7 @@ func (c *Canvas) Marker(x, y float64, kind, colour, title string) {
 	px, py := c.X(x), c.Y(y)
 	t := ""
 	if title != "" {
-		t = "<title>" + esc(title) + "</title>"
+		t = "<title>" + Esc(title) + "</title>"
 	}
 	switch kind {
 	case "circle", "": // the common case, written without fmt (same bytes as default)
@@ -123,7 +123,7 @@ func (c *Canvas) HLine(y float64, colour, dash, label string) {
 	py := c.Y(y)
 	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-dasharray="%s"/>`+"\n", Px(c.Left), Px(c.W-c.Right), Px(py), Px(py), colour, dash)
 	if label != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="%s">%s</text>`+"\n", Px(c.W-c.Right-2), Px(py-3), colour, esc(label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="%s">%s</text>`+"\n", Px(c.W-c.Right-2), Px(py-3), colour, Esc(label))
 	}
 }
 
@@ -132,7 +132,7 @@ func (c *Canvas) VLine(x float64, colour, label string) {
 	px := c.X(x)
 	c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1"/>`+"\n", Px(px), Px(px), Px(c.Top), Px(c.H-c.Bottom), colour)
 	if label != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">%s</text>`+"\n", Px(px+3), Px(c.Top+10), colour, esc(label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">%s</text>`+"\n", Px(px+3), Px(c.Top+10), colour, Esc(label))
 	}
 }
 
@@ -143,23 +143,23 @@ func (c *Canvas) Axes(xTicks []Tick, yTicks []Tick, xLabel, yLabel string) {
 	for _, tk := range xTicks {
 		x := c.X(tk.V)
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="middle">%s</text>`+"\n",
-			Px(x), Px(x), Px(b), Px(b+4), Px(x), Px(b+16), esc(tk.Label))
+			Px(x), Px(x), Px(b), Px(b+4), Px(x), Px(b+16), Esc(tk.Label))
 	}
 	for _, tk := range yTicks {
 		y := c.Y(tk.V)
 		if c.NoGrid {
 			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
-				Px(l-4), Px(l), Px(y), Px(y), Px(l-6), Px(y+4), esc(tk.Label))
+				Px(l-4), Px(l), Px(y), Px(y), Px(l-6), Px(y+4), Esc(tk.Label))
 			continue
 		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#333"/><line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#eee"/><text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n",
-			Px(l-4), Px(l), Px(y), Px(y), Px(l), Px(r), Px(y), Px(y), Px(l-6), Px(y+4), esc(tk.Label))
+			Px(l-4), Px(l), Px(y), Px(y), Px(l), Px(r), Px(y), Px(y), Px(l-6), Px(y+4), Esc(tk.Label))
 	}
 	if xLabel != "" {
-		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((l+r)/2), Px(b+32), esc(xLabel))
+		c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((l+r)/2), Px(b+32), Esc(xLabel))
 	}
 	if yLabel != "" {
-		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((t+b)/2), esc(yLabel))
+		c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((t+b)/2), Esc(yLabel))
 	}
 }
 

@@ -86,26 +86,26 @@ func Timeline(lanes []Lane, spans []Span, marks []Mark, o TimelineOptions) strin
 		x0, x1 := xpx(math.Max(s.From, xmin)), xpx(math.Min(s.To, xmax))
 		col := spanFill[i%len(spanFill)]
 		fmt.Fprintf(&b, `<rect class="span" x="%s" y="%s" width="%s" height="%s" fill="%s" fill-opacity="0.10"><title>%s</title></rect>`+"\n",
-			Px(x0), Px(top), Px(math.Max(x1-x0, 1)), Px(bottom-top), col, esc(s.Label))
+			Px(x0), Px(top), Px(math.Max(x1-x0, 1)), Px(bottom-top), col, Esc(s.Label))
 		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="4" fill="%s"/><text x="%s" y="%s" font-size="10" fill="#333">%s</text>`+"\n",
-			Px(x0), Px(top-6), Px(math.Max(x1-x0, 1)), col, Px(x0+2), Px(top-9), esc(trunc(s.Label, int(math.Max(3, (x1-x0)/5.6)))))
+			Px(x0), Px(top-6), Px(math.Max(x1-x0, 1)), col, Px(x0+2), Px(top-9), Esc(trunc(s.Label, int(math.Max(3, (x1-x0)/5.6)))))
 	}
 	row := markRows(marks, xmin, xmax, o.Width, xpx)
 	for i, m := range marks {
 		x := xpx(m.X)
 		fmt.Fprintf(&b, `<line class="mark" x1="%s" x2="%s" y1="%s" y2="%s" stroke="#555" stroke-dasharray="3 3"/>`+"\n", Px(x), Px(x), Px(14+14*float64(row[i])), Px(bottom))
-		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#333">%s</text>`+"\n", Px(x), Px(11+14*float64(row[i])), esc(m.Label))
+		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#333">%s</text>`+"\n", Px(x), Px(11+14*float64(row[i])), Esc(m.Label))
 	}
 	for i, l := range lanes {
 		c := &Canvas{W: o.Width, H: o.LaneHeight, Left: left, Right: right, Top: 24, Bottom: 44, LogY: l.Log}
 		c.XMin, c.XMax = xmin, xmax
 		c.YMin, c.YMax = laneRange(l)
-		fmt.Fprintf(&b, `<g class="lane" id="lane-%s" transform="translate(0 %s)">`+"\n", esc(l.ID), Px(header+o.LaneHeight*float64(i)))
+		fmt.Fprintf(&b, `<g class="lane" id="lane-%s" transform="translate(0 %s)">`+"\n", Esc(l.ID), Px(header+o.LaneHeight*float64(i)))
 		drawLane(c, l)
 		b.WriteString(c.b.String())
 		b.WriteString("</g>\n")
 	}
-	fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((left+o.Width-right)/2), Px(total-6), esc(o.XLabel))
+	fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", Px((left+o.Width-right)/2), Px(total-6), Esc(o.XLabel))
 	b.WriteString("</svg>\n")
 	return b.String()
 }
@@ -118,7 +118,7 @@ func drawLane(c *Canvas, l Lane) {
 		yt = NiceTicks(c.YMin, c.YMax, 4)
 	}
 	c.Axes(NiceTicks(c.XMin, c.XMax, 8), yt, "", l.YLabel)
-	c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold">%s</text>`+"\n", Px(c.Left), Px(c.Top-8), esc(l.Title))
+	c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold">%s</text>`+"\n", Px(c.Left), Px(c.Top-8), Esc(l.Title))
 	refLines(c, l.RefLines)
 	for k, s := range l.Series {
 		col := Palette[k%len(Palette)]
@@ -193,7 +193,7 @@ func drawLane(c *Canvas, l Lane) {
 			dash = ` stroke-dasharray="6 4"`
 		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"%s/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			Px(c.W-c.Right+10), Px(c.W-c.Right+28), Px(y), Px(y), col, dash, Px(c.W-c.Right+32), Px(y+4), esc(trunc(s.Name, 22)))
+			Px(c.W-c.Right+10), Px(c.W-c.Right+28), Px(y), Px(y), col, dash, Px(c.W-c.Right+32), Px(y+4), Esc(trunc(s.Name, 22)))
 		if s.Projection {
 			y += 13
 			c.Raw(`<text x="%s" y="%s" font-size="10" font-style="italic" fill="#444">(model projection)</text>`+"\n", Px(c.W-c.Right+32), Px(y+4))
@@ -218,7 +218,7 @@ func refLines(c *Canvas, rs []RefLine) {
 		if ly-last < 11 {
 			ly = py + 11
 		}
-		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="#555" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`+"\n", Px(c.W-c.Right-2), Px(ly), esc(r.Label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" text-anchor="end" fill="#555" paint-order="stroke" stroke="#fff" stroke-width="3">%s</text>`+"\n", Px(c.W-c.Right-2), Px(ly), Esc(r.Label))
 		last = ly
 	}
 }

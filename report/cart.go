@@ -96,7 +96,7 @@ func CartMetricPlot(r *cart.Result, metric, label string, percent bool) string {
 	for i, g := range r.Groups {
 		colour[g] = plot.Palette[i%len(plot.Palette)]
 		x := c.Left + float64(i)*120
-		c.Raw(`<circle cx="%s" cy="14" r="5" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), colour[g], plot.Px(x+9), template.HTMLEscapeString(g))
+		c.Raw(`<circle cx="%s" cy="14" r="5" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), colour[g], plot.Px(x+9), plot.Esc(g))
 	}
 	byPatient := map[string][]int{}
 	var patients []string

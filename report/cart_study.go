@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"fmt"
-	"html/template"
 	"io"
 	"math"
 	"sort"
@@ -167,7 +166,7 @@ func DiversityByGroup(r *cart.Result, metric, label string) string {
 		col := plot.Palette[gi%len(plot.Palette)]
 		if g != "" {
 			x := c.Left + float64(gi)*120
-			c.Raw(`<circle cx="%s" cy="14" r="5" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), col, plot.Px(x+9), template.HTMLEscapeString(g))
+			c.Raw(`<circle cx="%s" cy="14" r="5" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), col, plot.Px(x+9), plot.Esc(g))
 		}
 		for ti, tp := range tps {
 			xc := float64(ti) - 0.35 + width*(float64(gi)+0.5)
@@ -301,7 +300,7 @@ func PlasmaPlot(r *cart.Result) string {
 		}
 		c.YMin, c.YMax = ticks[0].V, ticks[len(ticks)-1].V
 		c.Axes([]plot.Tick{{V: 0, Label: t.Pre}, {V: 1, Label: t.Post}}, ticks, "", "mean CLR on plasma cells")
-		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s: p = %s</text>`+"\n", plot.Px(c.Left), template.HTMLEscapeString(t.Protein), sig4(t.P))
+		c.Raw(`<text x="%s" y="16" font-size="12" font-weight="bold">%s: p = %s</text>`+"\n", plot.Px(c.Left), plot.Esc(t.Protein), sig4(t.P))
 		for i, pt := range t.Patients {
 			col := plot.Palette[i%len(plot.Palette)]
 			c.Line([]float64{0, 1}, []float64{t.PreV[i], t.PostV[i]}, col, 1.2, "")

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"html"
 	"math"
 	"strconv"
 
@@ -62,7 +61,7 @@ func (p DensityPlot) SVG() string {
 	p.quadrants(c, n)
 	colourScale(c, maxc)
 	c.Raw(`<text x="%s" y="14" font-size="11" font-weight="bold">%s</text><text x="%s" y="14" font-size="10" text-anchor="end" fill="#555">n = %d</text>`+"\n",
-		plot.Px(c.Left), html.EscapeString(p.Title), plot.Px(c.W-c.Right), n)
+		plot.Px(c.Left), plot.Esc(p.Title), plot.Px(c.W-c.Right), n)
 	return c.SVG()
 }
 
@@ -146,7 +145,7 @@ func (p DensityPlot) gates(c *plot.Canvas, n int) {
 		if n > 0 {
 			label += ": " + pct(k, n) + " of plotted events"
 		}
-		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">▭ %s</text>`+"\n", plot.Px(c.Left), plot.Px(28+14*float64(i)), gateColour, html.EscapeString(label))
+		c.Raw(`<text x="%s" y="%s" font-size="10" fill="%s">▭ %s</text>`+"\n", plot.Px(c.Left), plot.Px(28+14*float64(i)), gateColour, plot.Esc(label))
 	}
 	for _, v := range p.VLines {
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.6"/>`+"\n", plot.Px(c.X(v)), plot.Px(c.X(v)), plot.Px(c.Top), plot.Px(c.H-c.Bottom), gateColour)

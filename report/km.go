@@ -4,7 +4,6 @@ import (
 	"github.com/lsc-bio/lsc/plot"
 
 	"fmt"
-	"html"
 	"math"
 	"strconv"
 
@@ -48,7 +47,7 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 	}
 	c.Axes(ticks, plot.NiceTicks(0, 1, 5), xl, "survival probability")
 	if o.Title != "" {
-		c.Raw(`<text x="%s" y="18" font-size="14" font-weight="bold">%s</text>`+"\n", plot.Px(c.Left), html.EscapeString(o.Title))
+		c.Raw(`<text x="%s" y="18" font-size="14" font-weight="bold">%s</text>`+"\n", plot.Px(c.Left), plot.Esc(o.Title))
 	}
 	for g, s := range r.Strata {
 		col := plot.Palette[g%len(plot.Palette)]
@@ -56,7 +55,7 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 		label := fmt.Sprintf("%s (n=%d, %d events)", s.Name, s.N, s.Events)
 		ly := c.Top + 12 + float64(g)*16
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			plot.Px(c.W-c.Right+8), plot.Px(c.W-c.Right+24), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+28), plot.Px(ly+4), html.EscapeString(label))
+			plot.Px(c.W-c.Right+8), plot.Px(c.W-c.Right+24), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+28), plot.Px(ly+4), plot.Esc(label))
 	}
 	pl := o.PLines
 	if pl == nil && r.LogRank != nil {
@@ -64,7 +63,7 @@ func KMPlot(r *clinical.KMResult, o KMPlotOptions) string {
 	}
 	for i, line := range pl {
 		y := c.Top + 12 + float64(nStrata)*16 + 14 + float64(i)*15
-		c.Raw(`<text x="%s" y="%s" font-size="12">%s</text>`+"\n", plot.Px(c.W-c.Right+8), plot.Px(y), html.EscapeString(line))
+		c.Raw(`<text x="%s" y="%s" font-size="12">%s</text>`+"\n", plot.Px(c.W-c.Right+8), plot.Px(y), plot.Esc(line))
 	}
 	atRiskTable(c, r, o.AtRisk, ticks, tableH)
 	return c.SVG()
@@ -104,12 +103,12 @@ func atRiskTable(c *plot.Canvas, r *clinical.KMResult, times []float64, ticks []
 	head := base + 16
 	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#555">time</text>`+"\n", plot.Px(8), plot.Px(head))
 	for j, t := range times {
-		c.Raw(`<text x="%s" y="%s" font-size="11" fill="#555" text-anchor="middle">%s</text>`+"\n", plot.Px(xs[j]), plot.Px(head), html.EscapeString(Num(t)))
+		c.Raw(`<text x="%s" y="%s" font-size="11" fill="#555" text-anchor="middle">%s</text>`+"\n", plot.Px(xs[j]), plot.Px(head), plot.Esc(Num(t)))
 	}
 	c.Raw(`<line x1="8" x2="%s" y1="%s" y2="%s" stroke="#ccc"/>`+"\n", plot.Px(c.W-c.Right), plot.Px(head+4), plot.Px(head+4))
 	for g, s := range r.Strata {
 		y := head + 16*float64(g+1)
-		c.Raw(`<text x="%s" y="%s" font-size="11" fill="%s">%s</text>`+"\n", plot.Px(8), plot.Px(y), plot.Palette[g%len(plot.Palette)], html.EscapeString(trunc(s.Name, 16)))
+		c.Raw(`<text x="%s" y="%s" font-size="11" fill="%s">%s</text>`+"\n", plot.Px(8), plot.Px(y), plot.Palette[g%len(plot.Palette)], plot.Esc(trunc(s.Name, 16)))
 		for j, n := range s.AtRisk(times) {
 			c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="middle">%d</text>`+"\n", plot.Px(xs[j]), plot.Px(y), n)
 		}

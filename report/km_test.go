@@ -1,6 +1,8 @@
 package report_test
 
 import (
+	"encoding/xml"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -44,5 +46,36 @@ func TestKMPlotAtRisk(t *testing.T) {
 	}
 	if !strings.Contains(svg, "log-rank p = 0.00131") {
 		t.Error("log-rank p missing")
+	}
+}
+
+// Group names come from users' sheets: one holding a NUL, a byte that is
+// not UTF-8 and markup still gives an SVG that parses as XML (a downloaded
+// figure opens), with the markup as text. The expectation is XML 1.0's
+// character rules (encoding/xml rejects a NUL or a stray byte).
+func TestKMPlotHostileNames(t *testing.T) {
+	lung, err := clinical.Read("../clinical/testdata/lung.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	km.Strata[0].Name = "sex=1\x00\xff<b>x</b>"
+	svg := report.KMPlot(km, report.KMPlotOptions{Title: "title\x01\xfe", AtRisk: []float64{0, 500}})
+	d := xml.NewDecoder(strings.NewReader(svg))
+	d.Entity = xml.HTMLEntity
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the SVG does not parse as XML: %v", err)
+		}
+	}
+	if !strings.Contains(svg, "&lt;b&gt;x&lt;/b&gt;") {
+		t.Error("the group's markup is not escaped")
 	}
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html/template"
 	"math"
 	"sort"
 
@@ -181,7 +180,7 @@ func (l *legend) line(col, dash string, width float64, label string) {
 		d = ` stroke-dasharray="` + dash + `"`
 	}
 	l.c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="%s"%s/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-		plot.Px(lx), plot.Px(lx+16), plot.Px(ly), plot.Px(ly), col, plot.Px(width), d, plot.Px(lx+20), plot.Px(ly+4), template.HTMLEscapeString(label))
+		plot.Px(lx), plot.Px(lx+16), plot.Px(ly), plot.Px(ly), col, plot.Px(width), d, plot.Px(lx+20), plot.Px(ly+4), plot.Esc(label))
 	l.y += 16
 }
 

@@ -115,11 +115,11 @@ func CloneSizePlot(r *repertoire.Result) string {
 	}
 	for i, b := range sizeBins {
 		x := c.Left + float64(i)*95
-		c.Raw(`<rect x="%s" y="8" width="12" height="12" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), plot.Palette[i], plot.Px(x+16), template.HTMLEscapeString(b+" cells"))
+		c.Raw(`<rect x="%s" y="8" width="12" height="12" fill="%s"/><text x="%s" y="18" font-size="11">%s</text>`+"\n", plot.Px(x), plot.Palette[i], plot.Px(x+16), plot.Esc(b+" cells"))
 	}
 	for i, s := range r.Samples {
 		y := c.Y(float64(n - i))
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", plot.Px(c.Left-6), plot.Px(y+4), template.HTMLEscapeString(s))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", plot.Px(c.Left-6), plot.Px(y+4), plot.Esc(s))
 		if tot[s] == 0 {
 			continue
 		}
@@ -127,7 +127,7 @@ func CloneSizePlot(r *repertoire.Result) string {
 		for k, b := range sizeBins {
 			w := 100 * float64(share[s][b]) / float64(tot[s])
 			c.Raw(`<rect x="%s" y="%s" width="%s" height="16" fill="%s"><title>%s: %s cells in clones of %s: %.1f%%</title></rect>`+"\n",
-				plot.Px(c.X(x0)), plot.Px(y-8), plot.Px(c.X(x0+w)-c.X(x0)), plot.Palette[k], template.HTMLEscapeString(s), fmt.Sprint(share[s][b]), b, w)
+				plot.Px(c.X(x0)), plot.Px(y-8), plot.Px(c.X(x0+w)-c.X(x0)), plot.Palette[k], plot.Esc(s), fmt.Sprint(share[s][b]), b, w)
 			x0 += w
 		}
 	}

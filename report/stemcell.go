@@ -135,14 +135,14 @@ func ScoreHistograms(r *stemcell.Result, m StemMeta) string {
 	if tx > c.W-c.Right-80 {
 		anchor = "end"
 	}
-	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00" text-anchor="%s">%s (%s)</text>`+"\n", plot.Px(tx), plot.Px(c.Top-14), anchor, Num(round6(t)), template.HTMLEscapeString(r.Threshold.Method))
+	c.Raw(`<text x="%s" y="%s" font-size="11" fill="#b00" text-anchor="%s">%s (%s)</text>`+"\n", plot.Px(tx), plot.Px(c.Top-14), anchor, Num(round6(t)), plot.Esc(r.Threshold.Method))
 	c.Raw(`<text transform="translate(14 %s) rotate(-90)" font-size="12" text-anchor="middle">cells per bin</text>`+"\n", plot.Px(c.Top+rowH*float64(len(samples))/2))
 	for i, s := range samples {
 		top := c.Top + rowH*float64(i)
 		base := top + rowH - 12
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", plot.Px(c.Left-34), plot.Px(base-rowH/3), template.HTMLEscapeString(s), len(by[s]))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s (n=%d)</text>`+"\n", plot.Px(c.Left-34), plot.Px(base-rowH/3), plot.Esc(s), len(by[s]))
 		if msg, ok := empty[s]; ok {
-			c.Raw(`<text x="%s" y="%s" font-size="11" font-style="italic" fill="#555">%s</text>`+"\n", plot.Px(c.Left+6), plot.Px(base-rowH/3), template.HTMLEscapeString(msg))
+			c.Raw(`<text x="%s" y="%s" font-size="11" font-style="italic" fill="#555">%s</text>`+"\n", plot.Px(c.Left+6), plot.Px(base-rowH/3), plot.Esc(msg))
 			continue
 		}
 		counts := make([]float64, nb)
@@ -194,7 +194,7 @@ func ScoreHistograms(r *stemcell.Result, m StemMeta) string {
 	if m.Method != "" {
 		label += " (" + m.Method + ")"
 	}
-	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", plot.Px((c.Left+c.W-c.Right)/2), plot.Px(c.H-14), template.HTMLEscapeString(label))
+	c.Raw(`<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`+"\n", plot.Px((c.Left+c.W-c.Right)/2), plot.Px(c.H-14), plot.Esc(label))
 	return c.SVG()
 }
 
@@ -243,7 +243,7 @@ func FractionPlot(r *stemcell.Result) string {
 			if i == len(bands) {
 				label = bands.Label(prev * 1.001)
 			}
-			c.Raw(`<text x="%s" y="%s" font-size="10" fill="#555" text-anchor="middle">%s</text>`+"\n", plot.Px((x0+x1)/2), plot.Px(c.Top-6), template.HTMLEscapeString(label))
+			c.Raw(`<text x="%s" y="%s" font-size="10" fill="#555" text-anchor="middle">%s</text>`+"\n", plot.Px((x0+x1)/2), plot.Px(c.Top-6), plot.Esc(label))
 		}
 		if !math.IsInf(band, 1) && band*100 <= c.XMax {
 			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="#bbb" stroke-dasharray="3 3"/>`+"\n", plot.Px(x1), plot.Px(x1), plot.Px(c.Top-2), plot.Px(c.H-c.Bottom))
@@ -253,7 +253,7 @@ func FractionPlot(r *stemcell.Result) string {
 	c.Raw(`<text x="%s" y="%s" font-size="10" fill="#555" text-anchor="end">risk group:</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Top-6))
 	for i, b := range r.Burdens {
 		y := float64(n - i)
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), template.HTMLEscapeString(b.Sample), template.HTMLEscapeString(b.Timepoint))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s · %s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), plot.Esc(b.Sample), plot.Esc(b.Timepoint))
 		if math.IsNaN(b.Fraction) {
 			c.Raw(`<text x="%s" y="%s" font-size="11" font-style="italic" fill="#555">no cells counted</text>`+"\n", plot.Px(c.Left+6), plot.Px(c.Y(y)+4))
 			continue
@@ -306,7 +306,7 @@ func TrajectoryPlot(r *stemcell.Result) string {
 		c.Line(xs, ys, col, 1.5, "")
 		ly := c.Top + 12 + float64(i)*15
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			plot.Px(c.W-c.Right+10), plot.Px(c.W-c.Right+26), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+30), plot.Px(ly+4), template.HTMLEscapeString(p.ID))
+			plot.Px(c.W-c.Right+10), plot.Px(c.W-c.Right+26), plot.Px(ly), plot.Px(ly), col, plot.Px(c.W-c.Right+30), plot.Px(ly+4), plot.Esc(p.ID))
 	}
 	return c.SVG()
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"fmt"
-	"html"
 	"html/template"
 	"io"
 	"math"
@@ -169,7 +168,7 @@ func TwinPlot(p twin.Panel) string {
 			at := pts[len(pts)*k/(len(scens))]
 			x := math.Min(math.Max(c.X(at.Day), c.Left+3.5*float64(len(label))), c.W-c.Right-3.5*float64(len(label)))
 			c.Raw(`<text x="%s" y="%s" font-size="12" font-weight="bold" fill="%s" text-anchor="middle">%s</text>`+"\n",
-				plot.Px(x), plot.Px(math.Max(c.Y(clamp(at.Upper))-6, c.Top+10+14*float64(k))), sc.colour, html.EscapeString(label))
+				plot.Px(x), plot.Px(math.Max(c.Y(clamp(at.Upper))-6, c.Top+10+14*float64(k))), sc.colour, plot.Esc(label))
 		}
 	}
 	if len(p.Curve) > 0 {
@@ -207,7 +206,7 @@ func TwinPlot(p twin.Panel) string {
 			label = sc.name + ", 95% band"
 		}
 		c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="%s"/><text x="%s" y="%s" font-size="11">%s</text>`+"\n",
-			plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), sc.colour, sc.dash, plot.Px(lx+22), plot.Px(ly), html.EscapeString(label))
+			plot.Px(lx), plot.Px(lx+18), plot.Px(ly-4), plot.Px(ly-4), sc.colour, sc.dash, plot.Px(lx+22), plot.Px(ly), plot.Esc(label))
 		lx += 26 + 5.6*float64(len(label))
 		if lx > c.W-300 { // next scenario on its own row
 			lx, ly = c.Left, ly+18

@@ -453,7 +453,7 @@ func flowFigure(t *store.Table, keep map[string]bool) ([]flowRow, template.HTML,
 	for i, p := range pts {
 		y := float64(len(pts) - 1 - i)
 		py := plot.Px(c.Y(y))
-		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), template.HTMLEscapeString(p.label))
+		c.Raw(`<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`+"\n", plot.Px(c.Left-6), plot.Px(c.Y(y)+4), plot.Esc(p.label))
 		if !math.IsNaN(p.lo) {
 			c.Raw(`<line x1="%s" x2="%s" y1="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", plot.Px(c.X(p.lo)), plot.Px(c.X(p.hi)), py, py, plot.Palette[0])
 		}
