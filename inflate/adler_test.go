@@ -50,3 +50,19 @@ func BenchmarkAdler32(b *testing.B) {
 		}
 	})
 }
+
+// FuzzAdler32: adler32Sum equals hash/adler32 on any input, read from any
+// offset (the 96-byte spans and the byte tail meet everywhere).
+func FuzzAdler32(f *testing.F) {
+	f.Add([]byte("Wikipedia"), uint8(0))
+	f.Add(bytes.Repeat([]byte{0xff}, 1000), uint8(3))
+	f.Add(make([]byte, 200), uint8(95))
+	f.Fuzz(func(t *testing.T, p []byte, skip uint8) {
+		if int(skip) <= len(p) {
+			p = p[skip:]
+		}
+		if got, want := adler32Sum(p), adler32.Checksum(p); got != want {
+			t.Fatalf("%d bytes: %#x, hash/adler32 %#x", len(p), got, want)
+		}
+	})
+}
