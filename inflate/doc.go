@@ -17,10 +17,11 @@
 // share one entry (a multi-symbol table, as in zlib-ng's and Sean Barrett's
 // decoders), so runs of literals are decoded two at a time (15-25% faster on
 // HDF5 index and count chunks); those entries are written pair of codes by
-// pair of codes, from the code lengths (pairLiterals). The Adler-32 of zlib streams (RFC 1950 section
-// 8.2) is summed 16 bytes per step by multiplications on 16-bit lanes (the
-// weighted-sum form of the checksum, as libdeflate's and zlib-ng's vector
-// versions use; adler.go), checked against hash/adler32.
+// pair of codes, from the code lengths (pairLiterals). The Adler-32 of
+// zlib streams (RFC 1950 section 8.2) is summed on 16-bit lanes of 8-byte
+// words with additions only, the weighted sum formed once per 96 bytes
+// from running lane sums (the closed form libdeflate's and zlib-ng's
+// vector versions use; adler.go), checked against hash/adler32.
 //
 // Streaming (gzip.go) keeps that decoder as it is. A DEFLATE match reaches at
 // most 32 KiB back (RFC 1951 section 2.1), so GzipReader.Fill decodes into a
@@ -35,10 +36,7 @@
 // 66 KiB of output room and 70 KiB of input in hand (or the end of the
 // input), enough for a whole stored block or dynamic header, so neither
 // needs a resumable form; the last input bytes, where the fast loop cannot
-// run, go to the general loop with that room kept. NewGzipReaderBytes takes
-// the whole input in memory instead: the decoder reads it
-// where it lies, never writes it, and never moves or refills an input
-// buffer. The gzip framing (RFC 1952
+// run, go to the general loop with that room kept. The gzip framing (RFC 1952
 // section 2.3: header with FEXTRA, FNAME, FCOMMENT and FHCRC; trailer with
 // the CRC-32, hash/crc32, and the length modulo 2^32) is checked member by
 // member, and concatenated members (pigz, bgzip) are decoded to the end of

@@ -68,7 +68,6 @@ type GzipReader struct {
 	members int
 	hist    []byte // the current member's last output (up to 32 KiB)
 	err     error
-	held    bool // in is the caller's whole input (NewGzipReaderBytes), never written
 
 	rbuf, rcur []byte // Read's buffer and its unread part
 }
@@ -79,27 +78,10 @@ func NewGzipReader(r io.Reader) *GzipReader {
 	return &GzipReader{r: r, in: make([]byte, inSize), hist: make([]byte, 0, window)}
 }
 
-// NewGzipReaderBytes returns a reader of the gzip data b, held whole in
-// memory: the decoder reads b where it is, with no
-// input buffer and no copy. b is never written.
-func NewGzipReaderBytes(b []byte) *GzipReader {
-	z := &GzipReader{in: b, n: len(b), eof: true, held: true, hist: make([]byte, 0, window)}
-	z.d.src = b
-	return z
-}
-
 // Reset makes z read a new gzip input from r, keeping its buffers.
 func (z *GzipReader) Reset(r io.Reader) {
-	in := z.in
-	if z.held {
-		in = make([]byte, inSize)
-	}
-	*z = GzipReader{r: r, in: in, hist: z.hist[:0], rbuf: z.rbuf}
+	*z = GzipReader{r: r, in: z.in, hist: z.hist[:0], rbuf: z.rbuf}
 }
-
-// InputOffset returns the number of input bytes decoded so far (up to the
-// bit buffer's whole bytes, which are read but not yet decoded).
-func (z *GzipReader) InputOffset() int64 { return z.at() - int64(z.d.nb/8) }
 
 // Members returns the number of members decoded and checked so far.
 func (z *GzipReader) Members() int { return z.members }

@@ -106,16 +106,6 @@ func agreeWith(t *testing.T, name string, c, want []byte, werr error, size int, 
 	}
 	got, err := fillAll(c, r, size)
 	agreeOutput(t, name, size, want, werr, got, err)
-	if split == nil {
-		// The same input held whole (NewGzipReaderBytes), which must
-		// never be written.
-		held := append([]byte(nil), c...)
-		got, err = fillFrom(NewGzipReaderBytes(held), size)
-		agreeOutput(t, name+", held whole", size, want, werr, got, err)
-		if !bytes.Equal(held, c) {
-			t.Fatalf("%s (buffer %d): the input held whole was written to", name, size)
-		}
-	}
 }
 
 func agreeOutput(t *testing.T, name string, size int, want []byte, werr error, got []byte, err error) {
@@ -518,48 +508,4 @@ func BenchmarkGzip(b *testing.B) {
 		})
 	})
 	benchKlauspost(b, c, size, buf)
-}
-
-// TestGzipHeldResetAndOffset: a reader of input held whole, Reset to read
-// from an io.Reader, takes a buffer of its own (the held input stays as it
-// was); InputOffset never decreases, never passes the input's length, and
-// ends at it (two members of compress/gzip's output as the expectation).
-func TestGzipHeldResetAndOffset(t *testing.T) {
-	text := bytes.Repeat([]byte("10 4 1\n11 4 3\n17 4 1\n"), 40000)
-	c := append(gz(t, text, 6), gz(t, text[:1000], 1)...)
-	held := append([]byte(nil), c...)
-	z := NewGzipReaderBytes(held)
-	buf := make([]byte, MinBuffer)
-	var got []byte
-	last := int64(0)
-	for {
-		b, err := z.Fill(buf)
-		got = append(got, b...)
-		if off := z.InputOffset(); off < last || off > int64(len(c)) {
-			t.Fatalf("InputOffset %d after %d (input %d bytes)", off, last, len(c))
-		} else {
-			last = off
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if want := append(append([]byte(nil), text...), text[:1000]...); !bytes.Equal(got, want) {
-		t.Fatalf("held input: %d bytes, want %d", len(got), len(want))
-	}
-	if last != int64(len(c)) {
-		t.Errorf("InputOffset at the end %d, want %d", last, len(c))
-	}
-	other := gz(t, text[:5000], 9)
-	z.Reset(bytes.NewReader(other))
-	got, err := fillFrom(z, MinBuffer)
-	if err != nil || !bytes.Equal(got, text[:5000]) {
-		t.Fatalf("after Reset: %d bytes, %v", len(got), err)
-	}
-	if !bytes.Equal(held, c) {
-		t.Fatal("Reset wrote into the input held before")
-	}
 }

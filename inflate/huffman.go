@@ -211,11 +211,11 @@ func build(table []uint32, lengths []uint8, tbits uint, tmpl []uint32) bool {
 // (codes enter the table bit-reversed, first bit lowest). The pairs number
 // at most 2^litBits (Kraft's inequality bounds, for each a, the literals b
 // that fit with it by 2^(litBits-len(a)), and only those are visited), so
-// the pass costs at most one visit per entry and reads no entries. An entry-by-entry pass over the
-// whole table, reading each entry and the one for the bits after its
-// literal, cost 4 % of the inflating in the MTX job (2026-12-03), its
-// branches being taken at random; TestPairLiteralsAsEntryByEntry holds the
-// two to the same tables.
+// the pass costs at most one visit per entry and reads no entries. An
+// entry-by-entry pass over the whole table, reading each entry and the one
+// for the bits after its literal, cost 4 % of the inflating in the MTX job
+// (2026-12-03), its branches being taken at random;
+// TestPairLiteralsAsEntryByEntry holds the two to the same tables.
 func pairLiterals(t *[litSize]uint32, lens []uint8) {
 	var count [maxLen + 1]uint16
 	for _, n := range lens {

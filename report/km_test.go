@@ -18,14 +18,7 @@ import (
 // 500, 750, 1000))$n.risk = 138 62 20 7 2 | 90 53 21 3 (and 0 at 1000, a
 // time R leaves out once nobody is at risk).
 func TestKMPlotAtRisk(t *testing.T) {
-	lung, err := clinical.Read("../clinical/testdata/lung.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, km := lungBySex(t)
 	svg := report.KMPlot(km, report.KMPlotOptions{TimeLabel: "days", AtRisk: []float64{0, 250, 500, 750, 1000}})
 	table := svg[strings.Index(svg, "Number at risk"):]
 	var got []string
@@ -54,14 +47,7 @@ func TestKMPlotAtRisk(t *testing.T) {
 // figure opens), with the markup as text. The expectation is XML 1.0's
 // character rules (encoding/xml rejects a NUL or a stray byte).
 func TestKMPlotHostileNames(t *testing.T) {
-	lung, err := clinical.Read("../clinical/testdata/lung.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, km := lungBySex(t)
 	km.Strata[0].Name = "sex=1\x00\xff<b>x</b>"
 	svg := report.KMPlot(km, report.KMPlotOptions{Title: "title\x01\xfe", AtRisk: []float64{0, 500}})
 	d := xml.NewDecoder(strings.NewReader(svg))
@@ -78,4 +64,19 @@ func TestKMPlotHostileNames(t *testing.T) {
 	if !strings.Contains(svg, "&lt;b&gt;x&lt;/b&gt;") {
 		t.Error("the group's markup is not escaped")
 	}
+}
+
+// lungBySex reads R's lung data (clinical/testdata) and its Kaplan-Meier
+// curves by sex (log confidence intervals, 95 %).
+func lungBySex(t *testing.T) (*clinical.Table, *clinical.KMResult) {
+	t.Helper()
+	lung, err := clinical.Read("../clinical/testdata/lung.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lung, km
 }

@@ -75,14 +75,7 @@ func ExampleLogRankJSON() {
 // to the outputs of lsc before the writers moved into this package, except
 // where binary noise is now removed (one survival value of lung_km.json).
 func TestGolden(t *testing.T) {
-	lung, err := clinical.Read("../clinical/testdata/lung.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	km, err := lung.KaplanMeier("time", "status", "sex", stats.ConfLog, 0.95)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lung, km := lungBySex(t)
 	lr, err := lung.LogRank("time", "status", "sex", "")
 	if err != nil {
 		t.Fatal(err)

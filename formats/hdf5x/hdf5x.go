@@ -514,30 +514,8 @@ func (f *File) readIndexedInto(d *hdf5.Dataset, ix *chunkIndex, off, count int, 
 // dataset into out, converted to float64 straight from the inflated chunks
 // (no intermediate slice).
 func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
-	if ix := f.fastIndex(d); ix != nil && ix.rank == 1 && off >= 0 {
-		if ix.class == 1 || ix.class == 0 {
-			if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
-				if raw == nil {
-					clear(out[at : at+n])
-				} else {
-					ix.convert(raw, out[at:at+n])
-				}
-				return nil
-			}); err != nil {
-				return fmt.Errorf("dataset %s: %w", d.Name(), err)
-			}
-			return nil
-		}
-	}
-	v, err := f.ReadFloats(d, off, len(out))
-	if err != nil {
-		return err
-	}
-	if len(v) != len(out) {
-		return fmt.Errorf("dataset %s: %d elements read, %d wanted", d.Name(), len(v), len(out))
-	}
-	copy(out, v)
-	return nil
+	_, err := f.readFloatsInto(d, off, out, false)
+	return err
 }
 
 // ReadCountsInto is ReadFloatsInto that also reports whether every value
@@ -546,10 +524,25 @@ func (f *File) ReadFloatsInto(d *hdf5.Dataset, off int, out []float64) error {
 // no look at the values), false for anything else, floating-point data
 // included, whose values a caller checks itself (matrix.IsCounts).
 func (f *File) ReadCountsInto(d *hdf5.Dataset, off int, out []float64) (bool, error) {
+	return f.readFloatsInto(d, off, out, true)
+}
+
+// readFloatsInto reads as ReadFloatsInto; with counts, it also tells
+// whether the values are counts by their integer type and sign.
+func (f *File) readFloatsInto(d *hdf5.Dataset, off int, out []float64, counts bool) (bool, error) {
 	ix := f.fastIndex(d)
-	if ix == nil || ix.rank != 1 || off < 0 || ix.class != 0 {
-		return false, f.ReadFloatsInto(d, off, out)
+	if ix == nil || ix.rank != 1 || off < 0 || (ix.class != 0 && ix.class != 1) {
+		v, err := f.ReadFloats(d, off, len(out))
+		if err != nil {
+			return false, err
+		}
+		if len(v) != len(out) {
+			return false, fmt.Errorf("dataset %s: %d elements read, %d wanted", d.Name(), len(v), len(out))
+		}
+		copy(out, v)
+		return false, nil
 	}
+	check := counts && ix.class == 0 && ix.signed
 	var negative atomic.Bool
 	if err := f.readIndexedInto(d, ix, off, len(out), func(raw []byte, at, n int) error {
 		if raw == nil {
@@ -557,7 +550,7 @@ func (f *File) ReadCountsInto(d *hdf5.Dataset, off int, out []float64) (bool, er
 			return nil
 		}
 		ix.convert(raw, out[at:at+n])
-		if ix.signed {
+		if check {
 			for _, v := range out[at : at+n] {
 				if v < 0 {
 					negative.Store(true)
@@ -569,7 +562,7 @@ func (f *File) ReadCountsInto(d *hdf5.Dataset, off int, out []float64) (bool, er
 	}); err != nil {
 		return false, fmt.Errorf("dataset %s: %w", d.Name(), err)
 	}
-	return !negative.Load(), nil
+	return counts && ix.class == 0 && !negative.Load(), nil
 }
 
 // ReadIndicesInto reads elements [off, off+len(out)) of a 1-D integer
